@@ -1,0 +1,49 @@
+// The kerbsim library as the command line and tests use it: load a scenario file, then trace its
+// flows, check its expectations, or lint its design. Loading throws ScenarioError on a bad file;
+// everything after returns data.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kerbsim/check.h"
+#include "kerbsim/diagnostic.h"
+#include "kerbsim/lint.h"
+#include "kerbsim/outcome.h"
+
+namespace kerbsim {
+
+std::string version();
+
+struct TraceRequest {
+  std::string flow;  // "" = every flow
+  std::string via;   // "" = every load-balancer member
+};
+
+class Scenario {
+ public:
+  // Reads, validates and builds a scenario file. Throws ScenarioError.
+  static std::unique_ptr<Scenario> load(const std::string& path);
+  ~Scenario();
+  Scenario(const Scenario&) = delete;
+  Scenario& operator=(const Scenario&) = delete;
+
+  const std::string& file() const;
+  const std::string& name() const;
+  const std::string& title() const;
+  const std::string& description() const;
+  std::vector<std::string> flow_names() const;
+  std::vector<std::string> host_names() const;
+
+  TraceReport trace(const TraceRequest& request = {}) const;
+  CheckReport check() const;
+  LintReport lint() const;
+
+ private:
+  struct Impl;
+  explicit Scenario(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kerbsim

@@ -1,0 +1,121 @@
+// The traced outcome of a scenario's flows: for each flow, one path per load-balancer member (or
+// one), with the steps taken, the front-end result, the hops behind it and a verdict. This is the
+// data every printer formats and `kerbsim check` compares (scenario-format.md, "The traced outcome").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kerbsim {
+
+enum class Protocol { Kerberos, Ntlm, Basic, Anonymous, None };
+enum class Verdict { Ok, Degraded, Failed };
+enum class Delegation { None, Unconstrained, Constrained, ProtocolTransition, ResourceBased };
+enum class HopResult { Ok, LoginFailed, AuthFailed, AccessDenied };
+
+std::string to_string(Protocol p);    // "kerberos", "ntlm", ...
+std::string to_string(Verdict v);     // "ok", "degraded", "failed"
+std::string to_string(Delegation d);  // "none", "constrained", ...
+std::string to_string(HopResult r);   // "ok", "login_failed", ...
+
+// What kind of exchange a step is; printers draw each kind its own way.
+enum class StepKind {
+  Dns,        // name resolution
+  Http,       // an HTTP request and its response
+  AsExchange, // AS-REQ / AS-REP or KRB-ERROR at a KDC
+  TgsExchange,// TGS-REQ / TGS-REP, referral or KRB-ERROR
+  ApExchange, // AP-REQ carried in an Authorization header, checked by the server
+  Ntlm,       // NTLM legs and pass-through validation
+  Decision,   // a local decision of one party (zone, scheme, SPN, key choice)
+  Sql,        // TDS login
+};
+std::string to_string(StepKind k);
+
+struct Step {
+  int seq = 0;
+  StepKind kind = StepKind::Decision;
+  std::string from;     // "ws1"
+  std::string to;       // "dc1"; equal to from for a local decision
+  std::string message;  // "TGS-REQ HTTP/reports.corp.contoso.com"
+  std::string result;   // "TGS-REP, ticket for CORP\\WEB1$"
+  std::string why;      // one sentence: the reason
+  std::string rule;     // "kerberos-rules R1.3"
+  bool failed = false;  // this step is where something went wrong
+  std::vector<std::string> details;  // DC events, settings behind the decision (shown with --explain)
+};
+
+struct TicketSummary {
+  std::string encrypted_for;
+  std::vector<std::string> flags;  // delegation-relevant: forwardable, forwarded, ok_as_delegate
+  std::string etype;
+};
+
+struct FrontOutcome {
+  Protocol protocol = Protocol::None;
+  int http_status = 0;
+  std::optional<std::string> identity;
+  std::optional<std::string> process_identity;
+  std::optional<TicketSummary> ticket;
+  std::optional<std::string> decrypted_with;
+  bool prompt = false;
+  std::optional<std::string> error;  // the root cause
+};
+
+struct HopOutcome {
+  std::string to;
+  std::string service;
+  std::string as;
+  Protocol protocol = Protocol::None;
+  std::optional<std::string> identity;
+  Delegation delegation = Delegation::None;
+  HopResult result = HopResult::Ok;
+  std::optional<std::string> error;
+  std::vector<HopOutcome> hops;
+};
+
+struct Fix {
+  std::string change;
+  std::string command;
+};
+
+struct PathOutcome {
+  std::optional<std::string> via;  // the load-balancer member, when there is a balancer
+  std::optional<std::string> spn;  // null if Kerberos was never tried
+  FrontOutcome front;
+  std::vector<HopOutcome> hops;
+  Verdict verdict = Verdict::Failed;
+  std::string summary;  // one line: why this verdict
+  std::vector<Step> steps;
+  std::vector<Fix> fixes;
+};
+
+struct FlowOutcome {
+  std::string flow;
+  std::string client;
+  std::string user;
+  std::string url;
+  std::string browser;
+  std::optional<std::string> balancer;  // the load balancer the URL reached
+  std::vector<PathOutcome> paths;
+};
+
+struct TraceReport {
+  std::string scenario;
+  std::string title;
+  std::vector<FlowOutcome> flows;
+};
+
+}  // namespace kerbsim
+
+#include "kerbsim/value.h"
+
+namespace kerbsim {
+
+// The documents of scenario-format.md's traced outcome (key names are a contract).
+Value to_value(const Step& step);
+Value to_value(const PathOutcome& path);
+Value to_value(const FlowOutcome& flow);
+Value to_value(const TraceReport& report);
+
+}  // namespace kerbsim

@@ -1,0 +1,25 @@
+// Printers: they format traced outcomes, check results and lint findings; they never decide.
+#pragma once
+
+#include <ostream>
+
+#include "kerbsim/check.h"
+#include "kerbsim/lint.h"
+#include "kerbsim/outcome.h"
+
+namespace kerbsim {
+
+struct PrintOptions {
+  bool color = false;    // ANSI colours (the command line decides: a TTY and no NO_COLOR)
+  bool explain = false;  // also print each step's details (DC events, settings behind decisions)
+};
+
+void print_trace_text(const TraceReport& report, const PrintOptions& options, std::ostream& out);
+void print_trace_json(const TraceReport& report, std::ostream& out);
+void print_trace_mermaid(const TraceReport& report, std::ostream& out);
+
+void print_check_text(const CheckReport& report, const PrintOptions& options, std::ostream& out);
+void print_lint_text(const LintReport& report, const PrintOptions& options, std::ostream& out);
+void print_lint_json(const LintReport& report, std::ostream& out);
+
+}  // namespace kerbsim

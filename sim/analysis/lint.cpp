@@ -1,0 +1,118 @@
+#include "analysis/lint.h"
+
+#include <set>
+
+#include "directory/names.h"
+#include "net/url.h"
+
+namespace kerbsim::analysis {
+namespace {
+
+using directory::iequals;
+
+// The front ends a flow's URL can reach: every member of a balancer, or the one host.
+std::vector<const flow::Host*> nodes_for(const flow::Environment& env, const std::string& ip) {
+  std::vector<const flow::Host*> out;
+  if (const auto* lb = env.balancer_by_vip(ip)) {
+    for (const auto& m : lb->members)
+      if (const auto* h = env.host(m)) out.push_back(h);
+  } else if (const auto* h = env.host_by_ip(ip)) {
+    out.push_back(h);
+  }
+  return out;
+}
+
+// Whose key the front end on this node decrypts with for this URL ("" when it has none).
+std::optional<web::KeyDecision> node_key(const flow::Host& node, const net::Url& url) {
+  if (node.ssrs && (!node.iis || backend::SsrsServer::serves_path(url.path))) return node.ssrs->decryption_key(node.info());
+  if (node.iis)
+    if (const auto* site = node.iis->site_for(url.scheme, url.host, url.port); site && site->windows_enabled)
+      return node.iis->decryption_key(*site, node.info());
+  return std::nullopt;
+}
+
+}  // namespace
+
+LintReport lint(const flow::Environment& env) {
+  LintReport report;
+  report.scenario = env.name;
+  auto& out = report.findings;
+
+  for (const auto& [spn, holders] : env.directory.duplicate_spns()) {
+    std::string names;
+    for (const auto id : holders) names += (names.empty() ? "" : ", ") + env.directory.account(id).name;
+    out.push_back({Severity::Error, "duplicate-spn", spn,
+                   spn + " is registered on " + names + ". The KDC refuses tickets for it (event 11) and clients "
+                   "fall back to NTLM. Keep it on the one account that runs the service.",
+                   "kerberos-rules R1.7", "setspn -X -F"});
+  }
+
+  std::set<std::string> reported;
+  for (const auto& f : env.flows) {
+    const flow::Host* client = env.host(f.client);
+    const auto url = net::parse_url(f.url);
+    if (!client || !client->client || !url || url->scheme == "mssql") continue;
+    const net::DnsAnswer dns = url->host_is_ip() ? net::DnsAnswer{} : env.dns.resolve(url->host, client->domain);
+    const std::string ip = url->host_is_ip() ? url->host : dns.ip;
+    const net::SpnDecision spn = net::build_http_spn(client->client->policy, *url, dns);
+    if (!spn.spn || !reported.insert(directory::to_lower(*spn.spn)).second) continue;
+    const auto* user_dom = env.directory.domain_by_netbios(directory::split_account(client->client->user).domain);
+    if (!user_dom) continue;
+    const auto found = env.directory.lookup_spn(*spn.spn, user_dom->forest);
+    const auto nodes = nodes_for(env, ip);
+
+    std::set<std::string> keys;
+    for (const auto* n : nodes)
+      if (auto k = node_key(*n, *url); k && !k->account.empty()) keys.insert(k->account);
+
+    if (found.status == directory::SpnLookup::Status::NotFound) {
+      std::string command;
+      if (keys.size() == 1) command = "setspn -S " + *spn.spn + " " + *keys.begin();
+      out.push_back({Severity::Warning, "missing-spn", *spn.spn,
+                     "flow \"" + f.name + "\": " + client->name + " will ask for " + *spn.spn +
+                         ", which no account holds, so Kerberos falls back to NTLM (no delegation possible)." +
+                         (keys.size() > 1 ? " The nodes behind it decrypt with different keys; one shared account "
+                                            "is needed first."
+                                          : ""),
+                     "kerberos-rules R1.6", command});
+      continue;
+    }
+    if (found.status != directory::SpnLookup::Status::Found) continue;
+    const std::string owner = env.directory.account(found.owners.front()).name;
+    for (const auto* n : nodes) {
+      const auto k = node_key(*n, *url);
+      if (!k || iequals(k->account, owner)) continue;
+      out.push_back({Severity::Error, "spn-key-mismatch", *spn.spn,
+                     "flow \"" + f.name + "\": tickets for " + *spn.spn + " are encrypted for " + owner + ", but " +
+                         n->name + " decrypts with " + (k->account.empty() ? "no domain key" : k->account) +
+                         " (" + k->why + "), so requests reaching " + n->name + " fail with KRB_AP_ERR_MODIFIED.",
+                     k->rule, "setspn -Q " + *spn.spn});
+    }
+  }
+
+  for (const auto& a : env.directory.accounts()) {
+    if (a.trusted_for_delegation)
+      out.push_back({Severity::Warning, "unconstrained-delegation", a.name,
+                     a.name + " is trusted for unconstrained delegation: any user's forwarded TGT lands on it. "
+                     "Prefer constrained or resource-based delegation.",
+                     "kerberos-rules R3.1.2", ""});
+  }
+  for (const auto& h : env.hosts) {
+    if (!h.iis) continue;
+    for (const auto& p : h.iis->app_pools)
+      if (p.identity.type == web::IdentityType::LocalSystem)
+        out.push_back({Severity::Warning, "localsystem-app-pool", h.name + "/" + p.name,
+                       "app pool " + p.name + " on " + h.name + " runs as LocalSystem, the highest local privilege "
+                       "(a serious security risk); use ApplicationPoolIdentity or a domain account.",
+                       "iis-rules 2.1", ""});
+    for (const auto& s : h.iis->sites)
+      if (s.anonymous_enabled && s.windows_enabled)
+        out.push_back({Severity::Info, "anonymous-and-windows", h.name + "/" + s.name,
+                       "site " + s.name + " on " + h.name + " enables anonymous and Windows authentication: while the "
+                       "anonymous identity may read the content, no Windows identity is ever requested.",
+                       "iis-rules 3.10", ""});
+  }
+  return report;
+}
+
+}  // namespace kerbsim::analysis

@@ -1,0 +1,13 @@
+// Static findings about a modelled environment, without tracing any request end to end: duplicate
+// SPNs, the SPN each flow's client will ask for and whether every node that can receive it holds
+// the key, and settings that are risky in themselves.
+#pragma once
+
+#include "flow/environment.h"
+#include "kerbsim/lint.h"
+
+namespace kerbsim::analysis {
+
+LintReport lint(const flow::Environment& env);
+
+}  // namespace kerbsim::analysis

@@ -1,0 +1,30 @@
+// SQL Server instances on a host: name, TCP port, service account and linked-server calls
+// (iis-rules 6.1-6.4). The login and SPN behaviour of the second hop builds on this model.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "web/iis.h"
+#include "web/identity.h"
+
+namespace kerbsim::backend {
+
+struct SqlInstance {
+  std::string name = "MSSQLSERVER";
+  int port = 1433;
+  bool dynamic_port = false;
+  web::ProcessIdentity service_account;
+  std::vector<web::Call> calls;
+
+  bool default_instance() const { return name == "MSSQLSERVER"; }
+  // The TCP SPN clients build for it: MSSQLSvc/<fqdn>:<port> (kerberos-rules R1.11).
+  std::string tcp_spn(const std::string& fqdn) const { return "MSSQLSvc/" + fqdn + ":" + std::to_string(port); }
+};
+
+struct SqlServer {
+  std::vector<SqlInstance> instances;
+  const SqlInstance* instance(const std::string& name) const;
+};
+
+}  // namespace kerbsim::backend

@@ -1,0 +1,172 @@
+#include "directory/directory.h"
+
+#include <algorithm>
+#include <array>
+#include <set>
+
+#include "directory/names.h"
+
+namespace kerbsim::directory {
+namespace {
+
+// The default sPNMappings value: service classes the KDC maps to HOST when no account holds the
+// literal SPN (kerberos-rules R1.4; the Windows Server variant also lists ldp and ldap).
+constexpr std::array<std::string_view, 53> kHostAliases = {
+    "alerter",  "appmgmt",    "cisvc",      "clipsrv",    "browser",    "dhcp",       "dnscache",
+    "replicator", "eventlog", "eventsystem", "policyagent", "oakley",    "dmserver",   "dns",
+    "mcsvc",    "fax",        "msiserver",  "ias",        "messenger",  "netlogon",   "netman",
+    "netdde",   "netddedsm",  "nmagent",    "plugplay",   "protectedstorage", "rasman", "rpclocator",
+    "rpc",      "rpcss",      "remoteaccess", "rsvp",     "samss",      "scardsvr",   "scesrv",
+    "seclogon", "scm",        "dcom",       "cifs",       "spooler",    "snmp",       "schedule",
+    "tapisrv",  "trksvr",     "trkwks",     "ups",        "time",       "wins",       "www",
+    "http",     "w3svc",      "iisadmin",   "msdtc"};
+
+}  // namespace
+
+std::string Domain::realm() const { return to_upper(dns); }
+
+bool Account::member_of(const std::string& group) const {
+  return std::any_of(groups.begin(), groups.end(), [&](const std::string& g) { return iequals(g, group); });
+}
+
+void Directory::add_domain(Domain d) {
+  if (d.forest.empty()) d.forest = d.dns;
+  domains_.push_back(std::move(d));
+}
+
+void Directory::add_trust(Trust t) { trusts_.push_back(std::move(t)); }
+
+AccountId Directory::add_account(Account a) {
+  const AccountId id = accounts_.size();
+  by_name_[to_lower(a.name)] = id;
+  std::set<std::string> seen;  // one account holding an SPN twice is not a duplicate
+  for (const auto& spn : a.spns)
+    if (seen.insert(spn_key(spn)).second) spn_index_[spn_key(spn)].push_back(id);
+  accounts_.push_back(std::move(a));
+  return id;
+}
+
+const Domain* Directory::domain_by_dns(const std::string& dns) const {
+  for (const auto& d : domains_)
+    if (iequals(d.dns, dns)) return &d;
+  return nullptr;
+}
+
+const Domain* Directory::domain_by_netbios(const std::string& netbios) const {
+  for (const auto& d : domains_)
+    if (iequals(d.netbios, netbios)) return &d;
+  return nullptr;
+}
+
+std::optional<AccountId> Directory::find_account(const std::string& canonical_name) const {
+  const auto it = by_name_.find(to_lower(canonical_name));
+  if (it == by_name_.end()) return std::nullopt;
+  return it->second;
+}
+
+bool Directory::host_alias(const std::string& service_class) {
+  const std::string cls = to_lower(service_class);
+  return std::find(kHostAliases.begin(), kHostAliases.end(), cls) != kHostAliases.end();
+}
+
+SpnLookup Directory::lookup_spn(const std::string& spn_text, const std::string& forest) const {
+  const auto holders_in_forest = [&](const std::string& key) {
+    std::vector<AccountId> out;
+    const auto it = spn_index_.find(key);
+    if (it == spn_index_.end()) return out;
+    for (const AccountId id : it->second) {
+      const Domain* d = domain_by_dns(accounts_[id].domain);
+      if (d && iequals(d->forest, forest)) out.push_back(id);
+    }
+    return out;
+  };
+
+  SpnLookup result;
+  const auto decide = [&](std::vector<AccountId> holders, const std::string& matched, bool via_host) {
+    result.owners = std::move(holders);
+    result.matched = matched;
+    result.via_host_mapping = via_host;
+    if (result.owners.size() == 1) {
+      result.status = SpnLookup::Status::Found;
+      const Account& owner = accounts_[result.owners.front()];
+      if (via_host) {
+        result.why = "no account holds " + spn_text + "; sPNMappings maps its service class to HOST, and " +
+                     matched + " belongs to " + owner.name;
+        result.rule = "kerberos-rules R1.4";
+      } else {
+        result.why = spn_text + " is registered on " + owner.name + " (exact, case-insensitive match)";
+        result.rule = "kerberos-rules R1.3";
+      }
+    } else {
+      result.status = SpnLookup::Status::Duplicate;
+      std::string names;
+      for (const AccountId id : result.owners) names += (names.empty() ? "" : " and ") + accounts_[id].name;
+      result.why = matched + " is registered on more than one account (" + names +
+                   "); the KDC cannot know which key to use";
+      result.rule = "kerberos-rules R1.7";
+    }
+  };
+
+  // Step 2: exact, case-insensitive match (R1.3, R1.8).
+  if (auto holders = holders_in_forest(spn_key(spn_text)); !holders.empty()) {
+    decide(std::move(holders), spn_text, false);
+    return result;
+  }
+  // Step 3: sPNMappings HOST alias, only when no account holds the literal SPN (R1.3, R1.4).
+  const auto parsed = Spn::parse(spn_text);
+  if (parsed && host_alias(parsed->service_class)) {
+    const std::string host_spn = parsed->with_class("HOST").to_string();
+    if (auto holders = holders_in_forest(spn_key(host_spn)); !holders.empty()) {
+      decide(std::move(holders), host_spn, true);
+      return result;
+    }
+  }
+  // Step 4: unknown.
+  result.status = SpnLookup::Status::NotFound;
+  result.why = "no account in forest " + forest + " holds " + spn_text;
+  if (parsed && host_alias(parsed->service_class))
+    result.why += ", nor " + parsed->with_class("HOST").to_string() + " (the HOST alias)";
+  else if (parsed)
+    result.why += " (" + parsed->service_class + " is not in sPNMappings, so there is no HOST fallback)";
+  result.rule = "kerberos-rules R1.6";
+  return result;
+}
+
+const Trust* Directory::forest_trust_between(const std::string& user_forest,
+                                             const std::string& resource_forest) const {
+  for (const auto& t : trusts_) {
+    const Domain* from = domain_by_dns(t.from);
+    const Domain* to = domain_by_dns(t.to);
+    if (!from || !to) continue;
+    const bool from_is_resource = iequals(from->forest, resource_forest) && iequals(to->forest, user_forest);
+    const bool to_is_resource = iequals(to->forest, resource_forest) && iequals(from->forest, user_forest);
+    if (!from_is_resource && !to_is_resource) continue;
+    // The resource side must trust the user side.
+    if (t.two_way) return &t;
+    if (t.outbound && from_is_resource) return &t;
+    if (!t.outbound && to_is_resource) return &t;
+  }
+  return nullptr;
+}
+
+std::vector<std::pair<std::string, std::vector<AccountId>>> Directory::duplicate_spns() const {
+  std::vector<std::pair<std::string, std::vector<AccountId>>> out;
+  for (const auto& [key, holders] : spn_index_) {
+    std::map<std::string, std::vector<AccountId>> by_forest;
+    for (const AccountId id : holders) {
+      const Domain* d = domain_by_dns(accounts_[id].domain);
+      by_forest[d ? to_lower(d->forest) : ""].push_back(id);
+    }
+    for (auto& [forest, ids] : by_forest) {
+      if (ids.size() < 2) continue;
+      // Report the SPN as the first holder wrote it.
+      std::string shown = key;
+      for (const auto& s : accounts_[ids.front()].spns)
+        if (spn_key(s) == key) shown = s;
+      out.emplace_back(shown, ids);
+    }
+  }
+  return out;
+}
+
+}  // namespace kerbsim::directory

@@ -1,0 +1,117 @@
+// Active Directory as the KDC sees it: domains grouped into forests, trusts between them, accounts
+// with their SPNs and delegation settings, and the forest-wide SPN index with the sPNMappings HOST
+// aliasing and duplicate detection (kerberos-rules R1.3-R1.12).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "directory/spn.h"
+
+namespace kerbsim::directory {
+
+using AccountId = std::size_t;
+
+struct Domain {
+  std::string dns;      // "corp.contoso.com"
+  std::string netbios;  // "CORP"
+  std::string forest;   // dns name of the forest root
+  std::string functional_level = "2016";
+  std::vector<std::string> dcs;  // host names of its KDCs
+
+  std::string realm() const;  // upper-case DNS name (kerberos-rules R8.1)
+};
+
+struct Trust {
+  std::string from;  // trusting side for "outbound": from trusts to
+  std::string to;
+  bool forest_trust = true;  // forest | external
+  bool two_way = true;
+  bool outbound = true;       // when one-way: true = from trusts to, false = to trusts from
+  bool tgt_delegation = false;  // EnableTGTDelegation (kerberos-rules R3.1.4)
+};
+
+enum class AccountKind { User, Computer, Gmsa };
+
+struct Account {
+  std::string name;    // canonical "CORP\\alice", "CORP\\WEB1$"
+  std::string domain;  // dns name of its domain
+  std::string sam;     // "alice", "WEB1$"
+  AccountKind kind = AccountKind::User;
+  std::vector<std::string> spns;
+  bool trusted_for_delegation = false;          // UAC 0x80000 (R3.0)
+  bool trusted_to_auth_for_delegation = false;  // UAC 0x1000000
+  std::vector<std::string> allowed_to_delegate_to;  // msDS-AllowedToDelegateTo
+  std::vector<std::string> allowed_to_act;          // msDS-AllowedToActOnBehalfOfOtherIdentity
+  bool sensitive = false;                       // NOT_DELEGATED 0x100000
+  std::vector<std::string> groups;
+  int token_groups = 10;
+  int foreign_token_groups = 0;
+  std::optional<std::uint32_t> supported_enctypes;  // msDS-SupportedEncryptionTypes bits (R2.4)
+  bool aes_keys = true;
+  int kvno = 1;
+  bool enabled = true;
+
+  bool member_of(const std::string& group) const;
+  bool protected_user() const { return member_of("Protected Users"); }
+};
+
+// The answer of one SPN lookup, with the reason it was reached.
+struct SpnLookup {
+  enum class Status { Found, NotFound, Duplicate };
+  Status status = Status::NotFound;
+  std::vector<AccountId> owners;  // one when Found; every holder when Duplicate
+  std::string matched;            // the SPN string that matched (may be the HOST/ alias)
+  bool via_host_mapping = false;
+  std::string why;
+  std::string rule;
+};
+
+class Directory {
+ public:
+  Directory() = default;
+  Directory(const Directory&) = delete;
+  Directory& operator=(const Directory&) = delete;
+  Directory(Directory&&) = default;
+  Directory& operator=(Directory&&) = default;
+
+  void add_domain(Domain d);
+  void add_trust(Trust t);
+  AccountId add_account(Account a);
+
+  const std::vector<Domain>& domains() const { return domains_; }
+  const std::vector<Trust>& trusts() const { return trusts_; }
+  const std::vector<Account>& accounts() const { return accounts_; }
+  const Account& account(AccountId id) const { return accounts_.at(id); }
+  Account& account(AccountId id) { return accounts_.at(id); }
+
+  const Domain* domain_by_dns(const std::string& dns) const;
+  const Domain* domain_by_netbios(const std::string& netbios) const;
+  std::optional<AccountId> find_account(const std::string& canonical_name) const;
+
+  // Looks an SPN up among the accounts of one forest: exact case-insensitive match, then the
+  // sPNMappings HOST alias, duplicates reported (R1.3, R1.4, R1.7, R1.8).
+  SpnLookup lookup_spn(const std::string& spn, const std::string& forest) const;
+
+  // Is the service class one that sPNMappings maps to HOST (R1.4)?
+  static bool host_alias(const std::string& service_class);
+
+  // The trust, if any, that lets users of user_domain reach resources in resource_domain across
+  // forests (the resource side must trust the user side).
+  const Trust* forest_trust_between(const std::string& user_forest, const std::string& resource_forest) const;
+
+  // Every SPN held by more than one account of the same forest (what `setspn -X -F` lists).
+  std::vector<std::pair<std::string, std::vector<AccountId>>> duplicate_spns() const;
+
+ private:
+  std::vector<Domain> domains_;
+  std::vector<Trust> trusts_;
+  std::vector<Account> accounts_;
+  std::map<std::string, AccountId> by_name_;                  // lower-case canonical name
+  std::map<std::string, std::vector<AccountId>> spn_index_;  // spn_key -> holders (all forests)
+};
+
+}  // namespace kerbsim::directory

@@ -1,0 +1,33 @@
+#include "flow/environment.h"
+
+#include "directory/names.h"
+
+namespace kerbsim::flow {
+
+using directory::iequals;
+
+const Host* Environment::host(const std::string& name) const {
+  for (const auto& h : hosts)
+    if (iequals(h.name, name)) return &h;
+  return nullptr;
+}
+
+const Host* Environment::host_by_ip(const std::string& ip) const {
+  for (const auto& h : hosts)
+    if (h.ip == ip) return &h;
+  return nullptr;
+}
+
+const net::LoadBalancer* Environment::balancer_by_vip(const std::string& ip) const {
+  for (const auto& lb : load_balancers)
+    if (lb.vip == ip) return &lb;
+  return nullptr;
+}
+
+std::string Environment::dc_name(const std::string& domain_dns) const {
+  const auto* d = directory.domain_by_dns(domain_dns);
+  if (d && !d->dcs.empty()) return d->dcs.front();
+  return "dc-" + (d ? directory::to_lower(d->netbios) : domain_dns);
+}
+
+}  // namespace kerbsim::flow

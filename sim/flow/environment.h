@@ -1,0 +1,80 @@
+// The modelled environment a tracer walks through: the directory, DNS, load balancers, and each
+// host with its roles (IIS, SSRS, SQL Server, client). Built from a scenario by sim/scenario; holds
+// model objects only: no parsing, no event loop, no printing.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backend/sql.h"
+#include "backend/ssrs.h"
+#include "directory/directory.h"
+#include "engine/time.h"
+#include "kerberos/kdc.h"
+#include "net/browser.h"
+#include "net/dns.h"
+#include "net/load_balancer.h"
+#include "web/iis.h"
+
+namespace kerbsim::flow {
+
+struct ClientRole {
+  std::string user;  // canonical account, "CORP\\alice", or a local "WS1\\bob"
+  net::BrowserPolicy policy;
+};
+
+struct Host {
+  std::string name;        // "web1"
+  std::string fqdn;        // "web1.corp.contoso.com"; the name alone on a workgroup host
+  std::string domain;      // dns name of its domain; "" = workgroup
+  std::string ip;
+  std::string os = "2019";
+  engine::SimTime clock_offset = 0;  // its clock minus the DCs'
+  bool credential_guard = false;
+  std::string computer_account;  // "CORP\\WEB1$"; "" on a workgroup host
+  int http_max_field_length = 16384;
+  int http_max_request_bytes = 16384;
+  std::vector<std::string> back_connection_host_names;
+  std::optional<web::IisServer> iis;
+  std::optional<backend::SsrsServer> ssrs;
+  std::optional<backend::SqlServer> sql;
+  std::optional<ClientRole> client;
+
+  web::HostInfo info() const { return {name, computer_account}; }
+  bool domain_joined() const { return !domain.empty(); }
+};
+
+struct FlowSpec {
+  std::string name;
+  std::string client;  // host name
+  std::string url;
+};
+
+class Environment {
+ public:
+  Environment() = default;
+  Environment(const Environment&) = delete;
+  Environment& operator=(const Environment&) = delete;
+  Environment(Environment&&) = default;
+  Environment& operator=(Environment&&) = default;
+
+  std::string name;
+  std::string title;
+  std::string description;
+  kerberos::KdcPolicy kdc_policy;
+  engine::SimTime spn_negative_cache = 15 * engine::kMinute;  // SpnCacheTimeout (kerberos-rules R1.6)
+  directory::Directory directory;
+  net::Dns dns;
+  std::vector<net::LoadBalancer> load_balancers;
+  std::vector<Host> hosts;
+  std::vector<FlowSpec> flows;
+
+  const Host* host(const std::string& name) const;
+  const Host* host_by_ip(const std::string& ip) const;
+  const net::LoadBalancer* balancer_by_vip(const std::string& ip) const;
+  // The DC that answers for a domain: its first listed DC, or the implicit "dc-<netbios>".
+  std::string dc_name(const std::string& domain_dns) const;
+};
+
+}  // namespace kerbsim::flow

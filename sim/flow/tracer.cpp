@@ -1,0 +1,688 @@
+#include "flow/tracer.h"
+
+#include <cstdlib>
+#include <memory>
+#include <utility>
+
+#include "directory/names.h"
+#include "kerberos/ap_req.h"
+#include "kerberos/kdc.h"
+#include "net/url.h"
+
+namespace kerbsim::flow {
+namespace {
+
+using directory::iequals;
+using kerberos::KdcReply;
+using kerberos::KrbError;
+using kerberos::Ticket;
+using net::AuthScheme;
+
+// The front end a request reaches on a node: an IIS site or the SSRS service.
+struct Endpoint {
+  const Host* host = nullptr;
+  const web::Site* site = nullptr;           // IIS
+  const backend::SsrsServer* ssrs = nullptr; // SSRS
+  std::string label() const {
+    if (site) return "IIS site \"" + site->name + "\"";
+    return "SSRS";
+  }
+};
+
+// How the client's authentication attempt ended, before the verdict is drawn.
+struct Attempt {
+  Protocol protocol = Protocol::None;
+  int http_status = 401;
+  bool authenticated = false;
+  std::optional<std::string> error;
+};
+
+class PathTracer {
+ public:
+  PathTracer(const Environment& env, const Host& client, const net::Url& url, const net::DnsAnswer& dns,
+             const Host& node, const net::LoadBalancer* lb)
+      : env_(env), client_(client), url_(url), dns_(dns), node_(node), lb_(lb) {}
+
+  PathOutcome run();
+
+ private:
+  Step& add(StepKind kind, std::string from, std::string to, std::string message, std::string result,
+            std::string why, std::string rule) {
+    Step s;
+    s.seq = static_cast<int>(out_.steps.size()) + 1;
+    s.kind = kind;
+    s.from = std::move(from);
+    s.to = std::move(to);
+    s.message = std::move(message);
+    s.result = std::move(result);
+    s.why = std::move(why);
+    s.rule = std::move(rule);
+    out_.steps.push_back(std::move(s));
+    return out_.steps.back();
+  }
+  void fail_root(const std::string& error) {
+    if (!out_.front.error) out_.front.error = error;
+  }
+  const std::string& user() const { return client_.client->user; }
+  const net::BrowserPolicy& policy() const { return client_.client->policy; }
+  std::string user_domain() const;
+  std::string dc_for(const std::string& domain) const { return env_.dc_name(domain); }
+
+  bool find_endpoint();
+  bool anonymous_leg(std::vector<AuthScheme>& offered);
+  void negotiate();
+  void ntlm(bool fallback);
+  void basic();
+  std::optional<Ticket> get_service_ticket(const std::string& spn);
+  bool server_accepts_ntlm() const;
+  bool kerberos_only() const;
+  std::string process_identity() const;
+  void finish();
+
+  const Environment& env_;
+  const Host& client_;
+  const net::Url& url_;
+  const net::DnsAnswer& dns_;
+  const Host& node_;
+  const net::LoadBalancer* lb_;
+  Endpoint ep_;
+  PathOutcome out_;
+  Attempt attempt_;
+};
+
+std::string PathTracer::user_domain() const {
+  const auto split = directory::split_account(user());
+  const auto* d = env_.directory.domain_by_netbios(split.domain);
+  return d ? d->dns : "";
+}
+
+bool PathTracer::find_endpoint() {
+  ep_.host = &node_;
+  if (node_.ssrs && (!node_.iis || backend::SsrsServer::serves_path(url_.path))) {
+    ep_.ssrs = &*node_.ssrs;
+    return true;
+  }
+  if (node_.iis) {
+    ep_.site = node_.iis->site_for(url_.scheme, url_.host, url_.port);
+    if (ep_.site) return true;
+    add(StepKind::Http, client_.name, node_.name, "GET " + (url_.path.empty() ? "/" : url_.path),
+        "400 Bad Request - Invalid Hostname",
+        "no IIS site on " + node_.name + " has a binding for " + url_.scheme + "://" + url_.host + ":" +
+            std::to_string(url_.port) + ", so http.sys rejects the request",
+        "iis-rules 3.14")
+        .failed = true;
+    attempt_.http_status = 400;
+    fail_root("NO_SITE_BINDING");
+    return false;
+  }
+  add(StepKind::Http, client_.name, node_.name, "GET " + (url_.path.empty() ? "/" : url_.path),
+      "connection refused", node_.name + " runs neither IIS nor SSRS", "iis-rules 5.1")
+      .failed = true;
+  attempt_.http_status = 0;
+  fail_root("NO_WEB_SERVER");
+  return false;
+}
+
+std::string PathTracer::process_identity() const {
+  if (ep_.site) return node_.iis->process_identity(*ep_.site, node_.info());
+  if (ep_.ssrs) return ep_.ssrs->service_account.local_name("");
+  return "";
+}
+
+bool PathTracer::server_accepts_ntlm() const {
+  if (ep_.ssrs) return ep_.ssrs->accepts_ntlm();
+  if (!ep_.site || !ep_.site->windows_enabled) return false;
+  for (const auto p : ep_.site->providers)
+    if (p == web::Provider::Negotiate || p == web::Provider::Ntlm) return true;
+  return false;
+}
+
+// "Negotiate:Kerberos" is the only Negotiate flavour offered: no NTLM inside SPNEGO (iis-rules 3.2).
+bool PathTracer::kerberos_only() const {
+  if (!ep_.site) return false;
+  for (const auto p : ep_.site->providers)
+    if (p != web::Provider::NegotiateKerberos) return false;
+  return true;
+}
+
+// The first, anonymous request; returns false when the request is settled without authentication.
+bool PathTracer::anonymous_leg(std::vector<AuthScheme>& offered) {
+  const std::string get = "GET " + (url_.path.empty() ? "/" : url_.path) + " (no credentials)";
+  if (ep_.ssrs) {
+    offered = ep_.ssrs->challenge();
+    std::string types;
+    for (const auto t : ep_.ssrs->authentication_types) types += (types.empty() ? "" : ", ") + backend::auth_type_name(t);
+    if (offered.empty()) {
+      add(StepKind::Http, client_.name, node_.name, get, "200 OK, the custom (forms) logon page",
+          "AuthenticationTypes is Custom: the report server authenticates with its own forms extension, anonymous "
+          "at the HTTP level",
+          "iis-rules 7.2");
+      attempt_ = {Protocol::Anonymous, 200, true, std::nullopt};
+      return false;
+    }
+    std::string headers;
+    for (auto s : offered) headers += (headers.empty() ? "" : ", ") + net::scheme_name(s);
+    Step& s = add(StepKind::Http, client_.name, node_.name, get, "401, WWW-Authenticate: " + headers,
+                  "the report server challenges every request with the schemes of <AuthenticationTypes> (" + types +
+                      ")",
+                  "iis-rules 7.2");
+    if (ep_.ssrs->authentication_types_defaulted)
+      s.details.push_back("AuthenticationTypes not given: setup writes " + types + " for the service account " +
+                          ep_.ssrs->service_account.describe() + " [iis-rules 7.3]");
+    return true;
+  }
+
+  const web::Site& site = *ep_.site;
+  const web::IisServer& iis = *node_.iis;
+  offered = iis.challenge(site);
+  if (site.anonymous_enabled) {
+    const std::string anon = iis.anonymous_identity(site, node_.info());
+    std::vector<std::string> groups;
+    if (site.anonymous_user.empty()) groups = {"IIS_IUSRS", process_identity()};
+    if (web::may_read_content(site, anon, groups)) {
+      add(StepKind::Http, client_.name, node_.name, get, "200 OK as " + anon,
+          "anonymous authentication is enabled and " + anon + " may read the content, so IIS serves the request "
+          "without a challenge" + (site.windows_enabled ? "; Windows authentication never runs" : ""),
+          site.windows_enabled ? "iis-rules 3.10" : "iis-rules 1.7");
+      attempt_ = {Protocol::Anonymous, 200, true, std::nullopt};
+      out_.front.identity = anon;
+      return false;
+    }
+    if (offered.empty()) {
+      add(StepKind::Http, client_.name, node_.name, get, "401.3 Access denied by ACL",
+          "only anonymous authentication is enabled and " + anon + " is not among the content's readers",
+          "iis-rules 1.10")
+          .failed = true;
+      attempt_.http_status = 401;
+      fail_root("HTTP_401_3");
+      return false;
+    }
+    // Denied to the anonymous identity: IIS falls through to the challenge below.
+    std::string headers;
+    for (auto s : offered) headers += (headers.empty() ? "" : ", ") + net::scheme_name(s);
+    add(StepKind::Http, client_.name, node_.name, get, "401, WWW-Authenticate: " + headers,
+        "anonymous authentication is enabled, but " + anon + " may not read the content, so IIS challenges",
+        "iis-rules 3.10");
+    return true;
+  }
+  if (offered.empty()) {
+    add(StepKind::Http, client_.name, node_.name, get, "401.2 Logon failed due to server configuration",
+        "the site has no authentication method enabled", "iis-rules 3.11")
+        .failed = true;
+    attempt_.http_status = 401;
+    fail_root("HTTP_401_2");
+    return false;
+  }
+  std::string headers, providers;
+  for (auto s : offered) headers += (headers.empty() ? "" : ", ") + net::scheme_name(s);
+  for (auto p : site.providers) providers += (providers.empty() ? "" : ", ") + web::provider_name(p);
+  add(StepKind::Http, client_.name, node_.name, get, "401, WWW-Authenticate: " + headers,
+      "anonymous authentication is off; Windows authentication sends one header per provider, in order (" +
+          providers + ")",
+      "iis-rules 3.2");
+  return true;
+}
+
+std::optional<Ticket> PathTracer::get_service_ticket(const std::string& spn) {
+  const std::string domain = user_domain();
+  const auto* user_dom = env_.directory.domain_by_dns(domain);
+  if (!user_dom) return std::nullopt;
+  const engine::SimTime now = 0;
+
+  // The logon TGT (kerberos-rules R8.8, R2.9).
+  kerberos::Kdc home(env_.directory, *user_dom, env_.kdc_policy);
+  const KdcReply as = home.as_exchange(user(), now, client_.clock_offset);
+  {
+    Step& s = add(StepKind::AsExchange, client_.name, dc_for(domain), "AS-REQ " + user() + " (logon TGT)",
+                  as.ok() ? "AS-REP, TGT " + std::string(as.ticket.flags.forwardable ? "forwardable" : "not forwardable")
+                          : "KRB-ERROR " + kerberos::error_label(as.error),
+                  as.why, as.rule);
+    s.failed = !as.ok();
+    for (const auto& n : as.notes) s.details.push_back(n);
+    for (const auto& e : as.events) s.details.push_back(e.log + " event " + std::to_string(e.id) + ": " + e.text);
+  }
+  if (!as.ok()) {
+    fail_root(kerberos::error_name(as.error));
+    return std::nullopt;
+  }
+
+  Ticket tgt = as.ticket;
+  std::string kdc_domain = domain;
+  // Referrals: at most MaxReferralCount = 6 (kerberos-rules R1.12).
+  for (int hop = 0; hop <= 6; ++hop) {
+    const auto* kdc_dom = env_.directory.domain_by_dns(kdc_domain);
+    if (!kdc_dom) break;
+    kerberos::Kdc kdc(env_.directory, *kdc_dom, env_.kdc_policy);
+    const KdcReply r = kdc.tgs_exchange(tgt, spn, now);
+    std::string result;
+    if (r.kind == KdcReply::Kind::Ticket)
+      result = "TGS-REP, ticket for " + r.ticket.encrypted_for + " (" + kerberos::etype_name(r.ticket.etype) +
+               ", kvno " + std::to_string(r.ticket.kvno) + ")";
+    else if (r.kind == KdcReply::Kind::Referral)
+      result = "TGS-REP, referral TGT for " + directory::to_upper(r.referral_domain);
+    else
+      result = "KRB-ERROR " + kerberos::error_label(r.error);
+    Step& s = add(StepKind::TgsExchange, client_.name, dc_for(kdc_domain), "TGS-REQ " + spn, result, r.why, r.rule);
+    s.failed = !r.ok();
+    for (const auto& n : r.notes) s.details.push_back(n);
+    for (const auto& e : r.events) s.details.push_back(e.log + " event " + std::to_string(e.id) + ": " + e.text);
+    if (r.kind == KdcReply::Kind::Ticket) return r.ticket;
+    if (r.kind == KdcReply::Kind::Error) {
+      fail_root(kerberos::error_name(r.error));
+      if (r.error == KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN || r.error == KrbError::KDC_ERR_PRINCIPAL_NOT_UNIQUE)
+        s.details.push_back("the client caches \"SPN not found\" for " +
+                            engine::format_duration(env_.spn_negative_cache) +
+                            " (SpnCacheTimeout): an SPN added now is seen only after that or a klist purge "
+                            "[kerberos-rules R1.6]");
+      return std::nullopt;
+    }
+    tgt = r.ticket;
+    kdc_domain = r.referral_domain;
+  }
+  fail_root("KDC_ERR_WRONG_REALM");
+  return std::nullopt;
+}
+
+void PathTracer::negotiate() {
+  const bool domain_user = !user_domain().empty() && client_.domain_joined();
+  const bool same_machine = iequals(client_.name, node_.name);
+
+  // Conditions where Negotiate cannot use Kerberos at all and picks NTLM (iis-rules 4.3).
+  if (!domain_user) {
+    add(StepKind::Decision, client_.name, client_.name, "Negotiate: Kerberos or NTLM?", "NTLM",
+        user() + " is not a domain account on a domain-joined machine; Kerberos requires a domain",
+        "iis-rules 2.5");
+    ntlm(true);
+    return;
+  }
+  if (same_machine) {
+    add(StepKind::Decision, client_.name, client_.name, "Negotiate: Kerberos or NTLM?", "NTLM",
+        "client and server are the same computer; Negotiate does not use Kerberos for a local connection",
+        "iis-rules 3.13");
+    ntlm(true);
+    return;
+  }
+
+  const net::SpnDecision spn = net::build_http_spn(policy(), url_, dns_);
+  add(StepKind::Decision, client_.name, client_.name, "build the SPN for " + url_.host,
+      spn.spn ? *spn.spn : "no SPN: Kerberos is not tried", spn.why, spn.rule);
+  out_.spn = spn.spn;
+  if (!spn.spn) {
+    ntlm(true);
+    return;
+  }
+
+  const std::optional<Ticket> ticket = get_service_ticket(*spn.spn);
+  if (!ticket) {
+    // No ticket could be obtained: SPNEGO falls back to NTLM if the server allows it (iis-rules 0.4).
+    if (kerberos_only()) {
+      add(StepKind::Decision, client_.name, client_.name, "fall back to NTLM?", "no",
+          "the site offers only Negotiate:Kerberos, which carries no NTLM", "iis-rules 3.2")
+          .failed = true;
+      attempt_.http_status = 401;
+      return;
+    }
+    ntlm(true);
+    return;
+  }
+
+  const Ticket& t = *ticket;
+  TicketSummary summary;
+  summary.encrypted_for = t.encrypted_for;
+  if (t.flags.forwardable) summary.flags.emplace_back("forwardable");
+  if (t.flags.forwarded) summary.flags.emplace_back("forwarded");
+  if (t.flags.ok_as_delegate) summary.flags.emplace_back("ok_as_delegate");
+  summary.etype = kerberos::etype_name(t.etype);
+  out_.front.ticket = summary;
+
+  // The token travels base64-encoded in one header; http.sys checks its limits first (R6.5).
+  const int token = kerberos::estimated_token_bytes(t, false);
+  const int header = static_cast<int>(std::string("Authorization: Negotiate ").size()) + 4 * ((token + 2) / 3);
+  constexpr int kOtherRequestBytes = 600;  // request line and the other headers, an estimate
+  const std::string ap_msg = "GET with Authorization: Negotiate (AP-REQ, ticket for " + t.encrypted_for + ")";
+  if (header > node_.http_max_field_length || header + kOtherRequestBytes > node_.http_max_request_bytes) {
+    const bool field = header > node_.http_max_field_length;
+    Step& s = add(StepKind::ApExchange, client_.name, node_.name, ap_msg,
+                  "400 Bad Request (Request Header too long) from http.sys",
+                  "the Kerberos token is about " + std::to_string(token) + " bytes (" +
+                      std::to_string(t.pac_sids) + " group SIDs in the PAC" +
+                      (t.pac_foreign_sids ? ", " + std::to_string(t.pac_foreign_sids) + " from other domains" : "") +
+                      "), so the Authorization header is about " + std::to_string(header) + " bytes, over " +
+                      (field ? "MaxFieldLength = " + std::to_string(node_.http_max_field_length)
+                             : "MaxRequestBytes = " + std::to_string(node_.http_max_request_bytes)) +
+                      "; http.sys answers without calling " + (ep_.ssrs ? std::string("SSRS") : std::string("IIS")),
+                  "kerberos-rules R6.5");
+    s.failed = true;
+    s.details.push_back("token size estimate 1200 + 40·d + 8·s bytes [kerberos-rules R6.3]; the request is "
+                        "logged in HTTPERR, not in the IIS log [kerberos-rules R5.5]");
+    s.details.push_back("fix: set MaxFieldLength and MaxRequestBytes under HKLM\\SYSTEM\\CurrentControlSet\\Services\\"
+                        "HTTP\\Parameters to about 4/3 of the token size, or reduce group memberships [iis-rules 0.12]");
+    attempt_.http_status = 400;
+    fail_root("HTTP_400_HEADER_TOO_LONG");
+    return;
+  }
+
+  // Which key the server decrypts with (iis-rules 3.5 / 7.6).
+  const web::KeyDecision key =
+      ep_.site ? node_.iis->decryption_key(*ep_.site, node_.info()) : ep_.ssrs->decryption_key(node_.info());
+  add(StepKind::Decision, node_.name, node_.name, "which key decrypts the ticket?",
+      key.account.empty() ? "none: no domain key on this host" : "the key of " + key.account, key.why, key.rule);
+  out_.front.decrypted_with = key.account.empty() ? std::nullopt : std::optional<std::string>(key.account);
+
+  kerberos::ServiceKey service_key{key.account, {}};
+  if (const auto id = env_.directory.find_account(key.account)) service_key.kvnos = {env_.directory.account(*id).kvno};
+  const kerberos::ApReqResult ap =
+      kerberos::accept_ap_req(t, service_key, 0, client_.clock_offset, node_.clock_offset, env_.kdc_policy.max_clock_skew);
+  if (ap.ok()) {
+    add(StepKind::ApExchange, client_.name, node_.name, ap_msg, "200 OK as " + user(), ap.why, ap.rule);
+    attempt_ = {Protocol::Kerberos, 200, true, std::nullopt};
+    out_.front.identity = user();
+    return;
+  }
+  Step& s = add(StepKind::ApExchange, client_.name, node_.name, ap_msg,
+                "401, " + kerberos::error_label(ap.error), ap.why, ap.rule);
+  s.failed = true;
+  if (ap.error == KrbError::KRB_AP_ERR_MODIFIED) {
+    s.details.push_back("the client logs System event 4 (Security-Kerberos): KRB_AP_ERR_MODIFIED from the server " +
+                        node_.name + "; the target name used was " + *spn.spn + " [kerberos-rules R2.6]");
+    s.details.push_back("the IIS log shows 401 1 2148074245: the token was presented and rejected [iis-rules 3.11]");
+  }
+  attempt_ = {Protocol::Kerberos, 401, false, kerberos::error_name(ap.error)};
+  fail_root(kerberos::error_name(ap.error));
+  // A browser keeps the same ticket and prompts; Negotiate does not fall back to NTLM (iis-rules 0.5, 5.6).
+  if (policy().browser != net::Browser::DotNet && policy().browser != net::Browser::SqlClient) {
+    add(StepKind::Decision, client_.name, client_.name, "retry", "credential prompt, then 401 again",
+        "the ticket was obtained but rejected, so Negotiate does not fall back to NTLM; the browser prompts and "
+        "retries with the same cached ticket until it expires or is purged",
+        "iis-rules 5.6");
+    out_.front.prompt = true;
+  }
+}
+
+void PathTracer::ntlm(bool fallback) {
+  const std::string user_name = user();
+  if (fallback && !server_accepts_ntlm()) {
+    add(StepKind::Decision, client_.name, client_.name, "fall back to NTLM?", "no",
+        "the server does not accept NTLM", ep_.ssrs ? "iis-rules 7.2" : "iis-rules 3.2")
+        .failed = true;
+    attempt_.http_status = 401;
+    return;
+  }
+  const auto split = directory::split_account(user_name);
+  const auto* dom = env_.directory.domain_by_netbios(split.domain);
+  const auto id = env_.directory.find_account(user_name);
+  const bool protected_user = id && env_.directory.account(*id).protected_user();
+
+  Step& legs = add(StepKind::Ntlm, client_.name, node_.name, "NTLM NEGOTIATE_MESSAGE (type 1)",
+                   "401, CHALLENGE_MESSAGE (type 2)",
+                   fallback ? "no Kerberos ticket, so SPNEGO carries NTLM instead; NTLM takes three legs on one "
+                              "connection"
+                            : "the client chose NTLM; NTLM takes three legs on one connection",
+                   fallback ? "iis-rules 0.4" : "iis-rules 4.1");
+  legs.details.push_back("NTLM cannot be delegated: a second hop from this server cannot use the user's identity "
+                         "[kerberos-rules R4.1]");
+  if (lb_ && lb_->layer == 7) {
+    add(StepKind::Ntlm, client_.name, node_.name, "NTLM AUTHENTICATE_MESSAGE (type 3)", "401 again (handshake lost)",
+        "load balancer " + lb_->name + " works at layer 7 and re-pools connections, so the type 3 message can reach "
+        "a node that never issued the challenge",
+        "iis-rules 5.7")
+        .failed = true;
+    attempt_ = {Protocol::Ntlm, 401, false, std::string("NTLM_HANDSHAKE_BROKEN")};
+    fail_root("NTLM_HANDSHAKE_BROKEN");
+    return;
+  }
+  if (iequals(client_.name, node_.name)) {
+    const bool own_name = iequals(url_.host, node_.name) || iequals(url_.host, node_.fqdn) ||
+                          iequals(url_.host, "localhost") || url_.host == "127.0.0.1";
+    bool listed = false;
+    for (const auto& n : node_.back_connection_host_names) listed |= iequals(n, url_.host);
+    if (!own_name && !listed) {
+      add(StepKind::Ntlm, client_.name, node_.name, "NTLM AUTHENTICATE_MESSAGE (type 3)", "401.1 Logon failed",
+          "the loopback check refuses NTLM to the server itself under the alias " + url_.host +
+              " (not in BackConnectionHostNames)",
+          "iis-rules 3.13")
+          .failed = true;
+      attempt_ = {Protocol::Ntlm, 401, false, std::string("STATUS_LOGON_FAILURE")};
+      fail_root("STATUS_LOGON_FAILURE");
+      return;
+    }
+  }
+  if (!dom) {
+    // A local account: the server must hold the same account locally.
+    const bool local_here = iequals(split.domain, node_.name);
+    add(StepKind::Ntlm, client_.name, node_.name, "NTLM AUTHENTICATE_MESSAGE (type 3) as " + user_name,
+        local_here ? "200 OK as " + user_name : "401.1 Logon failed",
+        local_here ? user_name + " is a local account of " + node_.name
+                   : user_name + " is a local account of " + split.domain + ", unknown to " + node_.name,
+        "iis-rules 2.5")
+        .failed = !local_here;
+    attempt_ = {Protocol::Ntlm, local_here ? 200 : 401, local_here, std::nullopt};
+    if (!local_here) fail_root("STATUS_LOGON_FAILURE");
+    if (local_here) out_.front.identity = user_name;
+    return;
+  }
+  if (!node_.domain_joined()) {
+    add(StepKind::Ntlm, client_.name, node_.name, "NTLM AUTHENTICATE_MESSAGE (type 3) as " + user_name,
+        "401.1 Logon failed",
+        node_.name + " is a workgroup server: it cannot pass a domain account's logon to a DC (a local account with "
+        "the same name and password would work; UNCONFIRMED)",
+        "iis-rules 2.5")
+        .failed = true;
+    attempt_ = {Protocol::Ntlm, 401, false, std::string("STATUS_LOGON_FAILURE")};
+    fail_root("STATUS_LOGON_FAILURE");
+    return;
+  }
+  const std::string dc = dc_for(dom->dns);
+  if (protected_user) {
+    Step& s = add(StepKind::Ntlm, node_.name, dc, "NetLogon pass-through for " + user_name,
+                  "STATUS_ACCOUNT_RESTRICTION",
+                  user_name + " is in Protected Users, whose DC refuses NTLM", "kerberos-rules R3.5.2");
+    s.failed = true;
+    s.details.push_back("ProtectedUserFailures-DomainController event 100 on " + dc);
+    attempt_ = {Protocol::Ntlm, 401, false, std::string("STATUS_ACCOUNT_RESTRICTION")};
+    fail_root("STATUS_ACCOUNT_RESTRICTION");
+    return;
+  }
+  add(StepKind::Ntlm, node_.name, dc, "NetLogon pass-through validation for " + user_name, "STATUS_SUCCESS",
+      node_.name + " cannot check the NTLM response itself and asks a DC of " + dom->dns + " (event 4776 there)",
+      "kerberos-rules R5.1");
+  add(StepKind::Ntlm, client_.name, node_.name, "NTLM AUTHENTICATE_MESSAGE (type 3) as " + user_name,
+      "200 OK as " + user_name, "the DC validated the response; the server builds an impersonation-level token",
+      "iis-rules 0.11");
+  attempt_ = {Protocol::Ntlm, 200, true, std::nullopt};
+  out_.front.identity = user_name;
+}
+
+void PathTracer::basic() {
+  out_.front.prompt = true;
+  const bool tls = url_.scheme == "https";
+  add(StepKind::Http, client_.name, node_.name, "GET with Authorization: Basic (user name and password)",
+      "200 OK as " + user(),
+      std::string("the browser prompts for a user name and password and sends them base64-encoded") +
+          (tls ? "" : " in clear text over http") + "; the server logs the user on with them (logon type 8)",
+      "kerberos-rules R5.2");
+  attempt_ = {Protocol::Basic, 200, true, std::nullopt};
+  out_.front.identity = user();
+}
+
+void PathTracer::finish() {
+  out_.front.protocol = attempt_.protocol;
+  out_.front.http_status = attempt_.http_status;
+  if (!attempt_.authenticated) out_.front.identity = std::nullopt;
+  out_.front.process_identity = process_identity();
+  if (attempt_.error && !out_.front.error) out_.front.error = attempt_.error;
+
+  const bool works = attempt_.authenticated && attempt_.http_status >= 200 && attempt_.http_status < 300;
+  const bool degraded_protocol = attempt_.protocol == Protocol::Ntlm || attempt_.protocol == Protocol::Basic;
+  const std::string where = lb_ ? " on " + node_.name : "";
+  if (!works) {
+    out_.verdict = Verdict::Failed;
+    out_.summary = "HTTP " + std::to_string(attempt_.http_status) + where +
+                   (out_.front.error ? ": " + *out_.front.error : std::string());
+    if (out_.front.ticket && out_.front.decrypted_with && out_.front.error &&
+        *out_.front.error == "KRB_AP_ERR_MODIFIED")
+      out_.summary += " — the ticket is encrypted for " + out_.front.ticket->encrypted_for + ", but " + node_.name +
+                      " decrypts with " + *out_.front.decrypted_with;
+  } else if (degraded_protocol || out_.front.prompt) {
+    out_.verdict = Verdict::Degraded;
+    out_.summary = "works" + where + " with " + to_string(attempt_.protocol) + " as " +
+                   out_.front.identity.value_or("?") + (out_.front.prompt ? " after a credential prompt" : "") +
+                   (out_.front.error ? " (Kerberos failed first: " + *out_.front.error + ")" : std::string());
+  } else {
+    out_.verdict = Verdict::Ok;
+    if (attempt_.protocol == Protocol::Kerberos)
+      out_.summary = "Kerberos as " + out_.front.identity.value_or("?") + where + "; ticket for " +
+                     out_.front.ticket->encrypted_for + " decrypted with " + out_.front.decrypted_with.value_or("?");
+    else
+      out_.summary = to_string(attempt_.protocol) + where + " as " + out_.front.identity.value_or("?");
+  }
+}
+
+PathOutcome PathTracer::run() {
+  if (lb_) out_.via = node_.name;
+
+  // DNS (iis-rules 4.4, 4.8): every path repeats it so that each reads on its own.
+  if (!url_.host_is_ip()) {
+    std::string result = dns_.cnames.empty() ? "A " + dns_.ip : "CNAME ";
+    if (!dns_.cnames.empty()) {
+      for (std::size_t i = 0; i < dns_.cnames.size(); ++i) result += (i ? " → " : "") + dns_.cnames[i];
+      result += ", A " + dns_.ip;
+    }
+    add(StepKind::Dns, client_.name, "dns", "A? " + dns_.queried, result, dns_.why,
+        dns_.cnames.empty() ? "iis-rules 4.8" : "iis-rules 5.5");
+  }
+  if (lb_) {
+    std::string algo;
+    switch (lb_->algorithm) {
+      case net::LbAlgorithm::RoundRobin: algo = "round robin"; break;
+      case net::LbAlgorithm::LeastConnections: algo = "least connections"; break;
+      case net::LbAlgorithm::SourceIpHash: algo = "source-IP hash"; break;
+      case net::LbAlgorithm::Random: algo = "random"; break;
+    }
+    add(StepKind::Decision, lb_->name, lb_->name, "connection to " + lb_->vip, "forwarded to " + node_.name,
+        "the balancer picks a member by " + algo + "; this path follows " + node_.name +
+            ", and the client cannot tell which node answered",
+        "iis-rules 5.1");
+  }
+  if (!find_endpoint()) {
+    finish();
+    return out_;
+  }
+
+  std::vector<AuthScheme> offered;
+  if (anonymous_leg(offered)) {
+    const net::LogonDecision logon = net::decide_logon(policy(), url_);
+    add(StepKind::Decision, client_.name, client_.name, "log on silently?",
+        logon.automatic ? "yes, with " + user() : "no: credential prompt", logon.why, logon.rule);
+    if (!logon.automatic) out_.front.prompt = true;
+    const net::SchemeDecision scheme = net::choose_scheme(policy(), offered, logon);
+    Step& s = add(StepKind::Decision, client_.name, client_.name, "choose a scheme",
+                  scheme.scheme ? net::scheme_name(*scheme.scheme) : "none", scheme.why, scheme.rule);
+    if (!scheme.scheme) {
+      s.failed = true;
+      attempt_.http_status = 401;
+      fail_root("NO_COMMON_AUTH_SCHEME");
+    } else if (*scheme.scheme == AuthScheme::Negotiate) {
+      negotiate();
+    } else if (*scheme.scheme == AuthScheme::Ntlm) {
+      ntlm(false);
+    } else if (*scheme.scheme == AuthScheme::Basic) {
+      basic();
+    }
+  }
+  finish();
+  return out_;
+}
+
+FlowOutcome trace_flow(const Environment& env, const FlowSpec& flow, const TraceOptions& options) {
+  FlowOutcome fo;
+  fo.flow = flow.name;
+  fo.client = flow.client;
+  fo.url = flow.url;
+  const Host* client = env.host(flow.client);
+  const auto url = net::parse_url(flow.url);
+  if (!client || !client->client || !url) return fo;  // the loader guarantees these
+  fo.user = client->client->user;
+  fo.browser = net::browser_name(client->client->policy.browser);
+
+  net::DnsAnswer dns;
+  std::string ip;
+  if (url->host_is_ip()) {
+    ip = url->host;
+    dns.found = true;
+    dns.ip = ip;
+    dns.canonical = url->host;
+  } else {
+    dns = env.dns.resolve(url->host, client->domain);
+    ip = dns.ip;
+  }
+
+  const auto one_path = [&](const Host& node, const net::LoadBalancer* lb) {
+    PathTracer tracer(env, *client, *url, dns, node, lb);
+    fo.paths.push_back(tracer.run());
+  };
+
+  if (!dns.found) {
+    PathOutcome p;
+    Step s;
+    s.seq = 1;
+    s.kind = StepKind::Dns;
+    s.from = client->name;
+    s.to = "dns";
+    s.message = "A? " + dns.queried;
+    s.result = "NXDOMAIN";
+    s.why = dns.why;
+    s.rule = "iis-rules 4.4";
+    s.failed = true;
+    p.steps.push_back(s);
+    p.front.error = "DNS_NAME_NOT_FOUND";
+    p.verdict = Verdict::Failed;
+    p.summary = "the name " + url->host + " does not resolve";
+    fo.paths.push_back(p);
+    return fo;
+  }
+  if (const net::LoadBalancer* lb = env.balancer_by_vip(ip)) {
+    fo.balancer = lb->name;
+    for (const auto& member : lb->members) {
+      if (!options.via.empty() && !iequals(options.via, member)) continue;
+      if (const Host* node = env.host(member)) one_path(*node, lb);
+    }
+    return fo;
+  }
+  if (const Host* node = env.host_by_ip(ip)) {
+    one_path(*node, nullptr);
+    return fo;
+  }
+  PathOutcome p;
+  Step s;
+  s.seq = 1;
+  s.kind = StepKind::Http;
+  s.from = client->name;
+  s.to = ip;
+  s.message = "connect to " + ip + ":" + std::to_string(url->port);
+  s.result = "no answer";
+  s.why = "no host or load balancer in the scenario has the address " + ip;
+  s.rule = "iis-rules 5.1";
+  s.failed = true;
+  p.steps.push_back(s);
+  p.front.error = "HOST_UNREACHABLE";
+  p.verdict = Verdict::Failed;
+  p.summary = "nothing answers at " + ip;
+  fo.paths.push_back(p);
+  return fo;
+}
+
+}  // namespace
+
+TraceReport trace(const Environment& env, const TraceOptions& options) {
+  TraceReport report;
+  report.scenario = env.name;
+  report.title = env.title;
+  for (const auto& flow : env.flows) {
+    if (!options.flow.empty() && flow.name != options.flow) continue;
+    report.flows.push_back(trace_flow(env, flow, options));
+  }
+  return report;
+}
+
+}  // namespace kerbsim::flow

@@ -1,0 +1,83 @@
+// The Key Distribution Center of one Active Directory domain: the AS exchange (TGTs) and the TGS
+// exchange (service tickets and referrals), deciding from the directory exactly as a Windows DC
+// does, and recording each decision's reason, rule and the DC's audit events.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "directory/directory.h"
+#include "engine/time.h"
+#include "kerberos/errors.h"
+#include "kerberos/ticket.h"
+
+namespace kerbsim::kerberos {
+
+// Domain Kerberos policy and KDC settings (kerberos-rules R2.5, R2.8, R2.9, R3.5.2).
+struct KdcPolicy {
+  engine::SimTime max_clock_skew = 5 * engine::kMinute;
+  engine::SimTime tgt_lifetime = 10 * engine::kHour;
+  engine::SimTime service_ticket_lifetime = 600 * engine::kMinute;
+  engine::SimTime max_renew_age = 7 * 24 * engine::kHour;
+  engine::SimTime protected_users_tgt_lifetime = 4 * engine::kHour;
+  std::uint32_t default_domain_supported_enctypes = kAes256Bit | kAes128Bit;  // DDSET
+  KrbError duplicate_spn_error = KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN;
+};
+
+// One audit or System-log event a DC writes.
+struct DcEvent {
+  int id = 0;
+  std::string log;   // "Security", "System"
+  std::string text;
+};
+
+// What the KDC answered and why.
+struct KdcReply {
+  enum class Kind { Ticket, Referral, Error };
+  Kind kind = Kind::Error;
+  Ticket ticket;             // the TGT, service ticket or referral TGT
+  KrbError error = KrbError::None;
+  NtStatus status = NtStatus::None;
+  std::string referral_domain;  // dns name of the domain to ask next
+  std::string why;
+  std::string rule;
+  std::vector<std::string> notes;  // further reasons and settings behind the decision
+  std::vector<DcEvent> events;
+
+  bool ok() const { return kind != Kind::Error; }
+};
+
+class Kdc {
+ public:
+  Kdc(const directory::Directory& directory, const directory::Domain& domain, KdcPolicy policy);
+  Kdc(const Kdc&) = delete;
+  Kdc& operator=(const Kdc&) = delete;
+
+  const directory::Domain& domain() const { return domain_; }
+
+  // AS-REQ for a user's TGT. client_clock_offset is the client's clock minus the DC's.
+  KdcReply as_exchange(const std::string& user, engine::SimTime now, engine::SimTime client_clock_offset) const;
+
+  // TGS-REQ with a TGT for a service ticket to spn, or a referral to the domain that can issue it.
+  KdcReply tgs_exchange(const Ticket& tgt, const std::string& spn, engine::SimTime now) const;
+
+  // The etype the KDC would use for tickets to this account, or the reason there is none (R2.3).
+  struct EtypeChoice {
+    bool ok = false;
+    Etype etype = Etype::Aes256;
+    std::uint32_t supported = 0;  // the account's supported set (attribute or DDSET)
+    std::uint32_t keys = 0;       // the keys stored for it
+    std::string why;
+  };
+  EtypeChoice choose_etype(const directory::Account& target) const;
+
+ private:
+  Ticket cross_realm_tgt(const Ticket& tgt, const std::string& target_domain, engine::SimTime now) const;
+
+  const directory::Directory& directory_;
+  const directory::Domain& domain_;
+  KdcPolicy policy_;
+};
+
+}  // namespace kerbsim::kerberos

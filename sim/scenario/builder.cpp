@@ -1,0 +1,281 @@
+#include "scenario/builder.h"
+
+#include <set>
+
+#include "directory/names.h"
+#include "kerberos/etype.h"
+#include "net/url.h"
+
+namespace kerbsim::scenario {
+namespace {
+
+using directory::iequals;
+using directory::to_lower;
+using directory::to_upper;
+
+// Computers keep msDS-SupportedEncryptionTypes in sync with local policy (kerberos-rules R2.4);
+// gMSAs, a subclass of computer, are modelled the same way (UNCONFIRMED).
+constexpr std::uint32_t kComputerEnctypes = kerberos::kAes256Bit | kerberos::kAes128Bit | kerberos::kRc4Bit;
+
+void apply_delegation(directory::Account& a, const spec::DelegationSettings& d) {
+  for (const auto& spn : d.spns) a.spns.push_back(spn);
+  a.trusted_for_delegation = d.trusted_for_delegation;
+  a.trusted_to_auth_for_delegation = d.trusted_to_auth_for_delegation;
+  a.allowed_to_delegate_to = d.allowed_to_delegate_to;
+  a.allowed_to_act = d.allowed_to_act;
+}
+
+web::Binding parse_binding(const std::string& text) {
+  web::Binding b;
+  const auto sep = text.find("://");
+  b.scheme = to_lower(text.substr(0, sep));
+  std::string rest = sep == std::string::npos ? text : text.substr(sep + 3);
+  if (const auto slash = rest.find('/'); slash != std::string::npos) rest = rest.substr(0, slash);
+  const auto colon = rest.rfind(':');
+  b.port = b.scheme == "https" ? 443 : 80;
+  if (colon != std::string::npos) {
+    b.port = std::atoi(rest.substr(colon + 1).c_str());
+    rest = rest.substr(0, colon);
+  }
+  // An IP in the binding answers any host name sent to that address, like "*" here.
+  b.host = (rest.empty() || net::is_ipv4(rest)) ? "*" : rest;
+  return b;
+}
+
+web::Provider parse_provider(const std::string& p) {
+  if (p == "NTLM") return web::Provider::Ntlm;
+  if (p == "Negotiate:Kerberos") return web::Provider::NegotiateKerberos;
+  if (p == "Negotiate:PKU2U") return web::Provider::NegotiatePku2u;
+  return web::Provider::Negotiate;
+}
+
+backend::SsrsAuthType parse_auth_type(const std::string& t) {
+  if (t == "RSWindowsNTLM") return backend::SsrsAuthType::RSWindowsNTLM;
+  if (t == "RSWindowsKerberos") return backend::SsrsAuthType::RSWindowsKerberos;
+  if (t == "RSWindowsBasic") return backend::SsrsAuthType::RSWindowsBasic;
+  if (t == "Custom") return backend::SsrsAuthType::Custom;
+  return backend::SsrsAuthType::RSWindowsNegotiate;
+}
+
+net::Browser parse_browser(const std::string& b) {
+  if (b == "chrome") return net::Browser::Chrome;
+  if (b == "ie") return net::Browser::Ie;
+  if (b == "firefox") return net::Browser::Firefox;
+  if (b == "sqlclient") return net::Browser::SqlClient;
+  if (b == "dotnet") return net::Browser::DotNet;
+  return net::Browser::Edge;
+}
+
+std::vector<web::Call> convert_calls(const std::vector<spec::Call>& calls) {
+  std::vector<web::Call> out;
+  for (const auto& c : calls) out.push_back({c.to, c.instance, c.url, c.as});
+  return out;
+}
+
+// Addresses for hosts that give none: 10.0.0.11 upwards, skipping any address already in use.
+std::string next_free_ip(std::set<std::string>& used, int& next) {
+  for (;;) {
+    const std::string ip = "10.0." + std::to_string(next / 250) + "." + std::to_string(11 + next % 240);
+    ++next;
+    if (used.insert(ip).second) return ip;
+  }
+}
+
+}  // namespace
+
+flow::Environment build(const spec::Scenario& spec) {
+  flow::Environment env;
+  env.name = spec.name;
+  env.title = spec.title;
+  env.description = spec.description;
+
+  const auto& st = spec.settings;
+  env.kdc_policy.max_clock_skew = st.max_clock_skew * engine::kSecond;
+  env.kdc_policy.tgt_lifetime = st.tgt_lifetime * engine::kSecond;
+  env.kdc_policy.service_ticket_lifetime = st.service_ticket_lifetime * engine::kSecond;
+  env.kdc_policy.protected_users_tgt_lifetime = st.protected_users_tgt_lifetime * engine::kSecond;
+  env.kdc_policy.default_domain_supported_enctypes = kerberos::enctype_bits(st.default_enctypes);
+  env.kdc_policy.duplicate_spn_error = st.duplicate_spn_error == 8 ? kerberos::KrbError::KDC_ERR_PRINCIPAL_NOT_UNIQUE
+                                                                   : kerberos::KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN;
+  env.spn_negative_cache = st.spn_negative_cache * engine::kSecond;
+
+  for (const auto& d : spec.domains) {
+    directory::Domain dom;
+    dom.dns = d.dns;
+    dom.netbios = d.netbios;
+    dom.forest = d.forest.empty() ? d.dns : d.forest;
+    dom.functional_level = d.functional_level;
+    dom.dcs = d.dcs;
+    env.directory.add_domain(dom);
+  }
+  for (const auto& t : spec.trusts) {
+    directory::Trust tr;
+    tr.from = t.from;
+    tr.to = t.to;
+    tr.forest_trust = t.kind == "forest";
+    tr.two_way = t.direction == "two-way";
+    tr.outbound = t.direction != "inbound";
+    tr.tgt_delegation = t.tgt_delegation;
+    env.directory.add_trust(tr);
+  }
+
+  const auto domain_of_netbios = [&](const std::string& netbios) -> std::string {
+    const auto* d = env.directory.domain_by_netbios(netbios);
+    return d ? d->dns : "";
+  };
+
+  for (const auto& a : spec.accounts) {
+    directory::Account acc;
+    const auto split = directory::split_account(a.name);
+    acc.name = a.name;
+    acc.domain = domain_of_netbios(split.domain);
+    acc.sam = split.sam;
+    acc.kind = a.type == "gmsa"       ? directory::AccountKind::Gmsa
+               : a.type == "computer" ? directory::AccountKind::Computer
+                                      : directory::AccountKind::User;
+    apply_delegation(acc, a.delegation);
+    acc.sensitive = a.sensitive;
+    acc.groups = a.groups;
+    acc.token_groups = a.token_groups;
+    acc.foreign_token_groups = a.foreign_token_groups;
+    if (a.enctypes)
+      acc.supported_enctypes = kerberos::enctype_bits(*a.enctypes);
+    else if (acc.kind != directory::AccountKind::User)
+      acc.supported_enctypes = kComputerEnctypes;
+    acc.aes_keys = a.aes_keys;
+    acc.kvno = a.password_version;
+    acc.enabled = a.enabled;
+    env.directory.add_account(std::move(acc));
+  }
+
+  std::set<std::string> used_ips;
+  for (const auto& h : spec.hosts)
+    if (!h.ip.empty()) used_ips.insert(h.ip);
+  for (const auto& lb : spec.load_balancers) used_ips.insert(lb.vip);
+  for (const auto& r : spec.dns)
+    if (!r.a.empty()) used_ips.insert(r.a);
+  int next_ip = 0;
+
+  for (const auto& h : spec.hosts) {
+    flow::Host host;
+    host.name = h.name;
+    host.domain = h.domain.value_or("");
+    host.fqdn = host.domain.empty() ? h.name : h.name + "." + host.domain;
+    host.ip = h.ip.empty() ? next_free_ip(used_ips, next_ip) : h.ip;
+    host.os = h.os;
+    host.clock_offset = h.clock_offset * engine::kSecond;
+    host.credential_guard = h.credential_guard;
+    host.http_max_field_length = h.http_max_field_length.value_or(st.http_max_field_length);
+    host.http_max_request_bytes = h.http_max_request_bytes.value_or(st.http_max_request_bytes);
+    host.back_connection_host_names = h.back_connection_host_names;
+
+    if (!host.domain.empty()) {
+      const auto* dom = env.directory.domain_by_dns(host.domain);
+      directory::Account computer;
+      computer.sam = to_upper(h.name) + "$";
+      computer.name = (dom ? dom->netbios : to_upper(host.domain)) + "\\" + computer.sam;
+      computer.domain = dom ? dom->dns : host.domain;
+      computer.kind = directory::AccountKind::Computer;
+      // HOST/<name> and HOST/<fqdn> are registered at domain join (kerberos-rules R1.5).
+      computer.spns = {"HOST/" + h.name, "HOST/" + host.fqdn};
+      apply_delegation(computer, h.account);
+      computer.supported_enctypes = kComputerEnctypes;
+      computer.token_groups = 2;
+      host.computer_account = computer.name;
+      env.directory.add_account(std::move(computer));
+    }
+    env.dns.add_a(host.fqdn, host.ip);
+
+    if (h.iis) {
+      web::IisServer iis;
+      iis.version = h.iis->version;
+      iis.iis5_isolation = h.iis->isolation_mode == "iis5";
+      for (const auto& p : h.iis->app_pools) iis.app_pools.push_back({p.name, web::parse_identity(p.identity)});
+      for (const auto& s : h.iis->sites) {
+        web::Site site;
+        site.name = s.name;
+        for (const auto& b : s.bindings) site.bindings.push_back(parse_binding(b));
+        site.app_pool = s.app_pool;
+        site.anonymous_enabled = s.anonymous.enabled;
+        site.anonymous_user = s.anonymous.user;
+        site.windows_enabled = s.windows.enabled;
+        site.providers.clear();
+        for (const auto& p : s.windows.providers) site.providers.push_back(parse_provider(p));
+        site.kernel_mode = s.windows.kernel_mode;
+        site.use_app_pool_credentials = s.windows.use_app_pool_credentials;
+        site.basic_enabled = s.basic;
+        site.impersonate = s.impersonate;
+        site.content_readers = s.content_readers;
+        site.app_isolation = s.app_isolation;
+        site.calls = convert_calls(s.calls);
+        iis.sites.push_back(std::move(site));
+      }
+      host.iis = std::move(iis);
+    }
+    if (h.ssrs) {
+      backend::SsrsServer ssrs;
+      ssrs.service_account = web::parse_identity(h.ssrs->service_account);
+      if (h.ssrs->authentication_types) {
+        for (const auto& t : *h.ssrs->authentication_types) ssrs.authentication_types.push_back(parse_auth_type(t));
+      } else {
+        ssrs.authentication_types = backend::SsrsServer::default_authentication_types(ssrs.service_account);
+        ssrs.authentication_types_defaulted = true;
+      }
+      ssrs.hostname = h.ssrs->hostname.empty() ? host.fqdn : h.ssrs->hostname;
+      ssrs.calls = convert_calls(h.ssrs->calls);
+      host.ssrs = std::move(ssrs);
+    }
+    if (h.sql) {
+      backend::SqlServer sql;
+      for (const auto& i : h.sql->instances) {
+        backend::SqlInstance inst;
+        inst.name = i.name;
+        inst.port = i.port;
+        inst.dynamic_port = i.dynamic_port;
+        inst.service_account = web::parse_identity(i.service_account);
+        inst.calls = convert_calls(i.calls);
+        sql.instances.push_back(std::move(inst));
+      }
+      host.sql = std::move(sql);
+    }
+    if (h.client) {
+      flow::ClientRole c;
+      c.user = h.client->user;
+      c.policy.browser = parse_browser(h.client->browser);
+      c.policy.intranet_sites = h.client->intranet_sites;
+      c.policy.auth_server_allowlist = h.client->auth_server_allowlist;
+      c.policy.delegate_allowlist = h.client->delegate_allowlist;
+      c.policy.disable_cname_lookup = h.client->disable_cname_lookup;
+      c.policy.include_port = h.client->include_port;
+      c.policy.firefox_trusted_uris = h.client->firefox_trusted_uris;
+      c.policy.firefox_delegation_uris = h.client->firefox_delegation_uris;
+      c.policy.try_ip_spn = h.client->try_ip_spn;
+      host.client = std::move(c);
+    }
+    env.hosts.push_back(std::move(host));
+  }
+
+  for (const auto& r : spec.dns) {
+    if (!r.a.empty()) env.dns.add_a(r.name, r.a);
+    if (!r.cname.empty()) env.dns.add_cname(r.name, r.cname);
+  }
+  for (const auto& l : spec.load_balancers) {
+    net::LoadBalancer lb;
+    lb.name = l.name;
+    lb.vip = l.vip;
+    lb.members = l.members;
+    lb.algorithm = l.algorithm == "least_connections" ? net::LbAlgorithm::LeastConnections
+                   : l.algorithm == "source_ip_hash"  ? net::LbAlgorithm::SourceIpHash
+                   : l.algorithm == "random"          ? net::LbAlgorithm::Random
+                                                      : net::LbAlgorithm::RoundRobin;
+    lb.affinity = l.affinity == "source_ip" ? net::LbAffinity::SourceIp
+                  : l.affinity == "cookie"  ? net::LbAffinity::Cookie
+                                            : net::LbAffinity::None;
+    lb.layer = l.layer;
+    env.load_balancers.push_back(std::move(lb));
+  }
+  for (const auto& f : spec.flows) env.flows.push_back({f.name, f.client, f.url});
+  return env;
+}
+
+}  // namespace kerbsim::scenario

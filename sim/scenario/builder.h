@@ -1,0 +1,13 @@
+// Turns validated spec structs into the model: the directory with every account (computer accounts
+// from domain-joined hosts included), DNS, hosts with their roles, load balancers and flows.
+#pragma once
+
+#include "flow/environment.h"
+#include "scenario/spec.h"
+
+namespace kerbsim::scenario {
+
+// The spec must have passed the loader's validation; the builder asserts rather than re-checks.
+flow::Environment build(const spec::Scenario& spec);
+
+}  // namespace kerbsim::scenario

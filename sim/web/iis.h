@@ -1,0 +1,92 @@
+// IIS on one host: app pools and their identities, sites with bindings and authentication settings,
+// and the decisions IIS and http.sys make for a request: which site answers, what the anonymous leg
+// gets, which schemes the 401 offers, and whose key decrypts a Kerberos ticket (iis-rules 1-3).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "net/browser.h"
+#include "web/identity.h"
+
+namespace kerbsim::web {
+
+struct AppPool {
+  std::string name;
+  ProcessIdentity identity;
+};
+
+enum class Provider { Negotiate, Ntlm, NegotiateKerberos, NegotiatePku2u };
+std::string provider_name(Provider p);
+
+struct Binding {
+  std::string scheme = "http";
+  std::string host = "*";  // "*" = any host header
+  int port = 80;
+};
+
+// A call the application makes next (followed by the double-hop issue); kept as written.
+struct Call {
+  std::string to;
+  std::string instance;
+  std::string url;
+  std::string as = "caller";
+};
+
+struct Site {
+  std::string name;
+  std::vector<Binding> bindings;
+  std::string app_pool;
+  bool anonymous_enabled = true;
+  std::string anonymous_user = "IUSR";  // "" = the app pool identity
+  bool windows_enabled = false;
+  std::vector<Provider> providers = {Provider::Negotiate, Provider::Ntlm};
+  bool kernel_mode = true;
+  bool use_app_pool_credentials = false;
+  bool basic_enabled = false;
+  bool impersonate = false;
+  std::optional<std::vector<std::string>> content_readers;
+  std::string app_isolation = "in_process";
+  std::vector<Call> calls;
+};
+
+// Whose key a server uses to decrypt an incoming ticket, and why.
+struct KeyDecision {
+  std::string account;  // "" when the process holds no domain key (workgroup host)
+  std::string why;
+  std::string rule;
+};
+
+struct HostInfo {
+  std::string name;              // "web1"
+  std::string computer_account;  // "CORP\\WEB1$", "" on a workgroup host
+};
+
+class IisServer {
+ public:
+  std::string version = "10.0";
+  bool iis5_isolation = false;  // IIS 6 only
+  std::vector<AppPool> app_pools;
+  std::vector<Site> sites;
+
+  int major_version() const;
+  const AppPool* pool(const std::string& name) const;
+  // The site whose binding matches; an exact host header beats "*" (iis-rules 3.14).
+  const Site* site_for(const std::string& scheme, const std::string& host, int port) const;
+
+  // iis-rules 3.5: the decryption-key decision table.
+  KeyDecision decryption_key(const Site& site, const HostInfo& host) const;
+  // The identity anonymous requests run as (iis-rules 1.4, 1.7, 1.1).
+  std::string anonymous_identity(const Site& site, const HostInfo& host) const;
+  // The worker process identity as seen locally (iis-rules 2.1, 1.3).
+  std::string process_identity(const Site& site, const HostInfo& host) const;
+  // The WWW-Authenticate schemes a 401 carries, in order (iis-rules 3.2, 3.7).
+  std::vector<net::AuthScheme> challenge(const Site& site) const;
+};
+
+// Whether an identity can read the site's content under its NTFS ACL (iis-rules 1.10).
+// identity_groups: groups the identity's token carries ("IIS_IUSRS", "Users", ...).
+bool may_read_content(const Site& site, const std::string& identity, const std::vector<std::string>& identity_groups);
+
+}  // namespace kerbsim::web

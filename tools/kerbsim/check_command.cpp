@@ -1,0 +1,47 @@
+#include <boost/program_options.hpp>
+#include <iostream>
+
+#include "command.h"
+
+namespace kerbsim::cli {
+
+namespace po = boost::program_options;
+
+int check_command(const Args& args) {
+  return run_guarded("check", [&] {
+    std::vector<std::string> scenarios;
+    po::options_description visible(
+        "Usage: kerbsim check SCENARIO...\n\n"
+        "Traces every flow and compares the outcome with the scenario's \"expect\" blocks.\n"
+        "Exit code 0 when every expectation holds, 1 when one does not, 2 on a bad file.\n\nOptions");
+    visible.add_options()("help,h", "show this help");
+    po::options_description all;
+    all.add(visible).add_options()("scenario", po::value(&scenarios));
+    po::positional_options_description pos;
+    pos.add("scenario", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+      std::cout << visible << "\n";
+      return kExitOk;
+    }
+    if (scenarios.empty()) throw po::error("at least one SCENARIO is required");
+
+    int code = kExitOk;
+    for (const auto& s : scenarios) {
+      const auto loaded = load_or_report(s);
+      if (!loaded) {
+        code = kExitUsage;
+        continue;
+      }
+      const CheckReport report = loaded->check();
+      if (scenarios.size() > 1) std::cout << loaded->file() << "\n";
+      print_check_text(report, {use_color(), false}, std::cout);
+      if (report.failed() > 0 && code == kExitOk) code = kExitFailed;
+    }
+    return code;
+  });
+}
+
+}  // namespace kerbsim::cli

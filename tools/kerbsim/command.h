@@ -1,0 +1,41 @@
+// The subcommands of the kerbsim program. Each parses its own options into a plain struct and
+// makes one library call; main() only dispatches.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kerbsim/kerbsim.h"
+#include "kerbsim/report.h"
+
+namespace kerbsim::cli {
+
+// Exit codes of the command-line contract.
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;  // a check or expectation failed
+constexpr int kExitUsage = 2;   // bad usage or bad input
+
+using Args = std::vector<std::string>;
+
+int trace_command(const Args& args);
+int check_command(const Args& args);
+int lint_command(const Args& args);
+int explain_command(const Args& args);
+int list_command(const Args& args);
+
+// Colour on a terminal unless NO_COLOR is set (https://no-color.org).
+bool use_color();
+
+// A scenario argument is a file path or the name of a bundled scenario.
+std::string resolve_scenario(const std::string& arg);
+std::string bundled_scenario_dir();
+
+// Loads a scenario; on a bad file prints every diagnostic to stderr and returns nullptr.
+std::unique_ptr<Scenario> load_or_report(const std::string& arg);
+
+// Runs a subcommand body, turning usage errors into a message and exit code 2.
+int run_guarded(const std::string& command, const std::function<int()>& body);
+
+}  // namespace kerbsim::cli

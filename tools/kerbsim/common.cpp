@@ -1,0 +1,55 @@
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "command.h"
+
+namespace kerbsim::cli {
+
+bool use_color() {
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  return ::isatty(STDOUT_FILENO) == 1;
+}
+
+std::string bundled_scenario_dir() {
+  if (const char* dir = std::getenv("KERBSIM_SCENARIOS"); dir && *dir) return dir;
+  return KERBSIM_SCENARIO_DIR;
+}
+
+std::string resolve_scenario(const std::string& arg) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(arg, ec)) return arg;
+  if (arg.find('/') == std::string::npos && arg.find('.') == std::string::npos) {
+    const fs::path bundled = fs::path(bundled_scenario_dir()) / (arg + ".json");
+    if (fs::exists(bundled, ec)) return bundled.string();
+  }
+  return arg;  // the loader reports the missing file
+}
+
+std::unique_ptr<Scenario> load_or_report(const std::string& arg) {
+  try {
+    return Scenario::load(resolve_scenario(arg));
+  } catch (const ScenarioError& e) {
+    for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
+    const auto n = e.diagnostics().size();
+    std::cerr << "kerbsim: " << n << (n == 1 ? " problem" : " problems") << " in " << arg << "\n";
+    return nullptr;
+  }
+}
+
+int run_guarded(const std::string& command, const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const boost::program_options::error& e) {
+    std::cerr << "kerbsim " << command << ": " << e.what() << "\n"
+              << "Try 'kerbsim " << command << " --help'.\n";
+    return kExitUsage;
+  }
+}
+
+}  // namespace kerbsim::cli

@@ -1,0 +1,72 @@
+#include <boost/program_options.hpp>
+#include <algorithm>
+#include <iostream>
+
+#include "command.h"
+
+namespace kerbsim::cli {
+
+namespace po = boost::program_options;
+
+int trace_command(const Args& args) {
+  return run_guarded("trace", [&] {
+    std::string scenario, flow, via, format = "text";
+    bool explain = false;
+    po::options_description visible(
+        "Usage: kerbsim trace SCENARIO [options]\n\n"
+        "Follows each flow of the scenario message by message: DNS, the SPN the client builds, the\n"
+        "KDC exchanges, the AP-REQ at the node the balancer picked, NTLM fallback; every decision\n"
+        "with its reason and rule. A request to a load balancer is traced once per member.\n\n"
+        "SCENARIO is a file or the name of a bundled scenario (see 'kerbsim list').\n\nOptions");
+    visible.add_options()("help,h", "show this help")
+        ("flow", po::value(&flow), "trace only the flow with this name")
+        ("via", po::value(&via), "trace only the path through this load-balancer member")
+        ("format", po::value(&format), "text (default), json or mermaid")
+        ("explain", po::bool_switch(&explain), "also show each step's details: DC events, settings");
+    po::options_description all;
+    all.add(visible).add_options()("scenario", po::value(&scenario));
+    po::positional_options_description pos;
+    pos.add("scenario", 1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+      std::cout << visible << "\n";
+      return kExitOk;
+    }
+    if (scenario.empty()) throw po::error("a SCENARIO is required");
+    if (format != "text" && format != "json" && format != "mermaid")
+      throw po::error("--format must be text, json or mermaid, not '" + format + "'");
+
+    const auto loaded = load_or_report(scenario);
+    if (!loaded) return kExitUsage;
+    if (!flow.empty()) {
+      const auto names = loaded->flow_names();
+      if (std::find(names.begin(), names.end(), flow) == names.end()) {
+        std::cerr << "kerbsim trace: no flow named \"" << flow << "\" in " << scenario << "; flows:";
+        for (const auto& n : names) std::cerr << "\n  " << n;
+        std::cerr << "\n";
+        return kExitUsage;
+      }
+    }
+    const TraceReport report = loaded->trace({flow, via});
+    if (!via.empty()) {
+      bool any = false;
+      for (const auto& f : report.flows) any |= !f.paths.empty();
+      if (!any) {
+        std::cerr << "kerbsim trace: no path goes through \"" << via << "\" (it is not a load-balancer member "
+                  << "behind the traced flows)\n";
+        return kExitUsage;
+      }
+    }
+    if (format == "json")
+      print_trace_json(report, std::cout);
+    else if (format == "mermaid")
+      print_trace_mermaid(report, std::cout);
+    else
+      print_trace_text(report, {use_color(), explain}, std::cout);
+    return kExitOk;
+  });
+}
+
+}  // namespace kerbsim::cli
