@@ -1,0 +1,117 @@
+#include <catch2/catch.hpp>
+
+#include "directory/directory.h"
+
+using namespace kerbsim::directory;
+
+namespace {
+
+Directory corp() {
+  Directory dir;
+  dir.add_domain({"corp.contoso.com", "CORP", "", "2016", {}});
+  dir.add_domain({"emea.corp.contoso.com", "EMEA", "corp.contoso.com", "2016", {}});
+  dir.add_domain({"fabrikam.com", "FABRIKAM", "", "2016", {}});
+  Account web1;
+  web1.name = "CORP\\WEB1$";
+  web1.domain = "corp.contoso.com";
+  web1.sam = "WEB1$";
+  web1.kind = AccountKind::Computer;
+  web1.spns = {"HOST/web1", "HOST/web1.corp.contoso.com"};
+  dir.add_account(web1);
+  Account svc;
+  svc.name = "CORP\\svc-web";
+  svc.domain = "corp.contoso.com";
+  svc.sam = "svc-web";
+  svc.spns = {"HTTP/web1.corp.contoso.com", "HTTP/Portal.corp.contoso.com"};
+  dir.add_account(svc);
+  Account sql;
+  sql.name = "EMEA\\svc-sql";
+  sql.domain = "emea.corp.contoso.com";
+  sql.sam = "svc-sql";
+  sql.spns = {"MSSQLSvc/sql1.emea.corp.contoso.com:1433"};
+  dir.add_account(sql);
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("an SPN matches exactly and case-insensitively", "[directory]") {
+  const Directory dir = corp();
+  const auto r = dir.lookup_spn("http/PORTAL.corp.contoso.com", "corp.contoso.com");
+  REQUIRE(r.status == SpnLookup::Status::Found);
+  REQUIRE(dir.account(r.owners.front()).name == "CORP\\svc-web");
+  REQUIRE_FALSE(r.via_host_mapping);
+  REQUIRE(r.rule == "kerberos-rules R1.3");
+}
+
+TEST_CASE("HTTP falls back to the computer's HOST SPN only when nobody holds the HTTP SPN", "[directory]") {
+  Directory dir = corp();
+  Account web2;
+  web2.name = "CORP\\WEB2$";
+  web2.domain = "corp.contoso.com";
+  web2.sam = "WEB2$";
+  web2.kind = AccountKind::Computer;
+  web2.spns = {"HOST/web2", "HOST/web2.corp.contoso.com"};
+  dir.add_account(web2);
+
+  const auto mapped = dir.lookup_spn("HTTP/web2.corp.contoso.com", "corp.contoso.com");
+  REQUIRE(mapped.status == SpnLookup::Status::Found);
+  REQUIRE(mapped.via_host_mapping);
+  REQUIRE(mapped.matched == "HOST/web2.corp.contoso.com");
+  REQUIRE(dir.account(mapped.owners.front()).name == "CORP\\WEB2$");
+
+  // An explicit HTTP SPN on a service account overrides the implicit HOST mapping (R1.4).
+  const auto explicit_spn = dir.lookup_spn("HTTP/web1.corp.contoso.com", "corp.contoso.com");
+  REQUIRE(dir.account(explicit_spn.owners.front()).name == "CORP\\svc-web");
+  REQUIRE_FALSE(explicit_spn.via_host_mapping);
+}
+
+TEST_CASE("MSSQLSvc has no HOST fallback", "[directory]") {
+  const Directory dir = corp();
+  const auto r = dir.lookup_spn("MSSQLSvc/web1.corp.contoso.com:1433", "corp.contoso.com");
+  REQUIRE(r.status == SpnLookup::Status::NotFound);
+  REQUIRE(r.why.find("not in sPNMappings") != std::string::npos);
+}
+
+TEST_CASE("the short and the fully qualified name are different SPNs", "[directory]") {
+  const Directory dir = corp();
+  REQUIRE(dir.lookup_spn("HTTP/portal", "corp.contoso.com").status == SpnLookup::Status::NotFound);
+}
+
+TEST_CASE("an SPN on two accounts is a duplicate", "[directory]") {
+  Directory dir = corp();
+  Account other;
+  other.name = "CORP\\svc-old";
+  other.domain = "corp.contoso.com";
+  other.sam = "svc-old";
+  other.spns = {"HTTP/portal.corp.contoso.com"};
+  dir.add_account(other);
+  const auto r = dir.lookup_spn("HTTP/portal.corp.contoso.com", "corp.contoso.com");
+  REQUIRE(r.status == SpnLookup::Status::Duplicate);
+  REQUIRE(r.owners.size() == 2);
+  REQUIRE(r.rule == "kerberos-rules R1.7");
+  const auto dups = dir.duplicate_spns();
+  REQUIRE(dups.size() == 1);
+  REQUIRE(dups.front().second.size() == 2);
+}
+
+TEST_CASE("the lookup covers the whole forest but not other forests", "[directory]") {
+  const Directory dir = corp();
+  const auto in_forest = dir.lookup_spn("MSSQLSvc/sql1.emea.corp.contoso.com:1433", "corp.contoso.com");
+  REQUIRE(in_forest.status == SpnLookup::Status::Found);
+  REQUIRE(dir.account(in_forest.owners.front()).domain == "emea.corp.contoso.com");
+  REQUIRE(dir.lookup_spn("MSSQLSvc/sql1.emea.corp.contoso.com:1433", "fabrikam.com").status ==
+          SpnLookup::Status::NotFound);
+}
+
+TEST_CASE("a forest trust is found only in the direction that lets users reach resources", "[directory]") {
+  Directory dir = corp();
+  Trust t;
+  t.from = "fabrikam.com";  // fabrikam trusts corp: corp users reach fabrikam resources
+  t.to = "corp.contoso.com";
+  t.two_way = false;
+  t.outbound = true;
+  dir.add_trust(t);
+  REQUIRE(dir.forest_trust_between("corp.contoso.com", "fabrikam.com") != nullptr);
+  REQUIRE(dir.forest_trust_between("fabrikam.com", "corp.contoso.com") == nullptr);
+}
