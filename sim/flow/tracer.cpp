@@ -23,6 +23,7 @@ struct Endpoint {
   const Host* host = nullptr;
   const web::Site* site = nullptr;           // IIS
   const backend::SsrsServer* ssrs = nullptr; // SSRS
+  const backend::SqlInstance* sql = nullptr;  // SQL Server
   std::string label() const {
     if (site) return "IIS site \"" + site->name + "\"";
     return "SSRS";
@@ -73,6 +74,8 @@ class PathTracer {
   void negotiate();
   void ntlm(bool fallback);
   void basic();
+  void sql_login();
+  void authorize_user();
   std::optional<Ticket> get_service_ticket(const std::string& spn);
   bool server_accepts_ntlm() const;
   bool kerberos_only() const;
@@ -126,6 +129,7 @@ bool PathTracer::find_endpoint() {
 std::string PathTracer::process_identity() const {
   if (ep_.site) return node_.iis->process_identity(*ep_.site, node_.info());
   if (ep_.ssrs) return ep_.ssrs->service_account.local_name("");
+  if (ep_.sql) return ep_.sql->service_account.local_name("");
   return "";
 }
 
@@ -357,7 +361,7 @@ void PathTracer::negotiate() {
                         "logged in HTTPERR, not in the IIS log [kerberos-rules R5.5]");
     s.details.push_back("fix: set MaxFieldLength and MaxRequestBytes under HKLM\\SYSTEM\\CurrentControlSet\\Services\\"
                         "HTTP\\Parameters to about 4/3 of the token size, or reduce group memberships [iis-rules 0.12]");
-    attempt_.http_status = 400;
+    attempt_ = {Protocol::Kerberos, 400, false, std::nullopt};
     fail_root("HTTP_400_HEADER_TOO_LONG");
     return;
   }
@@ -505,6 +509,110 @@ void PathTracer::basic() {
   out_.front.identity = user();
 }
 
+// After authentication, IIS reads the content as the user; the NTFS ACL may still deny (iis-rules 1.10).
+void PathTracer::authorize_user() {
+  if (!ep_.site || !ep_.site->content_readers) return;
+  std::vector<std::string> groups = {"Everyone", "Authenticated Users", "Users", "Domain Users"};
+  if (const auto id = env_.directory.find_account(user()))
+    for (const auto& g : env_.directory.account(*id).groups) groups.push_back(g);
+  if (web::may_read_content(*ep_.site, user(), groups)) return;
+  add(StepKind::Http, node_.name, node_.name, "read the content as " + user(), "401.3 Access denied by ACL",
+      user() + " is authenticated but not among the content's readers", "iis-rules 1.10")
+      .failed = true;
+  attempt_.authenticated = false;
+  attempt_.http_status = 401;
+  fail_root("HTTP_401_3");
+}
+
+// A SQL Server login with integrated security (iis-rules 6.4-6.10, kerberos-rules R1.11).
+void PathTracer::sql_login() {
+  ep_.host = &node_;
+  ep_.sql = node_.sql ? node_.sql->instance(url_.instance) : nullptr;
+  if (!ep_.sql) {
+    add(StepKind::Sql, client_.name, node_.name, "connect to instance " + url_.instance,
+        "error 26: Error Locating Server/Instance Specified",
+        node_.name + " has no SQL Server instance named " + url_.instance, "iis-rules 6.4")
+        .failed = true;
+    attempt_.http_status = 0;
+    fail_root("SQL_INSTANCE_NOT_FOUND");
+    return;
+  }
+  const backend::SqlInstance& inst = *ep_.sql;
+  int port = url_.explicit_port ? url_.port : inst.port;
+  if (!url_.explicit_port && !inst.default_instance()) {
+    add(StepKind::Sql, client_.name, node_.name, "SQL Browser (UDP 1434): where is " + inst.name + "?",
+        "TCP port " + std::to_string(port),
+        "a named instance is found through the SQL Browser service" +
+            std::string(inst.dynamic_port ? "; its port is dynamic, so an SPN naming the port goes stale when it "
+                                            "changes at a restart"
+                                          : ""),
+        "iis-rules 6.4");
+  }
+  const auto ntlm_login = [&](const std::string& why, const std::string& rule) {
+    add(StepKind::Sql, client_.name, node_.name, "TDS login with NTLM as " + user(),
+        "login succeeded, auth_scheme NTLM", why, rule);
+    attempt_ = {Protocol::Ntlm, 0, true, std::nullopt};
+    out_.front.identity = user();
+  };
+  if (iequals(client_.name, node_.name)) {
+    ntlm_login("a connection on the SQL Server machine itself always uses NTLM", "iis-rules 6.10");
+    return;
+  }
+  if (url_.host_is_ip()) {
+    ntlm_login("the server is named by IP address: no Kerberos ticket without an IP SPN, so NTLM", "iis-rules 6.10");
+    return;
+  }
+  if (user_domain().empty() || !client_.domain_joined()) {
+    ntlm_login(user() + " is not a domain account on a domain-joined machine; Kerberos requires a domain",
+               "iis-rules 2.5");
+    return;
+  }
+  const std::string fqdn = dns_.canonical.empty() ? url_.host : dns_.canonical;
+  const std::string spn = "MSSQLSvc/" + fqdn + ":" + std::to_string(port);
+  add(StepKind::Decision, client_.name, client_.name, "build the SPN for " + url_.host, spn,
+      "the driver resolves the server's FQDN through DNS and adds the TCP port: MSSQLSvc/<fqdn>:<port>",
+      "iis-rules 6.5");
+  out_.spn = spn;
+  const std::optional<Ticket> ticket = get_service_ticket(spn);
+  if (!ticket) {
+    ntlm_login("no ticket for " + spn + ", so the driver uses NTLM (no SPN: NTLM for local and remote connections)",
+               "iis-rules 6.6");
+    return;
+  }
+  TicketSummary summary;
+  summary.encrypted_for = ticket->encrypted_for;
+  if (ticket->flags.forwardable) summary.flags.emplace_back("forwardable");
+  if (ticket->flags.ok_as_delegate) summary.flags.emplace_back("ok_as_delegate");
+  summary.etype = kerberos::etype_name(ticket->etype);
+  out_.front.ticket = summary;
+
+  const std::string key_account = inst.service_account.key_account(node_.computer_account);
+  add(StepKind::Decision, node_.name, node_.name, "which key decrypts the ticket?", "the key of " + key_account,
+      "SQL Server accepts Kerberos with the key of its service account " + inst.service_account.describe() +
+          (inst.service_account.built_in() ? ", which is the computer account's key on the network" : ""),
+      "iis-rules 6.1");
+  out_.front.decrypted_with = key_account;
+  kerberos::ServiceKey key{key_account, {}};
+  if (const auto id = env_.directory.find_account(key_account)) key.kvnos = {env_.directory.account(*id).kvno};
+  const kerberos::ApReqResult ap =
+      kerberos::accept_ap_req(*ticket, key, 0, client_.clock_offset, node_.clock_offset, env_.kdc_policy.max_clock_skew);
+  if (ap.ok()) {
+    add(StepKind::Sql, client_.name, node_.name, "TDS login with Kerberos (AP-REQ, ticket for " + ticket->encrypted_for + ")",
+        "login succeeded as " + user() + ", auth_scheme KERBEROS", ap.why, ap.rule);
+    attempt_ = {Protocol::Kerberos, 0, true, std::nullopt};
+    out_.front.identity = user();
+    return;
+  }
+  Step& s = add(StepKind::Sql, client_.name, node_.name,
+                "TDS login with Kerberos (AP-REQ, ticket for " + ticket->encrypted_for + ")",
+                "The target principal name is incorrect. Cannot generate SSPI context.",
+                ap.why + " (" + kerberos::error_name(ap.error) + "); the driver does not fall back to NTLM",
+                "iis-rules 6.6");
+  s.failed = true;
+  attempt_ = {Protocol::Kerberos, 0, false, std::nullopt};
+  fail_root(ap.error == KrbError::KRB_AP_ERR_MODIFIED ? "SSPI_CONTEXT" : kerberos::error_name(ap.error));
+}
+
 void PathTracer::finish() {
   out_.front.protocol = attempt_.protocol;
   out_.front.http_status = attempt_.http_status;
@@ -512,12 +620,14 @@ void PathTracer::finish() {
   out_.front.process_identity = process_identity();
   if (attempt_.error && !out_.front.error) out_.front.error = attempt_.error;
 
-  const bool works = attempt_.authenticated && attempt_.http_status >= 200 && attempt_.http_status < 300;
+  const bool sql = url_.scheme == "mssql";
+  const bool works =
+      attempt_.authenticated && (sql || (attempt_.http_status >= 200 && attempt_.http_status < 300));
   const bool degraded_protocol = attempt_.protocol == Protocol::Ntlm || attempt_.protocol == Protocol::Basic;
   const std::string where = lb_ ? " on " + node_.name : "";
   if (!works) {
     out_.verdict = Verdict::Failed;
-    out_.summary = "HTTP " + std::to_string(attempt_.http_status) + where +
+    out_.summary = (sql ? "SQL login failed" : "HTTP " + std::to_string(attempt_.http_status)) + where +
                    (out_.front.error ? ": " + *out_.front.error : std::string());
     if (out_.front.ticket && out_.front.decrypted_with && out_.front.error &&
         *out_.front.error == "KRB_AP_ERR_MODIFIED")
@@ -564,6 +674,11 @@ PathOutcome PathTracer::run() {
             ", and the client cannot tell which node answered",
         "iis-rules 5.1");
   }
+  if (url_.scheme == "mssql") {
+    sql_login();
+    finish();
+    return out_;
+  }
   if (!find_endpoint()) {
     finish();
     return out_;
@@ -589,6 +704,7 @@ PathOutcome PathTracer::run() {
     } else if (*scheme.scheme == AuthScheme::Basic) {
       basic();
     }
+    if (attempt_.authenticated) authorize_user();
   }
   finish();
   return out_;

@@ -199,8 +199,12 @@ SpnDecision build_http_spn(const BrowserPolicy& policy, const Url& url, const Dn
         how = "DisableAuthNegotiateCnameLookup is set, so the host is used as typed";
       } else if (dns.found) {
         host = dns.canonical;
-        how = dns.cnames.empty() ? "the canonical DNS name of " + url.host + " is " + host
-                                 : url.host + " is a CNAME; Chromium builds the SPN from the canonical name " + host;
+        if (!dns.cnames.empty())
+          how = url.host + " is a CNAME; Chromium builds the SPN from the canonical name " + host;
+        else if (directory::iequals(host, url.host))
+          how = url.host + " has its own A record, so it is its own canonical name";
+        else
+          how = "Chromium builds the SPN from the canonical DNS name " + host + " of " + url.host;
       }
       break;
     case Browser::Ie:

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Command-line contract: exit codes, help, and messages a new user meets first.
+# Usage: cli_test.sh KERBSIM SOURCE_DIR
+set -u
+kerbsim="$1" root="$2"
+export NO_COLOR=1
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+
+expect() {  # expect NAME CODE PATTERN -- COMMAND...
+  local name="$1" code="$2" pattern="$3"
+  shift 4
+  local out rc
+  out="$("$@" 2>&1)"
+  rc=$?
+  if [ "$rc" -ne "$code" ]; then
+    echo "FAIL $name: exit $rc, expected $code"; echo "$out" | head -20; failed=$((failed + 1)); return
+  fi
+  if [ -n "$pattern" ] && ! grep -qE -- "$pattern" <<<"$out"; then
+    echo "FAIL $name: output lacks /$pattern/"; echo "$out" | head -20; failed=$((failed + 1)); return
+  fi
+  passed=$((passed + 1))
+}
+
+default="$root/scenarios/ssrs-farm-networkservice.json"
+expect "no arguments" 2 "Usage: kerbsim" -- "$kerbsim"
+expect "--help" 0 "Commands:" -- "$kerbsim" --help
+expect "--version" 0 "^kerbsim [0-9]" -- "$kerbsim" --version
+expect "unknown command" 2 "unknown command 'frobnicate'" -- "$kerbsim" frobnicate
+expect "trace --help" 0 "Usage: kerbsim trace" -- "$kerbsim" trace --help
+expect "trace without scenario" 2 "SCENARIO is required" -- "$kerbsim" trace
+expect "trace bad option" 2 "unrecognised option|unknown option" -- "$kerbsim" trace "$default" --frob
+expect "trace bad format" 2 "--format must be" -- "$kerbsim" trace "$default" --format xml
+expect "trace default" 0 "via web2" -- "$kerbsim" trace "$default"
+expect "trace by bundled name" 0 "KRB_AP_ERR_MODIFIED" -- "$kerbsim" trace ssrs-farm-networkservice
+expect "trace --via" 0 "via web1" -- "$kerbsim" trace "$default" --via web1
+expect "trace --via unknown" 2 "no path goes through" -- "$kerbsim" trace "$default" --via web9
+expect "trace --flow unknown" 2 "no flow named" -- "$kerbsim" trace "$default" --flow nope
+expect "trace json" 0 '"scenario": "ssrs-farm-networkservice"' -- "$kerbsim" trace "$default" --format json
+expect "trace mermaid" 0 "sequenceDiagram" -- "$kerbsim" trace "$default" --format mermaid
+expect "explain" 0 "SSRS scale-out" -- "$kerbsim" explain "$default"
+expect "check passes" 0 "passed, 0 failed" -- "$kerbsim" check "$default"
+expect "lint" 1 "spn-key-mismatch" -- "$kerbsim" lint "$default"
+expect "list" 0 "ssrs-farm-networkservice" -- "$kerbsim" list
+expect "missing file" 2 "nope.json" -- "$kerbsim" trace "$tmp/nope.json"
+
+# A misspelled key: line, column, JSON path, a suggestion, exit code 2.
+sed 's/"browser": "edge"/"browsr": "edge"/' "$default" > "$tmp/typo.json"
+expect "misspelled key" 2 'typo\.json:[0-9]+:[0-9]+: /hosts/3/client/browsr: .*did you mean "browser"' -- "$kerbsim" trace "$tmp/typo.json"
+
+# A failed expectation: exit code 1 with expected versus actual.
+sed 's/"error": "KRB_AP_ERR_MODIFIED"/"error": "KDC_ERR_S_PRINCIPAL_UNKNOWN"/' "$default" > "$tmp/wrong.json"
+expect "failed expectation" 1 'expected "KDC_ERR_S_PRINCIPAL_UNKNOWN"' -- "$kerbsim" check "$tmp/wrong.json"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
