@@ -1,0 +1,397 @@
+// Text printers for people: the trace narrative, `kerbsim check` results and lint findings. They only
+// lay out what the tracer, the checker and the linter decided; colour only when asked.
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kerbsim/report.h"
+#include "report/severity_name.h"
+
+namespace kerbsim {
+
+using report::severity_name;
+
+namespace {
+
+constexpr int kWidth = 100;      // wrap narrative text to this many columns
+constexpr int kRuleWidth = 72;   // the "── via web1 ───" path headers
+constexpr int kMaxLabel = 28;    // widest "from → to" column before it gets a line of its own
+
+// ---- layout helpers -------------------------------------------------------------------------------
+
+// Columns a UTF-8 string takes: one per code point (kerbsim prints no double-width characters).
+int display_width(const std::string& s) {
+  int w = 0;
+  for (const char ch : s)
+    if ((static_cast<unsigned char>(ch) & 0xC0) != 0x80) ++w;
+  return w;
+}
+
+std::string spaces(int n) { return std::string(static_cast<std::size_t>(std::max(n, 0)), ' '); }
+
+std::string pad_right(const std::string& s, int width) { return s + spaces(width - display_width(s)); }
+
+// Greedy word wrap; '\n' forces a break; a word wider than the line stays whole. At least one line.
+std::vector<std::string> wrap(const std::string& text, int width) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = text.find('\n', start);
+    const std::string para = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::string line;
+    std::size_t pos = 0;
+    while (pos < para.size()) {
+      if (para[pos] == ' ') {
+        ++pos;
+        continue;
+      }
+      std::size_t word_end = para.find(' ', pos);
+      if (word_end == std::string::npos) word_end = para.size();
+      const std::string word = para.substr(pos, word_end - pos);
+      if (line.empty()) {
+        line = word;
+      } else if (display_width(line) + 1 + display_width(word) <= width) {
+        line += ' ' + word;
+      } else {
+        lines.push_back(line);
+        line = word;
+      }
+      pos = word_end;
+    }
+    lines.push_back(line);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return lines;
+}
+
+// Writes `text` wrapped to the page width: the first line after `first` (already `indent` columns
+// wide), the others indented by `indent` columns.
+void write_wrapped(std::ostream& out, const std::string& first, int indent, const std::string& text) {
+  const auto lines = wrap(text, std::max(kWidth - indent, 20));
+  for (std::size_t i = 0; i < lines.size(); ++i) out << (i == 0 ? first : spaces(indent)) << lines[i] << '\n';
+}
+
+// ANSI SGR colours, only when enabled.
+class Painter {
+ public:
+  explicit Painter(bool enabled) : enabled_(enabled) {}
+  std::string red(const std::string& s) const { return paint(s, "31"); }
+  std::string green(const std::string& s) const { return paint(s, "32"); }
+  std::string yellow(const std::string& s) const { return paint(s, "33"); }
+  std::string cyan(const std::string& s) const { return paint(s, "36"); }
+  std::string dim(const std::string& s) const { return paint(s, "2"); }
+  std::string bold(const std::string& s) const { return paint(s, "1"); }
+
+  std::string verdict(Verdict v, const std::string& s) const {
+    switch (v) {
+      case Verdict::Ok: return green(s);
+      case Verdict::Degraded: return yellow(s);
+      case Verdict::Failed: return red(s);
+    }
+    return s;
+  }
+
+ private:
+  std::string paint(const std::string& s, const char* code) const {
+    if (!enabled_ || s.empty()) return s;
+    return std::string("\x1b[") + code + "m" + s + "\x1b[0m";
+  }
+  bool enabled_;
+};
+
+std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  return s;
+}
+
+// The host part of a URL ("http://reports.corp.contoso.com:8080/x" -> "reports.corp.contoso.com").
+std::string url_host(const std::string& url) {
+  std::size_t start = url.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  const std::size_t end = url.find_first_of(":/?#", start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+std::string path_name(const PathOutcome& path, std::size_t index, std::size_t count) {
+  if (path.via) return *path.via;
+  return count > 1 ? "path " + std::to_string(index + 1) : "path";
+}
+
+// ---- trace ---------------------------------------------------------------------------------------
+
+std::string step_label(const Step& step) {
+  if (step.from == step.to) return step.from + " decides";
+  return step.from + " → " + step.to;
+}
+
+struct StepLayout {
+  int label_width;  // width of the "from → to" column
+  int text_column;  // where messages, results and reasons start
+};
+
+StepLayout layout_for(const FlowOutcome& flow) {
+  int widest = 12;
+  for (const auto& path : flow.paths)
+    for (const auto& step : path.steps) widest = std::max(widest, display_width(step_label(step)));
+  const int label_width = std::min(widest, kMaxLabel);
+  return StepLayout{label_width, 4 + 2 + label_width + 2};
+}
+
+void print_step(const Step& step, const StepLayout& layout, const Painter& paint, bool explain,
+                std::ostream& out) {
+  const int col = layout.text_column;
+  const int text_width = std::max(kWidth - col, 20);
+
+  std::string seq = std::to_string(step.seq);
+  std::string head = spaces(4 - display_width(seq)) + seq + "  ";
+  const std::string label = step_label(step);
+  if (display_width(label) > layout.label_width) {
+    out << head << label << '\n';
+    head = spaces(col);
+  } else {
+    head += pad_right(label, layout.label_width) + "  ";
+  }
+  write_wrapped(out, head, col, step.message);
+
+  if (!step.result.empty()) {
+    const auto lines = wrap("← " + step.result, text_width - 2);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      if (i == 0 && step.failed)
+        out << spaces(col - 2) << paint.red("✘ " + lines[i]) << '\n';
+      else if (i == 0)
+        out << spaces(col) << lines[i] << '\n';
+      else
+        out << spaces(col + 2) << (step.failed ? paint.red(lines[i]) : lines[i]) << '\n';
+    }
+  } else if (step.failed) {
+    out << spaces(col - 2) << paint.red("✘") << '\n';
+  }
+
+  // The reason, with the rule at the end of its last line when it fits, else on a line of its own.
+  std::vector<std::string> why;
+  if (!step.why.empty()) why = wrap(step.why, text_width);
+  const std::string rule = step.rule.empty() ? "" : "[" + step.rule + "]";
+  const bool rule_fits =
+      !rule.empty() && !why.empty() && display_width(why.back()) + 3 + display_width(rule) <= text_width;
+  for (std::size_t i = 0; i < why.size(); ++i) {
+    out << spaces(col) << why[i];
+    if (i + 1 == why.size() && rule_fits) out << "   " << paint.dim(rule);
+    out << '\n';
+  }
+  if (!rule.empty() && !rule_fits) out << spaces(col) << paint.dim(rule) << '\n';
+
+  if (explain)
+    for (const auto& detail : step.details) write_wrapped(out, spaces(col) + "· ", col + 2, detail);
+}
+
+std::string hop_text(const HopOutcome& hop) {
+  std::string s = hop.to;
+  if (!hop.service.empty()) s += " (" + hop.service + ")";
+  if (!hop.as.empty()) s += " as " + hop.as;
+  s += ": " + to_string(hop.protocol);
+  s += ", " + hop.identity.value_or("no identity");
+  s += hop.delegation == Delegation::None ? ", no delegation"
+                                          : ", " + to_string(hop.delegation) + " delegation";
+  return s;
+}
+
+void print_hops(const std::vector<HopOutcome>& hops, int indent, const Painter& paint,
+                std::ostream& out) {
+  for (const auto& hop : hops) {
+    std::string result = to_string(hop.result);
+    if (hop.error) result += " (" + *hop.error + ")";
+    const bool ok = hop.result == HopResult::Ok && !hop.error;
+    // "— result" wraps as one word ('\x1f' holds its space); only the result is coloured.
+    const std::string text = hop_text(hop) + " —\x1f" + result;
+    const auto lines = wrap(text, std::max(kWidth - indent - 2, 20));
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      std::string line = lines[i];
+      std::replace(line.begin(), line.end(), '\x1f', ' ');
+      if (i + 1 == lines.size() && !ok && line.size() >= result.size() &&
+          line.compare(line.size() - result.size(), result.size(), result) == 0)
+        line = line.substr(0, line.size() - result.size()) + paint.red(result);
+      out << spaces(i == 0 ? indent : indent + 2) << (i == 0 ? "→ " : "") << line << '\n';
+    }
+    print_hops(hop.hops, indent + 2, paint, out);
+  }
+}
+
+// The first error behind the front end, depth first: what a one-line summary names for a path that
+// failed at a back end.
+std::optional<std::string> first_error(const std::vector<HopOutcome>& hops) {
+  for (const auto& hop : hops) {
+    if (hop.error) return hop.error;
+    if (auto inner = first_error(hop.hops)) return inner;
+  }
+  return std::nullopt;
+}
+
+void print_path(const PathOutcome& path, const std::string& name, const StepLayout& layout,
+                const PrintOptions& options, const Painter& paint, std::ostream& out) {
+  const std::string title = "── " + (path.via ? "via " + *path.via : name) + " ";
+  out << title;
+  for (int i = display_width(title); i < kRuleWidth; ++i) out << "─";
+  out << '\n';
+
+  for (const auto& step : path.steps) print_step(step, layout, paint, options.explain, out);
+
+  // "  verdict: FAILED — summary", wrapped under the verdict word; only the word is coloured.
+  out << '\n';
+  const std::string word = upper(to_string(path.verdict));
+  const std::string head = "  verdict: ";
+  const auto lines = wrap(path.summary.empty() ? word : word + " — " + path.summary,
+                          kWidth - display_width(head));
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (i == 0)
+      out << head << paint.verdict(path.verdict, word) << lines[0].substr(word.size()) << '\n';
+    else
+      out << spaces(display_width(head)) << lines[i] << '\n';
+  }
+  print_hops(path.hops, 2, paint, out);
+  for (const auto& fix : path.fixes) {
+    write_wrapped(out, "  fix: ", 7, fix.change);
+    if (!fix.command.empty()) out << "    $ " << fix.command << '\n';
+  }
+}
+
+void print_flow(const FlowOutcome& flow, const PrintOptions& options, const Painter& paint,
+                std::ostream& out) {
+  std::string who;
+  if (!flow.user.empty()) who = flow.user;
+  if (!flow.browser.empty()) who += (who.empty() ? "" : ", ") + flow.browser;
+  out << "Flow \"" << flow.flow << "\"\n";
+  std::string line = flow.client;
+  if (!who.empty()) line += " (" + who + ")";
+  if (!flow.url.empty()) line += " → " + flow.url;
+  write_wrapped(out, "  ", 4, line);
+
+  if (flow.balancer) {
+    std::string members;
+    for (const auto& path : flow.paths)
+      if (path.via) members += (members.empty() ? "" : ", ") + *path.via;
+    std::string reach = url_host(flow.url) + " reaches load balancer " + *flow.balancer;
+    if (!members.empty()) reach += ": traced once per member (" + members + ")";
+    write_wrapped(out, "  ", 4, reach);
+  }
+
+  const StepLayout layout = layout_for(flow);
+  for (std::size_t i = 0; i < flow.paths.size(); ++i) {
+    out << '\n';
+    print_path(flow.paths[i], path_name(flow.paths[i], i, flow.paths.size()), layout, options, paint,
+               out);
+  }
+
+  if (flow.paths.size() > 1) {
+    out << '\n';
+    std::string line = "Summary:";
+    for (std::size_t i = 0; i < flow.paths.size(); ++i) {
+      const auto& path = flow.paths[i];
+      const auto error = path.front.error ? path.front.error : first_error(path.hops);
+      const std::string reason = error ? *error : to_string(path.front.protocol);
+      line += (i == 0 ? " " : " · ") + path_name(path, i, flow.paths.size()) + " " +
+              paint.verdict(path.verdict, to_string(path.verdict)) + " (" + reason + ")";
+    }
+    out << line << '\n';
+  }
+}
+
+// ---- check and lint ------------------------------------------------------------------------------
+
+std::string expectation_name(const ExpectationResult& r) {
+  std::string s = "\"" + r.expectation.flow + "\"";
+  if (!r.expectation.via.empty()) {
+    s += " via " + r.expectation.via;
+  } else if (r.paths_checked.size() > 1) {
+    std::string vias;
+    for (const auto& v : r.paths_checked) vias += (vias.empty() ? "" : ", ") + v;
+    s += " (every path: " + vias + ")";
+  }
+  return s;
+}
+
+std::string counted(int n, const std::string& one, const std::string& many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+}  // namespace
+
+void print_trace_text(const TraceReport& report, const PrintOptions& options, std::ostream& out) {
+  const Painter paint(options.color);
+  out << paint.bold(report.scenario);
+  if (!report.title.empty()) out << " — " << report.title;
+  out << '\n';
+  for (const auto& flow : report.flows) {
+    out << '\n';
+    print_flow(flow, options, paint, out);
+  }
+}
+
+void print_check_text(const CheckReport& report, const PrintOptions& options, std::ostream& out) {
+  const Painter paint(options.color);
+  if (!report.scenario.empty() || !report.file.empty()) {
+    out << paint.bold(report.scenario.empty() ? report.file : report.scenario);
+    if (!report.scenario.empty() && !report.file.empty()) out << " (" << report.file << ")";
+    out << '\n';
+  }
+  for (const auto& r : report.results) {
+    if (r.passed) {
+      out << paint.green("✔") << ' ' << expectation_name(r) << '\n';
+      continue;
+    }
+    out << paint.red("✘") << ' ' << expectation_name(r);
+    if (!r.expectation.where.empty()) out << "  (" << r.expectation.where << ")";
+    out << '\n';
+    if (!r.problem.empty()) write_wrapped(out, "    ", 6, r.problem);
+    for (const auto& m : r.mismatches) {
+      const std::string where = m.path.empty() ? "outcome" : m.path;
+      write_wrapped(out, "    ", 6, where + ": expected " + m.expected + ", got " + m.actual);
+    }
+  }
+  // CI tooling reads this line: keep its exact form and never colour it.
+  out << report.passed() << " passed, " << report.failed() << " failed\n";
+}
+
+void print_lint_text(const LintReport& report, const PrintOptions& options, std::ostream& out) {
+  const Painter paint(options.color);
+  if (report.findings.empty()) {
+    out << "no findings\n";
+    return;
+  }
+  int code_width = 0;
+  for (const auto& f : report.findings) code_width = std::max(code_width, display_width(f.code));
+  const int text_column = 9 + code_width + 2;
+
+  int errors = 0, warnings = 0, notes = 0;
+  for (const Severity severity : {Severity::Error, Severity::Warning, Severity::Info}) {
+    for (const auto& f : report.findings) {
+      if (f.severity != severity) continue;
+      ++(severity == Severity::Error ? errors : severity == Severity::Warning ? warnings : notes);
+      const std::string name = severity_name(severity);
+      const std::string label = severity == Severity::Error     ? paint.red(name)
+                                : severity == Severity::Warning ? paint.yellow(name)
+                                                                : paint.cyan(name);
+      std::string text = f.subject.empty() ? f.message : f.subject + ": " + f.message;
+      const std::string rule = f.rule.empty() ? "" : "[" + f.rule + "]";
+      auto lines = wrap(text, kWidth - text_column);
+      const bool rule_fits = !rule.empty() &&
+                             display_width(lines.back()) + 2 + display_width(rule) <= kWidth - text_column;
+      for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (i == 0)
+          out << label << spaces(9 - display_width(name)) << pad_right(f.code, code_width) << "  ";
+        else
+          out << spaces(text_column);
+        out << lines[i];
+        if (i + 1 == lines.size() && rule_fits) out << "  " << paint.dim(rule);
+        out << '\n';
+      }
+      if (!rule.empty() && !rule_fits) out << spaces(text_column) << paint.dim(rule) << '\n';
+      if (!f.command.empty()) out << spaces(text_column) << "$ " << f.command << '\n';
+    }
+  }
+  out << counted(errors, "error", "errors") << ", " << counted(warnings, "warning", "warnings") << ", "
+      << counted(notes, "note", "notes") << '\n';
+}
+
+}  // namespace kerbsim
