@@ -1,6 +1,7 @@
 // The traced-outcome documents of scenario-format.md ("The traced outcome"). The key names and their
 // order are a contract: `kerbsim trace --format json` prints them and `kerbsim check` matches them.
 #include "kerbsim/outcome.h"
+#include "kerbsim/lint.h"
 
 namespace kerbsim {
 
@@ -176,6 +177,19 @@ Value to_value(const TraceReport& report) {
   for (const auto& flow : report.flows) flows.push(to_value(flow));
   out.set("flows", std::move(flows));
   return out;
+}
+
+}  // namespace kerbsim
+
+namespace kerbsim {
+
+std::string to_string(Severity s) {
+  switch (s) {
+    case Severity::Error: return "error";
+    case Severity::Warning: return "warning";
+    case Severity::Info: return "info";
+  }
+  return "info";
 }
 
 }  // namespace kerbsim

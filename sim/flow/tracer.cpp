@@ -606,7 +606,8 @@ void PathTracer::sql_login() {
   Step& s = add(StepKind::Sql, client_.name, node_.name,
                 "TDS login with Kerberos (AP-REQ, ticket for " + ticket->encrypted_for + ")",
                 "The target principal name is incorrect. Cannot generate SSPI context.",
-                ap.why + " (" + kerberos::error_name(ap.error) + "); the driver does not fall back to NTLM",
+                ap.why + " (" + kerberos::error_name(ap.error) + "); the driver does not fall back to NTLM after a "
+                    "rejected ticket",
                 "iis-rules 6.6");
   s.failed = true;
   attempt_ = {Protocol::Kerberos, 0, false, std::nullopt};

@@ -15,7 +15,7 @@ ApReqResult accept_ap_req(const Ticket& ticket, const ServiceKey& key, engine::S
   if (!directory::iequals(ticket.encrypted_for, key.account)) {
     r.error = KrbError::KRB_AP_ERR_MODIFIED;
     r.why = "the ticket is encrypted with the key of " + ticket.encrypted_for + ", but this server decrypts with " +
-            "the key of " + key.account + ", so decryption fails; Negotiate does not fall back to NTLM after that";
+            "the key of " + key.account + ", so decryption fails";
     r.rule = "kerberos-rules R2.6";
     return r;
   }

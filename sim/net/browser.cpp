@@ -75,7 +75,8 @@ LogonDecision decide_logon(const BrowserPolicy& policy, const Url& url) {
       d.why = d.negotiate_allowed
                   ? host + " matches network.negotiate-auth.trusted-uris, so Firefox answers SPNEGO silently"
                   : "Firefox ignores the Windows zones and answers SPNEGO only for network.negotiate-auth.trusted-uris, "
-                    "which does not list " + host + " (default: empty)";
+                    "which does not list " + host + " (default: empty); NTLM prompts too unless "
+                    "network.automatic-ntlm-auth.trusted-uris lists it (default: empty)";
       d.rule = "iis-rules 4.11";
       return d;
     case Browser::DotNet:

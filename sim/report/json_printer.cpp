@@ -1,11 +1,9 @@
 // JSON printers: the traced outcome of scenario-format.md and lint findings, pretty-printed with two
 // spaces and keys in a fixed order, so the output is byte-for-byte stable.
 #include "kerbsim/report.h"
-#include "report/severity_name.h"
 
 namespace kerbsim {
 
-using report::severity_name;
 
 void print_trace_json(const TraceReport& report, std::ostream& out) {
   out << to_value(report).dump(2) << '\n';
@@ -19,7 +17,7 @@ void print_lint_json(const LintReport& report, std::ostream& out) {
   Value findings = Value::array();
   for (const auto& f : report.findings) {
     Value item = Value::object();
-    item.set("severity", severity_name(f.severity));
+    item.set("severity", to_string(f.severity));
     item.set("code", f.code);
     item.set("subject", f.subject);
     item.set("message", f.message);

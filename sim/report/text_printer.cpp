@@ -6,11 +6,9 @@
 #include <vector>
 
 #include "kerbsim/report.h"
-#include "report/severity_name.h"
 
 namespace kerbsim {
 
-using report::severity_name;
 
 namespace {
 
@@ -319,9 +317,13 @@ std::string counted(int n, const std::string& one, const std::string& many) {
 
 void print_trace_text(const TraceReport& report, const PrintOptions& options, std::ostream& out) {
   const Painter paint(options.color);
-  out << paint.bold(report.scenario);
-  if (!report.title.empty()) out << " — " << report.title;
-  out << '\n';
+  // "name — title", the title wrapped under itself; only the name is bold.
+  const std::string name = report.scenario + (report.title.empty() ? "" : " — ");
+  const int indent = std::min(display_width(name), kWidth / 2);
+  const auto lines = wrap(report.title, kWidth - indent);
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    out << (i == 0 ? paint.bold(report.scenario) + name.substr(report.scenario.size()) : spaces(indent))
+        << lines[i] << '\n';
   for (const auto& flow : report.flows) {
     out << '\n';
     print_flow(flow, options, paint, out);
@@ -368,7 +370,7 @@ void print_lint_text(const LintReport& report, const PrintOptions& options, std:
     for (const auto& f : report.findings) {
       if (f.severity != severity) continue;
       ++(severity == Severity::Error ? errors : severity == Severity::Warning ? warnings : notes);
-      const std::string name = severity_name(severity);
+      const std::string name = to_string(severity);
       const std::string label = severity == Severity::Error     ? paint.red(name)
                                 : severity == Severity::Warning ? paint.yellow(name)
                                                                 : paint.cyan(name);

@@ -340,9 +340,18 @@ class TreeBuilder {
 
   bool close() {
     Frame& frame = stack_.back();
-    auto& children = frame.node->children;
-    for (auto it = frame.duplicates.rbegin(); it != frame.duplicates.rend(); ++it)
-      children.erase(children.begin() + static_cast<std::ptrdiff_t>(*it));
+    if (!frame.duplicates.empty()) {
+      auto& children = frame.node->children;
+      std::vector<bool> drop(children.size(), false);
+      for (const auto i : frame.duplicates) drop[i] = true;
+      std::size_t kept = 0;
+      for (std::size_t i = 0; i < children.size(); ++i) {
+        if (drop[i]) continue;
+        if (kept != i) children[kept] = std::move(children[i]);
+        ++kept;
+      }
+      children.erase(children.begin() + static_cast<std::ptrdiff_t>(kept), children.end());
+    }
     stack_.pop_back();
     return true;
   }

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <unordered_set>
 #include <utility>
 
 #include "scenario/json_tree.h"
@@ -415,7 +416,7 @@ class Reader {
       return false;
     }
     std::vector<std::string> values;
-    std::vector<std::string> seen;
+    std::unordered_set<std::string> seen;
     for (const auto& child : n->children) {
       std::string value;
       if (!nonempty_text(&child, value)) continue;
@@ -426,11 +427,10 @@ class Reader {
         }
       }
       const std::string folded = case_blind ? lower(value) : value;
-      if (std::find(seen.begin(), seen.end(), folded) != seen.end()) {
+      if (!seen.insert(folded).second) {
         r_.at(child, quote(value) + " is listed twice in " + quote(n->key));
         continue;
       }
-      seen.push_back(folded);
       values.push_back(std::move(value));
     }
     out = std::move(values);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <utility>
 
 namespace kerbsim::scenario {
@@ -117,7 +118,7 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }  // namespace
 
 std::string suggest(std::string_view word, const std::vector<std::string>& candidates) {
-  if (word.empty() || word.size() > 64) return "";
+  if (word.empty() || word.size() > 64 || candidates.size() > 1000) return "";
   const std::string w = lower(word);
   const std::size_t limit = w.size() <= 3 ? 1 : w.size() <= 6 ? 2 : 3;
   std::string best;
@@ -504,6 +505,22 @@ std::string it_has(const Strings& names) {
   return names.empty() ? " (it has none)" : " (it has: " + short_list(names) + ")";
 }
 
+// Names as declared, found case-insensitively; the first of two that differ only in case wins.
+struct Names {
+  Strings list;
+  std::map<std::string, std::string> by_lower;
+
+  bool add(const std::string& name) {
+    if (!by_lower.emplace(lower(name), name).second) return false;
+    list.push_back(name);
+    return true;
+  }
+  const std::string* find(std::string_view name) const {
+    const auto it = by_lower.find(lower(name));
+    return it == by_lower.end() ? nullptr : &it->second;
+  }
+};
+
 struct Principal {
   std::string canonical;  // NETBIOS\name as declared
   std::string type;       // user | gmsa | computer
@@ -575,11 +592,6 @@ class CrossCheck {
     for (const auto& d : s_.domains) out.push_back(d.netbios);
     return out;
   }
-  Strings host_names() const {
-    Strings out;
-    for (const auto& h : s_.hosts) out.push_back(h.name);
-    return out;
-  }
   std::string fqdn(const spec::Host& h) const { return h.domain ? h.name + "." + *h.domain : h.name; }
   static std::string p(const std::string& base, std::string_view key) { return pointer_append(base, key); }
   static std::string p(const std::string& base, std::size_t i) { return pointer_append(base, i); }
@@ -601,8 +613,8 @@ class CrossCheck {
     const auto h = host_by_name(name);
     if (!h) {
       std::string msg = lead + ", but there is no host of that name";
-      if (const std::string close = suggest(name, host_names()); !close.empty()) msg += "; did you mean " + close + "?";
-      else msg += " (hosts: " + short_list(host_names()) + ")";
+      if (const std::string close = suggest(name, host_names_); !close.empty()) msg += "; did you mean " + close + "?";
+      else msg += " (hosts: " + short_list(host_names_) + ")";
       r_.at_path(path, msg);
       return std::nullopt;
     }
@@ -647,17 +659,25 @@ class CrossCheck {
                 " is written with its trailing \"$\": " + quote(it->second.canonical);
       return nullptr;
     }
-    Strings names;
-    for (const auto& [key, pr] : principals_)
-      if (pr.domain == domain && (!users_only || pr.type != "computer"))
-        names.push_back(pr.canonical.substr(pr.canonical.find('\\') + 1));
-    std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) { return lower(a) < lower(b); });
+    const Strings& names = account_names(domain, users_only);
     problem = "but domain " + netbios + " has no account of that name";
     if (const std::string close = suggest(name, names); !close.empty())
       problem += "; did you mean " + quote(netbios + "\\" + close) + "?";
     else
       problem += it_has(names);
     return nullptr;
+  }
+
+  // The account names of a domain, for messages; built once per domain.
+  const Strings& account_names(std::size_t domain, bool users_only) const {
+    const auto key = std::make_pair(domain, users_only);
+    if (const auto it = account_names_.find(key); it != account_names_.end()) return it->second;
+    Strings names;
+    for (const auto& [lowered, pr] : principals_)
+      if (pr.domain == domain && (!users_only || pr.type != "computer"))
+        names.push_back(pr.canonical.substr(pr.canonical.find('\\') + 1));
+    std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) { return lower(a) < lower(b); });
+    return account_names_.emplace(key, std::move(names)).first->second;
   }
 
   // A reference to a user account or gMSA (not a computer account); rewrites `ref` to its canonical form.
@@ -723,7 +743,10 @@ class CrossCheck {
                  "a scenario needs at least one domain in \"domains\" (only a scenario of workgroup machines, "
                  "with no accounts or trusts, may have none)");
 
-    std::map<std::string, std::size_t> by_ip;
+    auto& by_ip = host_by_ip_;
+    for (const auto& h : s_.hosts) host_names_.push_back(h.name);
+    for (std::size_t i = 0; i < s_.load_balancers.size(); ++i)
+      if (!s_.load_balancers[i].vip.empty()) lb_by_vip_.emplace(s_.load_balancers[i].vip, i);
     for (std::size_t i = 0; i < s_.hosts.size(); ++i) {
       auto& h = s_.hosts[i];
       if (!h.name.empty()) {
@@ -892,32 +915,41 @@ class CrossCheck {
   // ---- DNS ----
 
   Target by_address(const std::string& ip) const {
-    for (std::size_t i = 0; i < s_.hosts.size(); ++i)
-      if (s_.hosts[i].ip == ip) return {TargetKind::host, i, ip};
-    for (std::size_t i = 0; i < s_.load_balancers.size(); ++i)
-      if (s_.load_balancers[i].vip == ip) return {TargetKind::load_balancer, i, ip};
+    if (const auto it = host_by_ip_.find(ip); it != host_by_ip_.end()) return {TargetKind::host, it->second, ip};
+    if (const auto it = lb_by_vip_.find(ip); it != lb_by_vip_.end()) return {TargetKind::load_balancer, it->second, ip};
     return {TargetKind::address, 0, ip};
   }
 
-  // Where a name leads: DNS records first (following CNAMEs), then host FQDNs and short names.
-  Target resolve_name(std::string name) const {
-    for (std::size_t hops = 0; hops <= s_.dns.size(); ++hops) {
-      const std::string key = lower(name);
+  // Where a name leads: DNS records first (following CNAMEs), then host FQDNs and short names. Every
+  // name met on the way keeps its answer, so long chains are walked once.
+  Target resolve_name(const std::string& start) const {
+    std::vector<std::string> walked;
+    std::set<std::string> seen;
+    std::string key = lower(start);
+    Target result;
+    while (true) {
+      if (const auto it = resolved_.find(key); it != resolved_.end()) {
+        result = it->second;
+        break;
+      }
+      if (!seen.insert(key).second) break;
+      walked.push_back(key);
       if (const auto it = dns_by_name_.find(key); it != dns_by_name_.end()) {
         const auto& rec = s_.dns[it->second];
         if (!rec.cname.empty()) {
-          name = rec.cname;
+          key = lower(rec.cname);
           continue;
         }
-        if (!rec.a.empty()) return by_address(rec.a);
-        return {};
+        if (!rec.a.empty()) result = by_address(rec.a);
+        break;
       }
-      if (const auto it = host_by_fqdn_.find(key); it != host_by_fqdn_.end()) return {TargetKind::host, it->second, ""};
-      if (const auto h = host_by_name(name)) return {TargetKind::host, *h, ""};
-      if (check_ipv4(name).empty()) return by_address(name);
-      return {};
+      if (const auto it = host_by_fqdn_.find(key); it != host_by_fqdn_.end()) result = {TargetKind::host, it->second, ""};
+      else if (const auto h = host_by_name(key)) result = {TargetKind::host, *h, ""};
+      else if (check_ipv4(key).empty()) result = by_address(key);
+      break;
     }
-    return {};
+    for (const auto& k : walked) resolved_.emplace(k, result);
+    return result;
   }
 
   void dns() {
@@ -945,29 +977,28 @@ class CrossCheck {
         r_.at_path(p(rec.at, "cname"), "the CNAME " + quote(rec.name) + " points to " + quote(rec.cname) +
                                            ", which has no DNS record and is no host's name");
     }
-    std::set<std::size_t> reported;
+    // Each record is walked once: 1 = on the chain being followed, 2 = settled.
+    std::vector<int> state(s_.dns.size(), 0);
     for (std::size_t i = 0; i < s_.dns.size(); ++i) {
-      if (s_.dns[i].cname.empty() || reported.count(i)) continue;
-      std::vector<std::size_t> chain = {i};
+      std::vector<std::size_t> chain;
       std::size_t at = i;
-      while (true) {
+      bool loop = false;
+      while (state[at] == 0 && !s_.dns[at].cname.empty()) {
+        state[at] = 1;
+        chain.push_back(at);
         const auto it = dns_by_name_.find(lower(s_.dns[at].cname));
-        if (it == dns_by_name_.end() || s_.dns[it->second].cname.empty()) break;
-        const auto loop_start = std::find(chain.begin(), chain.end(), it->second);
-        if (loop_start != chain.end()) {
-          std::vector<std::size_t> loop(loop_start, chain.end());
-          if (std::none_of(loop.begin(), loop.end(), [&](std::size_t k) { return reported.count(k) > 0; })) {
-            Strings names;
-            for (const auto k : loop) names.push_back(s_.dns[k].name);
-            names.push_back(s_.dns[loop.front()].name);
-            r_.at_path(p(s_.dns[loop.front()].at, "cname"), "CNAME loop: " + join(names, " -> "));
-          }
-          reported.insert(loop.begin(), loop.end());
-          break;
-        }
-        chain.push_back(it->second);
+        if (it == dns_by_name_.end()) break;
         at = it->second;
+        loop = state[at] == 1;
       }
+      if (loop) {
+        const auto loop_start = std::find(chain.begin(), chain.end(), at);
+        Strings names;
+        for (auto k = loop_start; k != chain.end(); ++k) names.push_back(s_.dns[*k].name);
+        names.push_back(s_.dns[at].name);
+        r_.at_path(p(s_.dns[at].at, "cname"), "CNAME loop: " + join(names, " -> "));
+      }
+      for (const auto k : chain) state[k] = 2;
     }
   }
 
@@ -1043,46 +1074,43 @@ class CrossCheck {
   // ---- IIS ----
 
   void iis() {
-    for (auto& h : s_.hosts) {
+    pools_.resize(s_.hosts.size());
+    sites_.resize(s_.hosts.size());
+    for (std::size_t hi = 0; hi < s_.hosts.size(); ++hi) {
+      auto& h = s_.hosts[hi];
       if (!h.iis) continue;
       auto& iis = *h.iis;
       const bool old_default = iis.version == "6.0" || iis.version == "7.0";
       if (iis.app_pools.empty())
         iis.app_pools.push_back(spec::AppPool{"DefaultAppPool", old_default ? "NetworkService" : "ApplicationPoolIdentity", iis.at});
+      Names& pools = pools_[hi];
       std::map<std::string, std::string> pool_at;
-      Strings pool_names;
       for (auto& pool : iis.app_pools) {
-        if (pool.at != iis.at && !r_.has(p(pool.at, "identity")) && old_default) pool.identity = "NetworkService";
+        const bool written = pool.at != iis.at;
+        if (written && !r_.has(p(pool.at, "identity")) && old_default) pool.identity = "NetworkService";
         if (!pool.name.empty()) {
-          if (const auto it = pool_at.find(lower(pool.name)); it != pool_at.end())
-            r_.at_path(p(pool.at, "name"), "a second app pool named " + quote(pool.name) + " on host " + h.name + first_at(it->second));
-          else
-            pool_at.emplace(lower(pool.name), p(pool.at, "name")), pool_names.push_back(pool.name);
+          if (pools.add(pool.name)) pool_at.emplace(lower(pool.name), p(pool.at, "name"));
+          else r_.at_path(p(pool.at, "name"), "a second app pool named " + quote(pool.name) + " on host " + h.name +
+                                                  first_at(pool_at[lower(pool.name)]));
         }
-        if (pool.at != iis.at)
-          pool_identity(h, pool.identity, p(pool.at, "identity"), "app pool " + quote(pool.name) + " runs as");
+        if (written) pool_identity(h, pool.identity, p(pool.at, "identity"), "app pool " + quote(pool.name) + " runs as");
       }
+      Names& sites = sites_[hi];
       std::map<std::string, std::string> site_at;
       std::map<std::string, std::pair<std::string, std::string>> binding_owner;
       for (auto& site : iis.sites) {
         if (!site.name.empty()) {
-          if (const auto it = site_at.find(lower(site.name)); it != site_at.end())
-            r_.at_path(p(site.at, "name"), "a second site named " + quote(site.name) + " on host " + h.name + first_at(it->second));
-          else
-            site_at.emplace(lower(site.name), p(site.at, "name"));
+          if (sites.add(site.name)) site_at.emplace(lower(site.name), p(site.at, "name"));
+          else r_.at_path(p(site.at, "name"), "a second site named " + quote(site.name) + " on host " + h.name +
+                                                  first_at(site_at[lower(site.name)]));
         }
         if (site.app_pool.empty()) {
-          const bool has_default = std::any_of(pool_names.begin(), pool_names.end(),
-                                               [](const std::string& n) { return n == "DefaultAppPool"; });
-          if (!pool_names.empty()) site.app_pool = has_default ? "DefaultAppPool" : pool_names.front();
+          if (!pools.list.empty()) site.app_pool = pools.find("DefaultAppPool") ? "DefaultAppPool" : pools.list.front();
+        } else if (const std::string* pool = pools.find(site.app_pool)) {
+          site.app_pool = *pool;
         } else {
-          const auto it = std::find_if(pool_names.begin(), pool_names.end(),
-                                       [&](const std::string& n) { return iequals(n, site.app_pool); });
-          if (it == pool_names.end())
-            r_.at_path(p(site.at, "app_pool"), "site " + quote(site.name) + " uses app pool " + quote(site.app_pool) +
-                                                   ", but host " + h.name + " has no app pool of that name" + it_has(pool_names));
-          else
-            site.app_pool = *it;
+          r_.at_path(p(site.at, "app_pool"), "site " + quote(site.name) + " uses app pool " + quote(site.app_pool) +
+                                                 ", but host " + h.name + " has no app pool of that name" + it_has(pools.list));
         }
         anonymous_user(h, site);
         for (std::size_t i = 0; i < site.bindings.size(); ++i) {
@@ -1130,7 +1158,9 @@ class CrossCheck {
   // ---- SQL Server, SSRS, clients ----
 
   void sql_and_ssrs() {
-    for (auto& h : s_.hosts) {
+    instances_.resize(s_.hosts.size());
+    for (std::size_t hi = 0; hi < s_.hosts.size(); ++hi) {
+      auto& h = s_.hosts[hi];
       if (h.sql) {
         auto& sql = *h.sql;
         if (sql.instances.empty()) {
@@ -1144,10 +1174,9 @@ class CrossCheck {
           const bool named = !iequals(in.name, "MSSQLSERVER");
           if (!named) in.name = "MSSQLSERVER";
           const std::string name_path = r_.has(p(in.at, "name")) ? p(in.at, "name") : in.at;
-          if (const auto it = names.find(lower(in.name)); it != names.end())
-            r_.at_path(name_path, "a second SQL instance named " + quote(in.name) + " on host " + h.name + first_at(it->second));
-          else
-            names.emplace(lower(in.name), name_path);
+          if (instances_[hi].add(in.name)) names.emplace(lower(in.name), name_path);
+          else r_.at_path(name_path, "a second SQL instance named " + quote(in.name) + " on host " + h.name +
+                                         first_at(names[lower(in.name)]));
           if (named && !r_.has(p(in.at, "port")) && !r_.has(p(in.at, "dynamic_port"))) in.dynamic_port = true;
           if (!in.dynamic_port && !r_.flagged(p(in.at, "port"))) {
             if (const auto it = ports.find(in.port); it != ports.end())
@@ -1313,25 +1342,20 @@ class CrossCheck {
                                             " has no SQL Server");
       return;
     }
-    Strings instances;
-    for (const auto& in : target.sql->instances) instances.push_back(in.name);
+    const Names& instances = instances_[t.index];
     if (c.instance.empty()) {
-      const bool has_default = std::find(instances.begin(), instances.end(), "MSSQLSERVER") != instances.end();
-      if (has_default) c.instance = "MSSQLSERVER";
-      else if (instances.size() == 1) c.instance = instances.front();
+      if (instances.find("MSSQLSERVER")) c.instance = "MSSQLSERVER";
+      else if (instances.list.size() == 1) c.instance = instances.list.front();
       else {
-        r_.at_path(c.at, "the call to " + target.name + " must name its \"instance\"" + it_has(instances));
+        r_.at_path(c.at, "the call to " + target.name + " must name its \"instance\"" + it_has(instances.list));
         return;
       }
+    } else if (const std::string* name = instances.find(c.instance)) {
+      c.instance = *name;
     } else {
-      const auto it = std::find_if(instances.begin(), instances.end(),
-                                   [&](const std::string& n) { return iequals(n, c.instance); });
-      if (it == instances.end()) {
-        r_.at_path(p(c.at, "instance"), "the call names SQL instance " + quote(c.instance) + ", but " + target.name +
-                                            " has no instance of that name" + it_has(instances));
-        return;
-      }
-      c.instance = *it;
+      r_.at_path(p(c.at, "instance"), "the call names SQL instance " + quote(c.instance) + ", but " + target.name +
+                                          " has no instance of that name" + it_has(instances.list));
+      return;
     }
     add_edge(cs.from_node, node_for_sql(t.index, c.instance), c.at);
   }
@@ -1359,7 +1383,7 @@ class CrossCheck {
         if (color[target] == 0) {
           color[target] = 1;
           stack.push_back({edge.to, 0});
-        } else if (color[target] == 1) {
+        } else if (color[target] == 1 && reported.size() < 10) {
           std::vector<int> loop;
           bool in_loop = false;
           for (const auto& [id, unused] : stack) {
@@ -1396,19 +1420,16 @@ class CrossCheck {
         r_.at_path(p(f.at, "client"), "flow " + quote(f.name) + " runs on " + s_.hosts[*h].name + ", but " +
                                           s_.hosts[*h].name + " has no client role (\"client\": { ... })");
     }
-    Strings flow_names;
-    for (const auto& f : s_.flows) flow_names.push_back(f.name);
+    Names flows;
+    for (const auto& f : s_.flows) flows.add(f.name);
     for (auto& e : s_.expect) {
       if (!e.flow.empty()) {
-        const auto it = std::find(flow_names.begin(), flow_names.end(), e.flow);
-        const auto ci = std::find_if(flow_names.begin(), flow_names.end(),
-                                     [&](const std::string& n) { return iequals(n, e.flow); });
-        if (it == flow_names.end() && ci != flow_names.end()) {
-          e.flow = *ci;
-        } else if (it == flow_names.end()) {
+        if (const std::string* name = flows.find(e.flow)) {
+          e.flow = *name;
+        } else {
           std::string msg = "the expectation is about flow " + quote(e.flow) + ", but there is no flow of that name";
-          if (const std::string close = suggest(e.flow, flow_names); !close.empty()) msg += "; did you mean " + quote(close) + "?";
-          else if (!flow_names.empty()) msg += " (flows: " + short_list(flow_names) + ")";
+          if (const std::string close = suggest(e.flow, flows.list); !close.empty()) msg += "; did you mean " + quote(close) + "?";
+          else if (!flows.list.empty()) msg += " (flows: " + short_list(flows.list) + ")";
           r_.at_path(p(e.at, "flow"), msg);
         }
       }
@@ -1474,26 +1495,14 @@ class CrossCheck {
         continue;
       }
       if (Value* v = field(ev, "app_pool"); v && v->is_string()) {
-        const auto& pools = host.iis->app_pools;
-        const auto it = std::find_if(pools.begin(), pools.end(), [&](const spec::AppPool& a) { return iequals(a.name, v->as_string()); });
-        Strings names;
-        for (const auto& a : pools) names.push_back(a.name);
-        if (it == pools.end())
-          r_.at_path(p(ev.at, "app_pool"), "the event names app pool " + quote(v->as_string()) + ", but host " + host.name +
-                                               " has no app pool of that name" + it_has(names));
-        else
-          *v = Value(it->name);
+        if (const std::string* name = pools_[*h].find(v->as_string())) *v = Value(*name);
+        else r_.at_path(p(ev.at, "app_pool"), "the event names app pool " + quote(v->as_string()) + ", but host " + host.name +
+                                                  " has no app pool of that name" + it_has(pools_[*h].list));
       }
       if (Value* v = field(ev, "site"); v && v->is_string()) {
-        const auto& sites = host.iis->sites;
-        const auto it = std::find_if(sites.begin(), sites.end(), [&](const spec::Site& a) { return iequals(a.name, v->as_string()); });
-        Strings names;
-        for (const auto& a : sites) names.push_back(a.name);
-        if (it == sites.end())
-          r_.at_path(p(ev.at, "site"), "the event names site " + quote(v->as_string()) + ", but host " + host.name +
-                                           " has no site of that name" + it_has(names));
-        else
-          *v = Value(it->name);
+        if (const std::string* name = sites_[*h].find(v->as_string())) *v = Value(*name);
+        else r_.at_path(p(ev.at, "site"), "the event names site " + quote(v->as_string()) + ", but host " + host.name +
+                                              " has no site of that name" + it_has(sites_[*h].list));
       }
       if (Value* v = field(ev, "identity"); v && v->is_string()) {
         std::string identity = v->as_string();
@@ -1514,6 +1523,14 @@ class CrossCheck {
   std::map<std::string, std::size_t> domain_by_netbios_;
   std::map<std::string, std::size_t> host_by_name_;
   std::map<std::string, std::size_t> host_by_fqdn_;
+  std::map<std::string, std::size_t> host_by_ip_;
+  std::map<std::string, std::size_t> lb_by_vip_;
+  Strings host_names_;
+  std::vector<Names> pools_;
+  std::vector<Names> sites_;
+  std::vector<Names> instances_;
+  mutable std::map<std::pair<std::size_t, bool>, Strings> account_names_;
+  mutable std::unordered_map<std::string, Target> resolved_;
   std::map<std::string, std::size_t> dns_by_name_;
   std::map<std::string, Principal> principals_;
   std::set<std::size_t> dc_hosts_;

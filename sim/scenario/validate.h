@@ -37,7 +37,7 @@ class Reporter {
 
  private:
   std::string file_;
-  std::unordered_map<std::string, const JsonNode*> index_;
+  std::unordered_map<std::string_view, const JsonNode*> index_;  // keys view the nodes' paths
   std::unordered_set<std::string> flagged_;
   std::vector<Diagnostic> diagnostics_;
 };

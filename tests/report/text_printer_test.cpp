@@ -319,3 +319,12 @@ TEST_CASE("hops behind the front end are listed, and a back-end error names the 
   const std::string colored = trace_text(report, color);
   REQUIRE(colored.find("\x1b[31mlogin_failed (KDC_ERR_BADOPTION)\x1b[0m") != std::string::npos);
 }
+
+TEST_CASE("a long title wraps under itself", "[report][text]") {
+  TraceReport report;
+  report.scenario = "iis-domain-pool-account";
+  report.title = "An HTTP SPN on a domain app pool account: kernel mode, useAppPoolCredentials, user mode";
+  REQUIRE(trace_text(report) ==
+          "iis-domain-pool-account — An HTTP SPN on a domain app pool account: kernel mode,\n"
+          "                          useAppPoolCredentials, user mode\n");
+}

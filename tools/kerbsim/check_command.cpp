@@ -36,7 +36,6 @@ int check_command(const Args& args) {
         continue;
       }
       const CheckReport report = loaded->check();
-      if (scenarios.size() > 1) std::cout << loaded->file() << "\n";
       print_check_text(report, {use_color(), false}, std::cout);
       if (report.failed() > 0 && code == kExitOk) code = kExitFailed;
     }
