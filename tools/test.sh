@@ -1,12 +1,28 @@
 #!/usr/bin/env bash
-# Builds and runs every test: the unit tests, `kerbsim check` over every bundled scenario, the
-# pinned golden traces and the command-line tests. Installs missing Debian packages first.
+# Builds and runs every test: the unit tests, `kerbsim check` over every bundled scenario, the pinned
+# golden traces, the command-line tests and the bad-input corpus — once in a Release build with
+# warnings as errors, once under AddressSanitizer + UndefinedBehaviorSanitizer — then a short fuzz run.
+# Installs missing Debian packages first. KERBSIM_FUZZ_SECONDS=0 skips the fuzz run.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/tools/deps.sh"
-kerbsim_install_deps
+kerbsim_install_deps clang libclang-rt-14-dev
 jobs="$(nproc)"
 
+echo "== Release build (warnings are errors)"
 cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release -DKERBSIM_WERROR=ON >/dev/null
 cmake --build "$root/build" -j "$jobs"
 (cd "$root/build" && ctest --output-on-failure -j "$jobs")
+
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer build"
+cmake -S "$root" -B "$root/build-asan" -DCMAKE_BUILD_TYPE=Debug -DKERBSIM_SANITIZE=ON \
+  -DCMAKE_CXX_FLAGS="-O1" >/dev/null
+cmake --build "$root/build-asan" -j "$jobs"
+(cd "$root/build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --output-on-failure -j "$jobs")
+
+seconds="${KERBSIM_FUZZ_SECONDS:-60}"
+if [ "$seconds" -gt 0 ]; then
+  echo "== Fuzzing the scenario loader for ${seconds}s"
+  "$root/tools/fuzz.sh" "$seconds"
+fi
