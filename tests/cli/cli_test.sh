@@ -45,6 +45,12 @@ expect "lint" 1 "spn-key-mismatch" -- "$kerbsim" lint "$default"
 expect "list" 0 "ssrs-farm-networkservice" -- "$kerbsim" list
 expect "missing file" 2 "nope.json" -- "$kerbsim" trace "$tmp/nope.json"
 
+# --output writes the file whole, and leaves nothing behind when it cannot.
+expect "trace --output" 0 "" -- "$kerbsim" trace "$default" --format json --output "$tmp/out.json"
+expect "output file content" 0 '"scenario": "ssrs-farm-networkservice"' -- cat "$tmp/out.json"
+expect "output into a missing folder" 2 "cannot write" -- "$kerbsim" trace "$default" --output "$tmp/no/such/dir/out.txt"
+expect "no temporary file left" 0 "" -- test -z "$(ls "$tmp"/no 2>/dev/null; ls "$tmp" | grep '\.tmp\.')"
+
 # A misspelled key: line, column, JSON path, a suggestion, exit code 2.
 sed 's/"browser": "edge"/"browsr": "edge"/' "$default" > "$tmp/typo.json"
 expect "misspelled key" 2 'typo\.json:[0-9]+:[0-9]+: /hosts/3/client/browsr: .*did you mean "browser"' -- "$kerbsim" trace "$tmp/typo.json"

@@ -35,6 +35,10 @@ std::string bundled_scenario_dir();
 // Loads a scenario; on a bad file prints every diagnostic to stderr and returns nullptr.
 std::unique_ptr<Scenario> load_or_report(const std::string& arg);
 
+// Writes text to path atomically: a temporary file beside it, then a rename, so that a failure never
+// leaves a truncated or half-overwritten report. Returns false (after a message) on failure.
+bool write_file_atomically(const std::string& path, const std::string& text);
+
 // Runs a subcommand body, turning usage errors into a message and exit code 2.
 int run_guarded(const std::string& command, const std::function<int()>& body);
 

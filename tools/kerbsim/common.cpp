@@ -3,6 +3,10 @@
 #include <boost/program_options.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 
 #include "command.h"
@@ -40,6 +44,27 @@ std::unique_ptr<Scenario> load_or_report(const std::string& arg) {
     std::cerr << "kerbsim: " << n << (n == 1 ? " problem" : " problems") << " in " << arg << "\n";
     return nullptr;
   }
+}
+
+bool write_file_atomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) {
+      std::cerr << "kerbsim: cannot write " << tmp << ": " << std::strerror(errno) << "\n";
+      out.close();
+      std::remove(tmp.c_str());
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::cerr << "kerbsim: cannot replace " << path << ": " << std::strerror(errno) << "\n";
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
 }
 
 int run_guarded(const std::string& command, const std::function<int()>& body) {

@@ -1,6 +1,7 @@
 #include <boost/program_options.hpp>
 #include <algorithm>
 #include <iostream>
+#include <sstream>
 
 #include "command.h"
 
@@ -10,7 +11,7 @@ namespace po = boost::program_options;
 
 int trace_command(const Args& args) {
   return run_guarded("trace", [&] {
-    std::string scenario, flow, via, format = "text";
+    std::string scenario, flow, via, format = "text", output;
     bool explain = false;
     po::options_description visible(
         "Usage: kerbsim trace SCENARIO [options]\n\n"
@@ -22,7 +23,8 @@ int trace_command(const Args& args) {
         ("flow", po::value(&flow), "trace only the flow with this name")
         ("via", po::value(&via), "trace only the path through this load-balancer member")
         ("format", po::value(&format), "text (default), json or mermaid")
-        ("explain", po::bool_switch(&explain), "also show each step's details: DC events, settings");
+        ("explain", po::bool_switch(&explain), "also show each step's details: DC events, settings")
+        ("output,o", po::value(&output), "write to this file (replaced atomically) instead of standard output");
     po::options_description all;
     all.add(visible).add_options()("scenario", po::value(&scenario));
     po::positional_options_description pos;
@@ -59,13 +61,18 @@ int trace_command(const Args& args) {
         return kExitUsage;
       }
     }
+    std::ostringstream text;
     if (format == "json")
-      print_trace_json(report, std::cout);
+      print_trace_json(report, text);
     else if (format == "mermaid")
-      print_trace_mermaid(report, std::cout);
+      print_trace_mermaid(report, text);
     else
-      print_trace_text(report, {use_color(), explain}, std::cout);
-    return kExitOk;
+      print_trace_text(report, {output.empty() && use_color(), explain}, text);
+    if (output.empty()) {
+      std::cout << text.str();
+      return kExitOk;
+    }
+    return write_file_atomically(output, text.str()) ? kExitOk : kExitUsage;
   });
 }
 
