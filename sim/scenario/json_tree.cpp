@@ -287,6 +287,7 @@ class TreeBuilder {
   // A string token ends at the closing quote just read; its opening quote is the nearest quote
   // before it that is not escaped (strings hold no raw quotes).
   std::size_t string_start() const {
+    if (token_end() == 0) return 0;
     std::size_t i = token_end() - 1;
     while (i > 0) {
       --i;

@@ -16,7 +16,7 @@ namespace kerbsim::scenario {
 
 inline constexpr std::size_t kMaxFileBytes = 32u * 1024 * 1024;
 inline constexpr int kMaxDepth = 64;
-inline constexpr std::size_t kMaxValues = 500000;
+inline constexpr std::size_t kMaxValues = 2000000;
 
 enum class JsonKind { null, boolean, integer, number, string, array, object };
 

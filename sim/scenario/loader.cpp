@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <limits>
 #include <unordered_set>
 #include <utility>
 
@@ -891,19 +890,22 @@ class Reader {
 
   // A partial traced outcome: keys and enum values as `kerbsim trace --format json` writes them.
   void outcome(const JsonNode& root) {
-    text(root.find("via"), scratch_);
+    std::string via;
+    text(root.find("via"), via);
     nullable_text(root.find("spn"));
-    choice(root.find("verdict"), scratch_, kVerdicts);
+    valid_choice(root.find("verdict"), kVerdicts);
     if (const auto* f = root.find("front"); f && object(*f, K::front)) {
-      choice(f->find("protocol"), scratch_, kFrontProtocols);
+      valid_choice(f->find("protocol"), kFrontProtocols);
       int status = 0;
       whole(f->find("http_status"), status, 100, 599);
       for (const char* key : {"identity", "process_identity", "decrypted_with", "error"}) nullable_text(f->find(key));
-      flag(f->find("prompt"), flag_scratch_);
+      bool prompt = false;
+      flag(f->find("prompt"), prompt);
       if (const auto* t = f->find("ticket"); t && t->kind != JsonKind::null && object(*t, K::ticket)) {
         nullable_text(t->find("encrypted_for"));
-        texts(t->find("flags"), strings_scratch_, {}, false);
-        choice(t->find("etype"), scratch_, kEnctypes);
+        std::vector<std::string> flags;
+        texts(t->find("flags"), flags, {}, false);
+        valid_choice(t->find("etype"), kEnctypes);
       }
     }
     for (const auto* s : items(root.find("steps"))) {
@@ -921,11 +923,16 @@ class Reader {
       pending.pop_back();
       if (!object(*h, K::hop)) continue;
       for (const char* key : {"to", "service", "as", "identity", "error"}) nullable_text(h->find(key));
-      choice(h->find("protocol"), scratch_, kHopProtocols);
-      choice(h->find("delegation"), scratch_, kDelegations);
-      choice(h->find("result"), scratch_, kHopResults);
+      valid_choice(h->find("protocol"), kHopProtocols);
+      valid_choice(h->find("delegation"), kDelegations);
+      valid_choice(h->find("result"), kHopResults);
       for (const auto* child : items(h->find("hops"))) pending.push_back(child);
     }
+  }
+
+  void valid_choice(const JsonNode* n, const Strings& values) {
+    std::string ignored;
+    choice(n, ignored, values);
   }
 
   void nullable_text(const JsonNode* n) {
@@ -955,9 +962,6 @@ class Reader {
   }
 
   Reporter& r_;
-  std::string scratch_;
-  bool flag_scratch_ = false;
-  std::vector<std::string> strings_scratch_;
 };
 
 void sort_diagnostics(std::vector<Diagnostic>& d) {

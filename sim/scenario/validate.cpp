@@ -481,12 +481,8 @@ std::optional<spec::Seconds> parse_duration(std::string_view text, DurationRule 
   return negative ? -total : total;
 }
 
-}  // namespace kerbsim::scenario
-
 // ---------------------------------------------------------------------------------------------
 // Cross-references
-
-namespace kerbsim::scenario {
 
 namespace {
 
@@ -499,6 +495,13 @@ const Strings kServiceBuiltins = {"NetworkService", "LocalService", "LocalSystem
 std::string short_list(const Strings& names) {
   if (names.size() <= 10) return join(names);
   return join(Strings(names.begin(), names.begin() + 10)) + ", ... (" + std::to_string(names.size()) + " in all)";
+}
+
+// "a -> b -> c -> a", shortened in the middle when the loop is long.
+std::string loop_text(const Strings& names) {
+  if (names.size() <= 12) return join(names, " -> ");
+  return join(Strings(names.begin(), names.begin() + 6), " -> ") + " -> ... -> " +
+         join(Strings(names.end() - 3, names.end()), " -> ") + " (" + std::to_string(names.size() - 1) + " in the loop)";
 }
 
 std::string it_has(const Strings& names) {
@@ -996,7 +999,7 @@ class CrossCheck {
         Strings names;
         for (auto k = loop_start; k != chain.end(); ++k) names.push_back(s_.dns[*k].name);
         names.push_back(s_.dns[at].name);
-        r_.at_path(p(s_.dns[at].at, "cname"), "CNAME loop: " + join(names, " -> "));
+        r_.at_path(p(s_.dns[at].at, "cname"), "CNAME loop: " + loop_text(names));
       }
       for (const auto k : chain) state[k] = 2;
     }
@@ -1397,7 +1400,7 @@ class CrossCheck {
           for (const int id : loop) names.push_back(labels_[static_cast<std::size_t>(id)]);
           names.push_back(labels_[target]);
           r_.at_path(p(edge.path, "to"), "these calls go round in a loop, so a request would never finish: " +
-                                             join(names, " -> "));
+                                             loop_text(names));
         }
       }
     }
