@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Builds and runs every test: the unit tests, `kerbsim check` over every bundled scenario, the pinned
 # golden traces, the command-line tests and the bad-input corpus — once in a Release build with
-# warnings as errors, once under AddressSanitizer + UndefinedBehaviorSanitizer — then a short fuzz run.
+# warnings as errors, once under AddressSanitizer + UndefinedBehaviorSanitizer — plus static analysis
+# (clang-format, cppcheck, clang-tidy) and a short fuzz run.
 # Installs missing Debian packages first. KERBSIM_FUZZ_SECONDS=0 skips the fuzz run.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/tools/deps.sh"
-kerbsim_install_deps clang libclang-rt-14-dev
+kerbsim_install_deps clang libclang-rt-14-dev clang-tidy clang-format cppcheck
 jobs="$(nproc)"
 
 echo "== Release build (warnings are errors)"
-cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release -DKERBSIM_WERROR=ON >/dev/null
+cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release -DKERBSIM_WERROR=ON \
+  -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
 cmake --build "$root/build" -j "$jobs"
 (cd "$root/build" && ctest --output-on-failure -j "$jobs")
+
+echo "== Static analysis: clang-format, cppcheck, clang-tidy"
+"$root/tools/check-code.sh" "$root/build"
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer build"
 cmake -S "$root" -B "$root/build-asan" -DCMAKE_BUILD_TYPE=Debug -DKERBSIM_SANITIZE=ON \

@@ -10,8 +10,8 @@ namespace kerbsim {
 
 struct Diagnostic {
   std::string file;
-  int line = 0;    // 1-based; 0 when the problem concerns the whole file
-  int column = 0;  // 1-based, in characters
+  int line = 0;      // 1-based; 0 when the problem concerns the whole file
+  int column = 0;    // 1-based, in characters
   std::string path;  // JSON pointer such as "/hosts/1/iis/sites/0/app_pool"; "" for the document
   std::string message;
 

@@ -21,27 +21,27 @@ std::string to_string(HopResult r);   // "ok", "login_failed", ...
 
 // What kind of exchange a step is; printers draw each kind its own way.
 enum class StepKind {
-  Dns,        // name resolution
-  Http,       // an HTTP request and its response
-  AsExchange, // AS-REQ / AS-REP or KRB-ERROR at a KDC
-  TgsExchange,// TGS-REQ / TGS-REP, referral or KRB-ERROR
-  ApExchange, // AP-REQ carried in an Authorization header, checked by the server
-  Ntlm,       // NTLM legs and pass-through validation
-  Decision,   // a local decision of one party (zone, scheme, SPN, key choice)
-  Sql,        // TDS login
+  Dns,          // name resolution
+  Http,         // an HTTP request and its response
+  AsExchange,   // AS-REQ / AS-REP or KRB-ERROR at a KDC
+  TgsExchange,  // TGS-REQ / TGS-REP, referral or KRB-ERROR
+  ApExchange,   // AP-REQ carried in an Authorization header, checked by the server
+  Ntlm,         // NTLM legs and pass-through validation
+  Decision,     // a local decision of one party (zone, scheme, SPN, key choice)
+  Sql,          // TDS login
 };
 std::string to_string(StepKind k);
 
 struct Step {
   int seq = 0;
   StepKind kind = StepKind::Decision;
-  std::string from;     // "ws1"
-  std::string to;       // "dc1"; equal to from for a local decision
-  std::string message;  // "TGS-REQ HTTP/reports.corp.contoso.com"
-  std::string result;   // "TGS-REP, ticket for CORP\\WEB1$"
-  std::string why;      // one sentence: the reason
-  std::string rule;     // "kerberos-rules R1.3"
-  bool failed = false;  // this step is where something went wrong
+  std::string from;                  // "ws1"
+  std::string to;                    // "dc1"; equal to from for a local decision
+  std::string message;               // "TGS-REQ HTTP/reports.corp.contoso.com"
+  std::string result;                // "TGS-REP, ticket for CORP\\WEB1$"
+  std::string why;                   // one sentence: the reason
+  std::string rule;                  // "kerberos-rules R1.3"
+  bool failed = false;               // this step is where something went wrong
   std::vector<std::string> details;  // DC events, settings behind the decision (shown with --explain)
 };
 

@@ -24,7 +24,8 @@ std::vector<const flow::Host*> nodes_for(const flow::Environment& env, const std
 
 // Whose key the front end on this node decrypts with for this URL ("" when it has none).
 std::optional<web::KeyDecision> node_key(const flow::Host& node, const net::Url& url) {
-  if (node.ssrs && (!node.iis || backend::SsrsServer::serves_path(url.path))) return node.ssrs->decryption_key(node.info());
+  if (node.ssrs && (!node.iis || backend::SsrsServer::serves_path(url.path)))
+    return node.ssrs->decryption_key(node.info());
   if (node.iis)
     if (const auto* site = node.iis->site_for(url.scheme, url.host, url.port); site && site->windows_enabled)
       return node.iis->decryption_key(*site, node.info());
@@ -42,8 +43,9 @@ LintReport lint(const flow::Environment& env) {
     std::string names;
     for (const auto id : holders) names += (names.empty() ? "" : ", ") + env.directory.account(id).name;
     out.push_back({Severity::Error, "duplicate-spn", spn,
-                   spn + " is registered on " + names + ". The KDC refuses tickets for it (event 11) and clients "
-                   "fall back to NTLM. Keep it on the one account that runs the service.",
+                   spn + " is registered on " + names +
+                       ". The KDC refuses tickets for it (event 11) and clients "
+                       "fall back to NTLM. Keep it on the one account that runs the service.",
                    "kerberos-rules R1.7", "setspn -X -F"});
   }
 
@@ -84,8 +86,8 @@ LintReport lint(const flow::Environment& env) {
       if (!k || iequals(k->account, owner)) continue;
       out.push_back({Severity::Error, "spn-key-mismatch", *spn.spn,
                      "flow \"" + f.name + "\": tickets for " + *spn.spn + " are encrypted for " + owner + ", but " +
-                         n->name + " decrypts with " + (k->account.empty() ? "no domain key" : k->account) +
-                         " (" + k->why + "), so requests reaching " + n->name + " fail with KRB_AP_ERR_MODIFIED.",
+                         n->name + " decrypts with " + (k->account.empty() ? "no domain key" : k->account) + " (" +
+                         k->why + "), so requests reaching " + n->name + " fail with KRB_AP_ERR_MODIFIED.",
                      k->rule, "setspn -Q " + *spn.spn});
     }
   }
@@ -94,7 +96,7 @@ LintReport lint(const flow::Environment& env) {
     if (a.trusted_for_delegation)
       out.push_back({Severity::Warning, "unconstrained-delegation", a.name,
                      a.name + " is trusted for unconstrained delegation: any user's forwarded TGT lands on it. "
-                     "Prefer constrained or resource-based delegation.",
+                              "Prefer constrained or resource-based delegation.",
                      "kerberos-rules R3.1.2", ""});
   }
   for (const auto& h : env.hosts) {
@@ -102,14 +104,16 @@ LintReport lint(const flow::Environment& env) {
     for (const auto& p : h.iis->app_pools)
       if (p.identity.type == web::IdentityType::LocalSystem)
         out.push_back({Severity::Warning, "localsystem-app-pool", h.name + "/" + p.name,
-                       "app pool " + p.name + " on " + h.name + " runs as LocalSystem, the highest local privilege "
-                       "(a serious security risk); use ApplicationPoolIdentity or a domain account.",
+                       "app pool " + p.name + " on " + h.name +
+                           " runs as LocalSystem, the highest local privilege "
+                           "(a serious security risk); use ApplicationPoolIdentity or a domain account.",
                        "iis-rules 2.1", ""});
     for (const auto& s : h.iis->sites)
       if (s.anonymous_enabled && s.windows_enabled)
         out.push_back({Severity::Info, "anonymous-and-windows", h.name + "/" + s.name,
-                       "site " + s.name + " on " + h.name + " enables anonymous and Windows authentication: while the "
-                       "anonymous identity may read the content, no Windows identity is ever requested.",
+                       "site " + s.name + " on " + h.name +
+                           " enables anonymous and Windows authentication: while the "
+                           "anonymous identity may read the content, no Windows identity is ever requested.",
                        "iis-rules 3.10", ""});
   }
   return report;

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "web/iis.h"
 #include "web/identity.h"
+#include "web/iis.h"
 
 namespace kerbsim::backend {
 

@@ -8,11 +8,16 @@ namespace kerbsim::backend {
 
 std::string auth_type_name(SsrsAuthType t) {
   switch (t) {
-    case SsrsAuthType::RSWindowsNegotiate: return "RSWindowsNegotiate";
-    case SsrsAuthType::RSWindowsNTLM: return "RSWindowsNTLM";
-    case SsrsAuthType::RSWindowsKerberos: return "RSWindowsKerberos";
-    case SsrsAuthType::RSWindowsBasic: return "RSWindowsBasic";
-    case SsrsAuthType::Custom: return "Custom";
+    case SsrsAuthType::RSWindowsNegotiate:
+      return "RSWindowsNegotiate";
+    case SsrsAuthType::RSWindowsNTLM:
+      return "RSWindowsNTLM";
+    case SsrsAuthType::RSWindowsKerberos:
+      return "RSWindowsKerberos";
+    case SsrsAuthType::RSWindowsBasic:
+      return "RSWindowsBasic";
+    case SsrsAuthType::Custom:
+      return "Custom";
   }
   return "";
 }
@@ -32,8 +37,7 @@ web::KeyDecision SsrsServer::decryption_key(const web::HostInfo& host) const {
   web::KeyDecision d;
   d.account = service_account.key_account(host.computer_account);
   d.why = "SSRS authenticates in user mode inside the ReportServer service, with the key of its service account " +
-          service_account.describe() +
-          (service_account.built_in() ? ", which is the computer account's key" : "");
+          service_account.describe() + (service_account.built_in() ? ", which is the computer account's key" : "");
   d.rule = "iis-rules 7.6";
   return d;
 }
@@ -41,11 +45,20 @@ web::KeyDecision SsrsServer::decryption_key(const web::HostInfo& host) const {
 std::vector<net::AuthScheme> SsrsServer::challenge() const {
   std::vector<net::AuthScheme> out;
   for (const auto t : authentication_types) switch (t) {
-      case SsrsAuthType::RSWindowsNegotiate: out.push_back(net::AuthScheme::Negotiate); break;
-      case SsrsAuthType::RSWindowsNTLM: out.push_back(net::AuthScheme::Ntlm); break;
-      case SsrsAuthType::RSWindowsKerberos: out.push_back(net::AuthScheme::Kerberos); break;
-      case SsrsAuthType::RSWindowsBasic: out.push_back(net::AuthScheme::Basic); break;
-      case SsrsAuthType::Custom: break;
+      case SsrsAuthType::RSWindowsNegotiate:
+        out.push_back(net::AuthScheme::Negotiate);
+        break;
+      case SsrsAuthType::RSWindowsNTLM:
+        out.push_back(net::AuthScheme::Ntlm);
+        break;
+      case SsrsAuthType::RSWindowsKerberos:
+        out.push_back(net::AuthScheme::Kerberos);
+        break;
+      case SsrsAuthType::RSWindowsBasic:
+        out.push_back(net::AuthScheme::Basic);
+        break;
+      case SsrsAuthType::Custom:
+        break;
     }
   return out;
 }

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "net/browser.h"
-#include "web/iis.h"
 #include "web/identity.h"
+#include "web/iis.h"
 
 namespace kerbsim::backend {
 

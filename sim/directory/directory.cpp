@@ -11,15 +11,33 @@ namespace {
 
 // The default sPNMappings value: service classes the KDC maps to HOST when no account holds the
 // literal SPN (kerberos-rules R1.4; the Windows Server variant also lists ldp and ldap).
-constexpr std::array<std::string_view, 53> kHostAliases = {
-    "alerter",  "appmgmt",    "cisvc",      "clipsrv",    "browser",    "dhcp",       "dnscache",
-    "replicator", "eventlog", "eventsystem", "policyagent", "oakley",    "dmserver",   "dns",
-    "mcsvc",    "fax",        "msiserver",  "ias",        "messenger",  "netlogon",   "netman",
-    "netdde",   "netddedsm",  "nmagent",    "plugplay",   "protectedstorage", "rasman", "rpclocator",
-    "rpc",      "rpcss",      "remoteaccess", "rsvp",     "samss",      "scardsvr",   "scesrv",
-    "seclogon", "scm",        "dcom",       "cifs",       "spooler",    "snmp",       "schedule",
-    "tapisrv",  "trksvr",     "trkwks",     "ups",        "time",       "wins",       "www",
-    "http",     "w3svc",      "iisadmin",   "msdtc"};
+constexpr std::array<std::string_view, 53> kHostAliases = {"alerter",      "appmgmt",
+                                                           "cisvc",        "clipsrv",
+                                                           "browser",      "dhcp",
+                                                           "dnscache",     "replicator",
+                                                           "eventlog",     "eventsystem",
+                                                           "policyagent",  "oakley",
+                                                           "dmserver",     "dns",
+                                                           "mcsvc",        "fax",
+                                                           "msiserver",    "ias",
+                                                           "messenger",    "netlogon",
+                                                           "netman",       "netdde",
+                                                           "netddedsm",    "nmagent",
+                                                           "plugplay",     "protectedstorage",
+                                                           "rasman",       "rpclocator",
+                                                           "rpc",          "rpcss",
+                                                           "remoteaccess", "rsvp",
+                                                           "samss",        "scardsvr",
+                                                           "scesrv",       "seclogon",
+                                                           "scm",          "dcom",
+                                                           "cifs",         "spooler",
+                                                           "snmp",         "schedule",
+                                                           "tapisrv",      "trksvr",
+                                                           "trkwks",       "ups",
+                                                           "time",         "wins",
+                                                           "www",          "http",
+                                                           "w3svc",        "iisadmin",
+                                                           "msdtc"};
 
 }  // namespace
 
@@ -90,8 +108,8 @@ SpnLookup Directory::lookup_spn(const std::string& spn_text, const std::string& 
       result.status = SpnLookup::Status::Found;
       const Account& owner = accounts_[result.owners.front()];
       if (via_host) {
-        result.why = "no account holds " + spn_text + "; sPNMappings maps its service class to HOST, and " +
-                     matched + " belongs to " + owner.name;
+        result.why = "no account holds " + spn_text + "; sPNMappings maps its service class to HOST, and " + matched +
+                     " belongs to " + owner.name;
         result.rule = "kerberos-rules R1.4";
       } else {
         result.why = spn_text + " is registered on " + owner.name + " (exact, case-insensitive match)";
@@ -101,8 +119,8 @@ SpnLookup Directory::lookup_spn(const std::string& spn_text, const std::string& 
       result.status = SpnLookup::Status::Duplicate;
       std::string names;
       for (const AccountId id : result.owners) names += (names.empty() ? "" : " and ") + accounts_[id].name;
-      result.why = matched + " is registered on more than one account (" + names +
-                   "); the KDC cannot know which key to use";
+      result.why =
+          matched + " is registered on more than one account (" + names + "); the KDC cannot know which key to use";
       result.rule = "kerberos-rules R1.7";
     }
   };
@@ -132,8 +150,7 @@ SpnLookup Directory::lookup_spn(const std::string& spn_text, const std::string& 
   return result;
 }
 
-const Trust* Directory::forest_trust_between(const std::string& user_forest,
-                                             const std::string& resource_forest) const {
+const Trust* Directory::forest_trust_between(const std::string& user_forest, const std::string& resource_forest) const {
   for (const auto& t : trusts_) {
     const Domain* from = domain_by_dns(t.from);
     const Domain* to = domain_by_dns(t.to);

@@ -30,7 +30,7 @@ struct Trust {
   std::string to;
   bool forest_trust = true;  // forest | external
   bool two_way = true;
-  bool outbound = true;       // when one-way: true = from trusts to, false = to trusts from
+  bool outbound = true;         // when one-way: true = from trusts to, false = to trusts from
   bool tgt_delegation = false;  // EnableTGTDelegation (kerberos-rules R3.1.4)
 };
 
@@ -42,11 +42,11 @@ struct Account {
   std::string sam;     // "alice", "WEB1$"
   AccountKind kind = AccountKind::User;
   std::vector<std::string> spns;
-  bool trusted_for_delegation = false;          // UAC 0x80000 (R3.0)
-  bool trusted_to_auth_for_delegation = false;  // UAC 0x1000000
+  bool trusted_for_delegation = false;              // UAC 0x80000 (R3.0)
+  bool trusted_to_auth_for_delegation = false;      // UAC 0x1000000
   std::vector<std::string> allowed_to_delegate_to;  // msDS-AllowedToDelegateTo
   std::vector<std::string> allowed_to_act;          // msDS-AllowedToActOnBehalfOfOtherIdentity
-  bool sensitive = false;                       // NOT_DELEGATED 0x100000
+  bool sensitive = false;                           // NOT_DELEGATED 0x100000
   std::vector<std::string> groups;
   int token_groups = 10;
   int foreign_token_groups = 0;
@@ -110,7 +110,7 @@ class Directory {
   std::vector<Domain> domains_;
   std::vector<Trust> trusts_;
   std::vector<Account> accounts_;
-  std::map<std::string, AccountId> by_name_;                  // lower-case canonical name
+  std::map<std::string, AccountId> by_name_;                 // lower-case canonical name
   std::map<std::string, std::vector<AccountId>> spn_index_;  // spn_key -> holders (all forests)
 };
 

@@ -42,9 +42,7 @@ class Simulation {
     EventId seq;
     std::uint32_t slot;
   };
-  static bool before(const Entry& a, const Entry& b) {
-    return a.time < b.time || (a.time == b.time && a.seq < b.seq);
-  }
+  static bool before(const Entry& a, const Entry& b) { return a.time < b.time || (a.time == b.time && a.seq < b.seq); }
   void push(Entry e);
   Entry pop();
   bool run_front();  // pops the front event; runs it unless cancelled
@@ -53,9 +51,9 @@ class Simulation {
   EventId next_seq_ = 0;
   std::uint64_t executed_ = 0;
   std::size_t cancelled_pending_ = 0;
-  std::vector<Entry> heap_;            // 4-ary min-heap
-  std::vector<Handler> slots_;         // handler storage, reused through free_
-  std::vector<EventId> slot_seq_;      // which event owns a slot (for cancel)
+  std::vector<Entry> heap_;        // 4-ary min-heap
+  std::vector<Handler> slots_;     // handler storage, reused through free_
+  std::vector<EventId> slot_seq_;  // which event owns a slot (for cancel)
   std::vector<bool> slot_cancelled_;
   std::vector<std::uint32_t> free_;
 };

@@ -20,7 +20,7 @@ class Rng {
   double exponential(double mean);
 
  private:
-  std::uint64_t s_[4];
+  std::uint64_t s_[4] = {};
 };
 
 }  // namespace kerbsim::engine

@@ -10,8 +10,7 @@ namespace kerbsim {
 namespace {
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
@@ -61,8 +60,7 @@ ExpectationResult check_one(const TraceReport& trace, const Expectation& expecta
 
   std::vector<const PathOutcome*> paths;
   for (const auto& path : flow->paths) {
-    if (expectation.via.empty() || (path.via && lower(*path.via) == lower(expectation.via)))
-      paths.push_back(&path);
+    if (expectation.via.empty() || (path.via && lower(*path.via) == lower(expectation.via))) paths.push_back(&path);
   }
   if (paths.empty()) {
     if (flow->paths.empty()) {
@@ -92,8 +90,8 @@ ExpectationResult check_one(const TraceReport& trace, const Expectation& expecta
 }  // namespace
 
 int CheckReport::passed() const {
-  return static_cast<int>(std::count_if(results.begin(), results.end(),
-                                        [](const ExpectationResult& r) { return r.passed; }));
+  return static_cast<int>(
+      std::count_if(results.begin(), results.end(), [](const ExpectationResult& r) { return r.passed; }));
 }
 
 int CheckReport::failed() const { return static_cast<int>(results.size()) - passed(); }
@@ -129,8 +127,7 @@ bool partial_match(const Value& expected, const Value& actual, const std::string
     const auto& want = expected.as_array();
     const auto& got = actual.as_array();
     if (want.size() != got.size())
-      return mismatch(join_key(prefix, "length"), std::to_string(want.size()),
-                      std::to_string(got.size()));
+      return mismatch(join_key(prefix, "length"), std::to_string(want.size()), std::to_string(got.size()));
     bool ok = true;
     for (std::size_t i = 0; i < want.size(); ++i) {
       const std::string path = prefix + "[" + std::to_string(i) + "]";

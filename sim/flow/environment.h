@@ -25,9 +25,9 @@ struct ClientRole {
 };
 
 struct Host {
-  std::string name;        // "web1"
-  std::string fqdn;        // "web1.corp.contoso.com"; the name alone on a workgroup host
-  std::string domain;      // dns name of its domain; "" = workgroup
+  std::string name;    // "web1"
+  std::string fqdn;    // "web1.corp.contoso.com"; the name alone on a workgroup host
+  std::string domain;  // dns name of its domain; "" = workgroup
   std::string ip;
   std::string os = "2019";
   engine::SimTime clock_offset = 0;  // its clock minus the DCs'

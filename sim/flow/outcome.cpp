@@ -7,55 +7,80 @@ namespace kerbsim {
 
 std::string to_string(Protocol p) {
   switch (p) {
-    case Protocol::Kerberos: return "kerberos";
-    case Protocol::Ntlm: return "ntlm";
-    case Protocol::Basic: return "basic";
-    case Protocol::Anonymous: return "anonymous";
-    case Protocol::None: return "none";
+    case Protocol::Kerberos:
+      return "kerberos";
+    case Protocol::Ntlm:
+      return "ntlm";
+    case Protocol::Basic:
+      return "basic";
+    case Protocol::Anonymous:
+      return "anonymous";
+    case Protocol::None:
+      return "none";
   }
   return "none";
 }
 
 std::string to_string(Verdict v) {
   switch (v) {
-    case Verdict::Ok: return "ok";
-    case Verdict::Degraded: return "degraded";
-    case Verdict::Failed: return "failed";
+    case Verdict::Ok:
+      return "ok";
+    case Verdict::Degraded:
+      return "degraded";
+    case Verdict::Failed:
+      return "failed";
   }
   return "failed";
 }
 
 std::string to_string(Delegation d) {
   switch (d) {
-    case Delegation::None: return "none";
-    case Delegation::Unconstrained: return "unconstrained";
-    case Delegation::Constrained: return "constrained";
-    case Delegation::ProtocolTransition: return "protocol_transition";
-    case Delegation::ResourceBased: return "resource_based";
+    case Delegation::None:
+      return "none";
+    case Delegation::Unconstrained:
+      return "unconstrained";
+    case Delegation::Constrained:
+      return "constrained";
+    case Delegation::ProtocolTransition:
+      return "protocol_transition";
+    case Delegation::ResourceBased:
+      return "resource_based";
   }
   return "none";
 }
 
 std::string to_string(HopResult r) {
   switch (r) {
-    case HopResult::Ok: return "ok";
-    case HopResult::LoginFailed: return "login_failed";
-    case HopResult::AuthFailed: return "auth_failed";
-    case HopResult::AccessDenied: return "access_denied";
+    case HopResult::Ok:
+      return "ok";
+    case HopResult::LoginFailed:
+      return "login_failed";
+    case HopResult::AuthFailed:
+      return "auth_failed";
+    case HopResult::AccessDenied:
+      return "access_denied";
   }
   return "ok";
 }
 
 std::string to_string(StepKind k) {
   switch (k) {
-    case StepKind::Dns: return "dns";
-    case StepKind::Http: return "http";
-    case StepKind::AsExchange: return "as";
-    case StepKind::TgsExchange: return "tgs";
-    case StepKind::ApExchange: return "ap";
-    case StepKind::Ntlm: return "ntlm";
-    case StepKind::Decision: return "decision";
-    case StepKind::Sql: return "sql";
+    case StepKind::Dns:
+      return "dns";
+    case StepKind::Http:
+      return "http";
+    case StepKind::AsExchange:
+      return "as";
+    case StepKind::TgsExchange:
+      return "tgs";
+    case StepKind::ApExchange:
+      return "ap";
+    case StepKind::Ntlm:
+      return "ntlm";
+    case StepKind::Decision:
+      return "decision";
+    case StepKind::Sql:
+      return "sql";
   }
   return "decision";
 }
@@ -185,9 +210,12 @@ namespace kerbsim {
 
 std::string to_string(Severity s) {
   switch (s) {
-    case Severity::Error: return "error";
-    case Severity::Warning: return "warning";
-    case Severity::Info: return "info";
+    case Severity::Error:
+      return "error";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Info:
+      return "info";
   }
   return "info";
 }

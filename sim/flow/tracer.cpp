@@ -21,8 +21,8 @@ using net::AuthScheme;
 // The front end a request reaches on a node: an IIS site or the SSRS service.
 struct Endpoint {
   const Host* host = nullptr;
-  const web::Site* site = nullptr;           // IIS
-  const backend::SsrsServer* ssrs = nullptr; // SSRS
+  const web::Site* site = nullptr;            // IIS
+  const backend::SsrsServer* ssrs = nullptr;  // SSRS
   const backend::SqlInstance* sql = nullptr;  // SQL Server
   std::string label() const {
     if (site) return "IIS site \"" + site->name + "\"";
@@ -47,8 +47,8 @@ class PathTracer {
   PathOutcome run();
 
  private:
-  Step& add(StepKind kind, std::string from, std::string to, std::string message, std::string result,
-            std::string why, std::string rule) {
+  Step& add(StepKind kind, std::string from, std::string to, std::string message, std::string result, std::string why,
+            std::string rule) {
     Step s;
     s.seq = static_cast<int>(out_.steps.size()) + 1;
     s.kind = kind;
@@ -118,8 +118,8 @@ bool PathTracer::find_endpoint() {
     fail_root("NO_SITE_BINDING");
     return false;
   }
-  add(StepKind::Http, client_.name, node_.name, "GET " + (url_.path.empty() ? "/" : url_.path),
-      "connection refused", node_.name + " runs neither IIS nor SSRS", "iis-rules 5.1")
+  add(StepKind::Http, client_.name, node_.name, "GET " + (url_.path.empty() ? "/" : url_.path), "connection refused",
+      node_.name + " runs neither IIS nor SSRS", "iis-rules 5.1")
       .failed = true;
   attempt_.http_status = 0;
   fail_root("NO_WEB_SERVER");
@@ -155,7 +155,8 @@ bool PathTracer::anonymous_leg(std::vector<AuthScheme>& offered) {
   if (ep_.ssrs) {
     offered = ep_.ssrs->challenge();
     std::string types;
-    for (const auto t : ep_.ssrs->authentication_types) types += (types.empty() ? "" : ", ") + backend::auth_type_name(t);
+    for (const auto t : ep_.ssrs->authentication_types)
+      types += (types.empty() ? "" : ", ") + backend::auth_type_name(t);
     if (offered.empty()) {
       add(StepKind::Http, client_.name, node_.name, get, "200 OK, the custom (forms) logon page",
           "AuthenticationTypes is Custom: the report server authenticates with its own forms extension, anonymous "
@@ -166,10 +167,10 @@ bool PathTracer::anonymous_leg(std::vector<AuthScheme>& offered) {
     }
     std::string headers;
     for (auto s : offered) headers += (headers.empty() ? "" : ", ") + net::scheme_name(s);
-    Step& s = add(StepKind::Http, client_.name, node_.name, get, "401, WWW-Authenticate: " + headers,
-                  "the report server challenges every request with the schemes of <AuthenticationTypes> (" + types +
-                      ")",
-                  "iis-rules 7.2");
+    Step& s =
+        add(StepKind::Http, client_.name, node_.name, get, "401, WWW-Authenticate: " + headers,
+            "the report server challenges every request with the schemes of <AuthenticationTypes> (" + types + ")",
+            "iis-rules 7.2");
     if (ep_.ssrs->authentication_types_defaulted)
       s.details.push_back("AuthenticationTypes not given: setup writes " + types + " for the service account " +
                           ep_.ssrs->service_account.describe() + " [iis-rules 7.3]");
@@ -185,8 +186,10 @@ bool PathTracer::anonymous_leg(std::vector<AuthScheme>& offered) {
     if (site.anonymous_user.empty()) groups = {"IIS_IUSRS", process_identity()};
     if (web::may_read_content(site, anon, groups)) {
       add(StepKind::Http, client_.name, node_.name, get, "200 OK as " + anon,
-          "anonymous authentication is enabled and " + anon + " may read the content, so IIS serves the request "
-          "without a challenge" + (site.windows_enabled ? "; Windows authentication never runs" : ""),
+          "anonymous authentication is enabled and " + anon +
+              " may read the content, so IIS serves the request "
+              "without a challenge" +
+              (site.windows_enabled ? "; Windows authentication never runs" : ""),
           site.windows_enabled ? "iis-rules 3.10" : "iis-rules 1.7");
       attempt_ = {Protocol::Anonymous, 200, true, std::nullopt};
       out_.front.identity = anon;
@@ -221,8 +224,8 @@ bool PathTracer::anonymous_leg(std::vector<AuthScheme>& offered) {
   for (auto s : offered) headers += (headers.empty() ? "" : ", ") + net::scheme_name(s);
   for (auto p : site.providers) providers += (providers.empty() ? "" : ", ") + web::provider_name(p);
   add(StepKind::Http, client_.name, node_.name, get, "401, WWW-Authenticate: " + headers,
-      "anonymous authentication is off; Windows authentication sends one header per provider, in order (" +
-          providers + ")",
+      "anonymous authentication is off; Windows authentication sends one header per provider, in order (" + providers +
+          ")",
       "iis-rules 3.2");
   return true;
 }
@@ -237,10 +240,11 @@ std::optional<Ticket> PathTracer::get_service_ticket(const std::string& spn) {
   kerberos::Kdc home(env_.directory, *user_dom, env_.kdc_policy);
   const KdcReply as = home.as_exchange(user(), now, client_.clock_offset);
   {
-    Step& s = add(StepKind::AsExchange, client_.name, dc_for(domain), "AS-REQ " + user() + " (logon TGT)",
-                  as.ok() ? "AS-REP, TGT " + std::string(as.ticket.flags.forwardable ? "forwardable" : "not forwardable")
-                          : "KRB-ERROR " + kerberos::error_label(as.error),
-                  as.why, as.rule);
+    Step& s =
+        add(StepKind::AsExchange, client_.name, dc_for(domain), "AS-REQ " + user() + " (logon TGT)",
+            as.ok() ? "AS-REP, TGT " + std::string(as.ticket.flags.forwardable ? "forwardable" : "not forwardable")
+                    : "KRB-ERROR " + kerberos::error_label(as.error),
+            as.why, as.rule);
     s.failed = !as.ok();
     for (const auto& n : as.notes) s.details.push_back(n);
     for (const auto& e : as.events) s.details.push_back(e.log + " event " + std::to_string(e.id) + ": " + e.text);
@@ -294,8 +298,7 @@ void PathTracer::negotiate() {
   // Conditions where Negotiate cannot use Kerberos at all and picks NTLM (iis-rules 4.3).
   if (!domain_user) {
     add(StepKind::Decision, client_.name, client_.name, "Negotiate: Kerberos or NTLM?", "NTLM",
-        user() + " is not a domain account on a domain-joined machine; Kerberos requires a domain",
-        "iis-rules 2.5");
+        user() + " is not a domain account on a domain-joined machine; Kerberos requires a domain", "iis-rules 2.5");
     ntlm(true);
     return;
   }
@@ -348,8 +351,8 @@ void PathTracer::negotiate() {
     const bool field = header > node_.http_max_field_length;
     Step& s = add(StepKind::ApExchange, client_.name, node_.name, ap_msg,
                   "400 Bad Request (Request Header too long) from http.sys",
-                  "the Kerberos token is about " + std::to_string(token) + " bytes (" +
-                      std::to_string(t.pac_sids) + " group SIDs in the PAC" +
+                  "the Kerberos token is about " + std::to_string(token) + " bytes (" + std::to_string(t.pac_sids) +
+                      " group SIDs in the PAC" +
                       (t.pac_foreign_sids ? ", " + std::to_string(t.pac_foreign_sids) + " from other domains" : "") +
                       "), so the Authorization header is about " + std::to_string(header) + " bytes, over " +
                       (field ? "MaxFieldLength = " + std::to_string(node_.http_max_field_length)
@@ -357,10 +360,12 @@ void PathTracer::negotiate() {
                       "; http.sys answers without calling " + (ep_.ssrs ? std::string("SSRS") : std::string("IIS")),
                   "kerberos-rules R6.5");
     s.failed = true;
-    s.details.push_back("token size estimate 1200 + 40·d + 8·s bytes [kerberos-rules R6.3]; the request is "
-                        "logged in HTTPERR, not in the IIS log [kerberos-rules R5.5]");
-    s.details.push_back("fix: set MaxFieldLength and MaxRequestBytes under HKLM\\SYSTEM\\CurrentControlSet\\Services\\"
-                        "HTTP\\Parameters to about 4/3 of the token size, or reduce group memberships [iis-rules 0.12]");
+    s.details.push_back(
+        "token size estimate 1200 + 40·d + 8·s bytes [kerberos-rules R6.3]; the request is "
+        "logged in HTTPERR, not in the IIS log [kerberos-rules R5.5]");
+    s.details.push_back(
+        "fix: set MaxFieldLength and MaxRequestBytes under HKLM\\SYSTEM\\CurrentControlSet\\Services\\"
+        "HTTP\\Parameters to about 4/3 of the token size, or reduce group memberships [iis-rules 0.12]");
     attempt_ = {Protocol::Kerberos, 400, false, std::nullopt};
     fail_root("HTTP_400_HEADER_TOO_LONG");
     return;
@@ -375,16 +380,16 @@ void PathTracer::negotiate() {
 
   kerberos::ServiceKey service_key{key.account, {}};
   if (const auto id = env_.directory.find_account(key.account)) service_key.kvnos = {env_.directory.account(*id).kvno};
-  const kerberos::ApReqResult ap =
-      kerberos::accept_ap_req(t, service_key, 0, client_.clock_offset, node_.clock_offset, env_.kdc_policy.max_clock_skew);
+  const kerberos::ApReqResult ap = kerberos::accept_ap_req(t, service_key, 0, client_.clock_offset, node_.clock_offset,
+                                                           env_.kdc_policy.max_clock_skew);
   if (ap.ok()) {
     add(StepKind::ApExchange, client_.name, node_.name, ap_msg, "200 OK as " + user(), ap.why, ap.rule);
     attempt_ = {Protocol::Kerberos, 200, true, std::nullopt};
     out_.front.identity = user();
     return;
   }
-  Step& s = add(StepKind::ApExchange, client_.name, node_.name, ap_msg,
-                "401, " + kerberos::error_label(ap.error), ap.why, ap.rule);
+  Step& s = add(StepKind::ApExchange, client_.name, node_.name, ap_msg, "401, " + kerberos::error_label(ap.error),
+                ap.why, ap.rule);
   s.failed = true;
   if (ap.error == KrbError::KRB_AP_ERR_MODIFIED) {
     s.details.push_back("the client logs System event 4 (Security-Kerberos): KRB_AP_ERR_MODIFIED from the server " +
@@ -406,8 +411,8 @@ void PathTracer::negotiate() {
 void PathTracer::ntlm(bool fallback) {
   const std::string user_name = user();
   if (fallback && !server_accepts_ntlm()) {
-    add(StepKind::Decision, client_.name, client_.name, "fall back to NTLM?", "no",
-        "the server does not accept NTLM", ep_.ssrs ? "iis-rules 7.2" : "iis-rules 3.2")
+    add(StepKind::Decision, client_.name, client_.name, "fall back to NTLM?", "no", "the server does not accept NTLM",
+        ep_.ssrs ? "iis-rules 7.2" : "iis-rules 3.2")
         .failed = true;
     attempt_.http_status = 401;
     return;
@@ -423,12 +428,14 @@ void PathTracer::ntlm(bool fallback) {
                               "connection"
                             : "the client chose NTLM; NTLM takes three legs on one connection",
                    fallback ? "iis-rules 0.4" : "iis-rules 4.1");
-  legs.details.push_back("NTLM cannot be delegated: a second hop from this server cannot use the user's identity "
-                         "[kerberos-rules R4.1]");
+  legs.details.push_back(
+      "NTLM cannot be delegated: a second hop from this server cannot use the user's identity "
+      "[kerberos-rules R4.1]");
   if (lb_ && lb_->layer == 7) {
     add(StepKind::Ntlm, client_.name, node_.name, "NTLM AUTHENTICATE_MESSAGE (type 3)", "401 again (handshake lost)",
-        "load balancer " + lb_->name + " works at layer 7 and re-pools connections, so the type 3 message can reach "
-        "a node that never issued the challenge",
+        "load balancer " + lb_->name +
+            " works at layer 7 and re-pools connections, so the type 3 message can reach "
+            "a node that never issued the challenge",
         "iis-rules 5.7")
         .failed = true;
     attempt_ = {Protocol::Ntlm, 401, false, std::string("NTLM_HANDSHAKE_BROKEN")};
@@ -468,8 +475,9 @@ void PathTracer::ntlm(bool fallback) {
   if (!node_.domain_joined()) {
     add(StepKind::Ntlm, client_.name, node_.name, "NTLM AUTHENTICATE_MESSAGE (type 3) as " + user_name,
         "401.1 Logon failed",
-        node_.name + " is a workgroup server: it cannot pass a domain account's logon to a DC (a local account with "
-        "the same name and password would work; UNCONFIRMED)",
+        node_.name +
+            " is a workgroup server: it cannot pass a domain account's logon to a DC (a local account with "
+            "the same name and password would work; UNCONFIRMED)",
         "iis-rules 2.5")
         .failed = true;
     attempt_ = {Protocol::Ntlm, 401, false, std::string("STATUS_LOGON_FAILURE")};
@@ -478,9 +486,9 @@ void PathTracer::ntlm(bool fallback) {
   }
   const std::string dc = dc_for(dom->dns);
   if (protected_user) {
-    Step& s = add(StepKind::Ntlm, node_.name, dc, "NetLogon pass-through for " + user_name,
-                  "STATUS_ACCOUNT_RESTRICTION",
-                  user_name + " is in Protected Users, whose DC refuses NTLM", "kerberos-rules R3.5.2");
+    Step& s =
+        add(StepKind::Ntlm, node_.name, dc, "NetLogon pass-through for " + user_name, "STATUS_ACCOUNT_RESTRICTION",
+            user_name + " is in Protected Users, whose DC refuses NTLM", "kerberos-rules R3.5.2");
     s.failed = true;
     s.details.push_back("ProtectedUserFailures-DomainController event 100 on " + dc);
     attempt_ = {Protocol::Ntlm, 401, false, std::string("STATUS_ACCOUNT_RESTRICTION")};
@@ -594,10 +602,11 @@ void PathTracer::sql_login() {
   out_.front.decrypted_with = key_account;
   kerberos::ServiceKey key{key_account, {}};
   if (const auto id = env_.directory.find_account(key_account)) key.kvnos = {env_.directory.account(*id).kvno};
-  const kerberos::ApReqResult ap =
-      kerberos::accept_ap_req(*ticket, key, 0, client_.clock_offset, node_.clock_offset, env_.kdc_policy.max_clock_skew);
+  const kerberos::ApReqResult ap = kerberos::accept_ap_req(*ticket, key, 0, client_.clock_offset, node_.clock_offset,
+                                                           env_.kdc_policy.max_clock_skew);
   if (ap.ok()) {
-    add(StepKind::Sql, client_.name, node_.name, "TDS login with Kerberos (AP-REQ, ticket for " + ticket->encrypted_for + ")",
+    add(StepKind::Sql, client_.name, node_.name,
+        "TDS login with Kerberos (AP-REQ, ticket for " + ticket->encrypted_for + ")",
         "login succeeded as " + user() + ", auth_scheme KERBEROS", ap.why, ap.rule);
     attempt_ = {Protocol::Kerberos, 0, true, std::nullopt};
     out_.front.identity = user();
@@ -606,7 +615,8 @@ void PathTracer::sql_login() {
   Step& s = add(StepKind::Sql, client_.name, node_.name,
                 "TDS login with Kerberos (AP-REQ, ticket for " + ticket->encrypted_for + ")",
                 "The target principal name is incorrect. Cannot generate SSPI context.",
-                ap.why + " (" + kerberos::error_name(ap.error) + "); the driver does not fall back to NTLM after a "
+                ap.why + " (" + kerberos::error_name(ap.error) +
+                    "); the driver does not fall back to NTLM after a "
                     "rejected ticket",
                 "iis-rules 6.6");
   s.failed = true;
@@ -622,8 +632,7 @@ void PathTracer::finish() {
   if (attempt_.error && !out_.front.error) out_.front.error = attempt_.error;
 
   const bool sql = url_.scheme == "mssql";
-  const bool works =
-      attempt_.authenticated && (sql || (attempt_.http_status >= 200 && attempt_.http_status < 300));
+  const bool works = attempt_.authenticated && (sql || (attempt_.http_status >= 200 && attempt_.http_status < 300));
   const bool degraded_protocol = attempt_.protocol == Protocol::Ntlm || attempt_.protocol == Protocol::Basic;
   const std::string where = lb_ ? " on " + node_.name : "";
   if (!works) {
@@ -665,10 +674,18 @@ PathOutcome PathTracer::run() {
   if (lb_) {
     std::string algo;
     switch (lb_->algorithm) {
-      case net::LbAlgorithm::RoundRobin: algo = "round robin"; break;
-      case net::LbAlgorithm::LeastConnections: algo = "least connections"; break;
-      case net::LbAlgorithm::SourceIpHash: algo = "source-IP hash"; break;
-      case net::LbAlgorithm::Random: algo = "random"; break;
+      case net::LbAlgorithm::RoundRobin:
+        algo = "round robin";
+        break;
+      case net::LbAlgorithm::LeastConnections:
+        algo = "least connections";
+        break;
+      case net::LbAlgorithm::SourceIpHash:
+        algo = "source-IP hash";
+        break;
+      case net::LbAlgorithm::Random:
+        algo = "random";
+        break;
     }
     add(StepKind::Decision, lb_->name, lb_->name, "connection to " + lb_->vip, "forwarded to " + node_.name,
         "the balancer picks a member by " + algo + "; this path follows " + node_.name +

@@ -26,8 +26,7 @@ struct ApReqResult {
 
 // client_offset / server_offset: each clock minus the DCs' clock.
 ApReqResult accept_ap_req(const Ticket& ticket, const ServiceKey& key, engine::SimTime now,
-                          engine::SimTime client_offset, engine::SimTime server_offset,
-                          engine::SimTime max_clock_skew);
+                          engine::SimTime client_offset, engine::SimTime server_offset, engine::SimTime max_clock_skew);
 
 // Estimated size in bytes of the Kerberos token a client sends (kerberos-rules R6.3):
 // 1200 + 40 d + 8 s, doubled when a forwarded TGT travels with it (R3.1.5).

@@ -6,11 +6,15 @@ namespace kerbsim::kerberos {
 
 std::string etype_name(Etype e) {
   switch (e) {
-    case Etype::Aes256: return "aes256";
-    case Etype::Aes128: return "aes128";
-    case Etype::Rc4: return "rc4";
+    case Etype::Aes256:
+      return "aes256";
+    case Etype::Aes128:
+      return "aes128";
+    case Etype::Rc4:
+      return "rc4";
     case Etype::DesCbcCrc:
-    case Etype::DesCbcMd5: return "des";
+    case Etype::DesCbcMd5:
+      return "des";
   }
   return "unknown";
 }

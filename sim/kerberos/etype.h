@@ -13,8 +13,8 @@ enum class Etype : int { DesCbcCrc = 1, DesCbcMd5 = 3, Aes128 = 17, Aes256 = 18,
 // Bits of msDS-SupportedEncryptionTypes (R2.4).
 constexpr std::uint32_t kDesCrcBit = 0x1, kDesMd5Bit = 0x2, kRc4Bit = 0x4, kAes128Bit = 0x8, kAes256Bit = 0x10;
 
-std::string etype_name(Etype e);  // "aes256", "aes128", "rc4", "des"
-std::string etype_hex(Etype e);   // "0x12", as audit events print it
+std::string etype_name(Etype e);                                    // "aes256", "aes128", "rc4", "des"
+std::string etype_hex(Etype e);                                     // "0x12", as audit events print it
 std::optional<std::uint32_t> enctype_bit(const std::string& name);  // "aes256" -> 0x10
 std::uint32_t enctype_bits(const std::vector<std::string>& names);
 std::string describe_bits(std::uint32_t bits);  // "AES256, AES128, RC4"

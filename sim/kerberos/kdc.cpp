@@ -9,8 +9,8 @@ namespace kerbsim::kerberos {
 namespace {
 
 using directory::Account;
-using directory::iequals;
 using directory::iends_with;
+using directory::iequals;
 using directory::SpnLookup;
 using engine::SimTime;
 
@@ -35,16 +35,16 @@ Kdc::EtypeChoice Kdc::choose_etype(const Account& target) const {
   const std::uint32_t usable = c.supported & c.keys & kKdcEnabledEtypes;
   const std::string source = target.supported_enctypes
                                  ? "its msDS-SupportedEncryptionTypes (" + describe_bits(c.supported) + ")"
-                                 : "the domain default DefaultDomainSupportedEncTypes (" +
-                                       describe_bits(c.supported) + "), as the attribute is not set";
+                                 : "the domain default DefaultDomainSupportedEncTypes (" + describe_bits(c.supported) +
+                                       "), as the attribute is not set";
   if (auto e = strongest(usable)) {
     c.ok = true;
     c.etype = *e;
     c.why = "ticket etype " + etype_name(*e) + ": the strongest common to " + source + ", the keys stored for " +
             target.name + " (" + describe_bits(c.keys) + ") and the KDC's enabled etypes";
   } else {
-    c.why = "no etype is common to " + source + ", the keys stored for " + target.name + " (" +
-            describe_bits(c.keys) + ") and the KDC's enabled etypes (" + describe_bits(kKdcEnabledEtypes) + ")";
+    c.why = "no etype is common to " + source + ", the keys stored for " + target.name + " (" + describe_bits(c.keys) +
+            ") and the KDC's enabled etypes (" + describe_bits(kKdcEnabledEtypes) + ")";
   }
   return c;
 }
@@ -71,12 +71,12 @@ KdcReply Kdc::as_exchange(const std::string& user, SimTime now, SimTime client_c
   // Pre-authentication carries the client's timestamp (R8.8); outside MaxClockSkew it fails (R2.8).
   if (std::llabs(client_clock_offset) > policy_.max_clock_skew) {
     r.error = KrbError::KRB_AP_ERR_SKEW;
-    r.why = "the client's clock is " + engine::format_duration(client_clock_offset) +
-            " off the DC's, more than the " + engine::format_duration(policy_.max_clock_skew) +
+    r.why = "the client's clock is " + engine::format_duration(client_clock_offset) + " off the DC's, more than the " +
+            engine::format_duration(policy_.max_clock_skew) +
             " MaxClockSkew allows, so its pre-authentication timestamp is refused";
     r.rule = "kerberos-rules R2.8";
-    r.events.push_back({4771, "Security",
-                        "Kerberos pre-authentication failed: Account Name " + a.sam + ", Failure Code 0x25"});
+    r.events.push_back(
+        {4771, "Security", "Kerberos pre-authentication failed: Account Name " + a.sam + ", Failure Code 0x25"});
     return r;
   }
   const bool protected_user = a.protected_user() && level_rank(domain_.functional_level) >= level_rank("2012R2");
@@ -84,8 +84,8 @@ KdcReply Kdc::as_exchange(const std::string& user, SimTime now, SimTime client_c
     r.error = KrbError::KDC_ERR_ETYPE_NOSUPP;
     r.why = a.name + " is in Protected Users, which may not pre-authenticate with RC4, and has no AES keys";
     r.rule = "kerberos-rules R3.5.2";
-    r.events.push_back({104, "ProtectedUserFailures-DomainController",
-                        "DES or RC4 pre-authentication refused for " + a.sam});
+    r.events.push_back(
+        {104, "ProtectedUserFailures-DomainController", "DES or RC4 pre-authentication refused for " + a.sam});
     return r;
   }
 
@@ -113,7 +113,8 @@ KdcReply Kdc::as_exchange(const std::string& user, SimTime now, SimTime client_c
     t.renew_till = now + policy_.max_renew_age;
   }
   if (a.sensitive)
-    r.notes.push_back(a.name + " is marked \"sensitive and cannot be delegated\": the TGT is not forwardable "
+    r.notes.push_back(a.name +
+                      " is marked \"sensitive and cannot be delegated\": the TGT is not forwardable "
                       "[kerberos-rules R3.5.1]");
   r.kind = KdcReply::Kind::Ticket;
   r.ticket = t;
@@ -121,8 +122,10 @@ KdcReply Kdc::as_exchange(const std::string& user, SimTime now, SimTime client_c
           (t.flags.forwardable ? ", forwardable" : ", not forwardable");
   r.rule = t.flags.forwardable ? "kerberos-rules R2.9" : "kerberos-rules R3.5.1";
   r.events.push_back({4768, "Security",
-                      "TGT requested: Account Name " + a.sam + ", Service Name krbtgt, Result Code 0x0, "
-                      "Ticket Encryption Type " + etype_hex(t.etype)});
+                      "TGT requested: Account Name " + a.sam +
+                          ", Service Name krbtgt, Result Code 0x0, "
+                          "Ticket Encryption Type " +
+                          etype_hex(t.etype)});
   return r;
 }
 
@@ -168,8 +171,8 @@ KdcReply Kdc::tgs_exchange(const Ticket& tgt, const std::string& spn, SimTime no
                       "[kerberos-rules R1.7]");
     r.events.push_back({11, "System",
                         "KDCEVENT_NAME_NOT_UNIQUE: The KDC encountered duplicate names while processing a Kerberos "
-                        "authentication request. The duplicate name is " + found.matched +
-                        " (of type DS_SERVICE_PRINCIPAL_NAME)."});
+                        "authentication request. The duplicate name is " +
+                            found.matched + " (of type DS_SERVICE_PRINCIPAL_NAME)."});
     return r;
   }
 
@@ -196,8 +199,9 @@ KdcReply Kdc::tgs_exchange(const Ticket& tgt, const std::string& spn, SimTime no
     r.error = KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN;
     r.why = found.why;
     r.rule = found.rule;
-    r.notes.push_back("no 4769 failure is audited for an unknown SPN unless KdcExtraLogLevel has bit 0x1 "
-                      "[kerberos-rules R1.6]");
+    r.notes.push_back(
+        "no 4769 failure is audited for an unknown SPN unless KdcExtraLogLevel has bit 0x1 "
+        "[kerberos-rules R1.6]");
     return r;
   }
 
@@ -220,14 +224,15 @@ KdcReply Kdc::tgs_exchange(const Ticket& tgt, const std::string& spn, SimTime no
     const bool keys_missing = (etype.supported & kKdcEnabledEtypes) != 0;
     if (keys_missing)
       r.events.push_back({16, "System",
-                          "KDCEVENT_NO_KEY_INTERSECTION_TGS: " + owner.sam + " did not have a suitable key for "
-                          "generating a Kerberos ticket. The accounts available etypes were " +
-                          describe_bits(etype.keys) + ". Changing or resetting the password of " + owner.sam +
-                          " will generate a proper key."});
+                          "KDCEVENT_NO_KEY_INTERSECTION_TGS: " + owner.sam +
+                              " did not have a suitable key for "
+                              "generating a Kerberos ticket. The accounts available etypes were " +
+                              describe_bits(etype.keys) + ". Changing or resetting the password of " + owner.sam +
+                              " will generate a proper key."});
     else
-      r.events.push_back({27, "System",
-                          "KDCEVENT_UNSUPPORTED_ETYPE_REQUEST_TGS: no etype supported by " + owner.sam +
-                          " is enabled on the KDC."});
+      r.events.push_back(
+          {27, "System",
+           "KDCEVENT_UNSUPPORTED_ETYPE_REQUEST_TGS: no etype supported by " + owner.sam + " is enabled on the KDC."});
     return r;
   }
 
@@ -251,20 +256,21 @@ KdcReply Kdc::tgs_exchange(const Ticket& tgt, const std::string& spn, SimTime no
   t.pac_foreign_sids = tgt.pac_foreign_sids;
   r.kind = KdcReply::Kind::Ticket;
   r.ticket = t;
-  r.why = "ticket for " + spn + " encrypted with the key of " + owner.name + " (kvno " +
-          std::to_string(owner.kvno) + ", " + etype_name(t.etype) + ")";
+  r.why = "ticket for " + spn + " encrypted with the key of " + owner.name + " (kvno " + std::to_string(owner.kvno) +
+          ", " + etype_name(t.etype) + ")";
   r.rule = found.rule;
   r.notes.push_back(etype.why + " [kerberos-rules R2.3]");
   if (t.flags.ok_as_delegate)
-    r.notes.push_back(owner.name + " is trusted for unconstrained delegation, so the ticket carries ok_as_delegate "
+    r.notes.push_back(owner.name +
+                      " is trusted for unconstrained delegation, so the ticket carries ok_as_delegate "
                       "[kerberos-rules R3.1.1]");
   if (!t.flags.forwardable)
     r.notes.push_back("the ticket is not forwardable: the user's TGT is not [kerberos-rules R3.5.1]");
   const std::string options = t.flags.forwardable ? "0x40810000" : "0x810000";
   r.events.push_back({4769, "Security",
                       "service ticket requested: Account Name " + directory::split_account(tgt.client).sam + "@" +
-                      tgt.client_realm + ", Service Name " + owner.sam + ", Ticket Options " + options +
-                      ", Ticket Encryption Type " + etype_hex(t.etype) + ", Failure Code 0x0"});
+                          tgt.client_realm + ", Service Name " + owner.sam + ", Ticket Options " + options +
+                          ", Ticket Encryption Type " + etype_hex(t.etype) + ", Failure Code 0x0"});
   return r;
 }
 

@@ -28,7 +28,7 @@ struct KdcPolicy {
 // One audit or System-log event a DC writes.
 struct DcEvent {
   int id = 0;
-  std::string log;   // "Security", "System"
+  std::string log;  // "Security", "System"
   std::string text;
 };
 
@@ -36,7 +36,7 @@ struct DcEvent {
 struct KdcReply {
   enum class Kind { Ticket, Referral, Error };
   Kind kind = Kind::Error;
-  Ticket ticket;             // the TGT, service ticket or referral TGT
+  Ticket ticket;  // the TGT, service ticket or referral TGT
   KrbError error = KrbError::None;
   NtStatus status = NtStatus::None;
   std::string referral_domain;  // dns name of the domain to ask next

@@ -7,8 +7,8 @@
 namespace kerbsim::net {
 namespace {
 
-using directory::iequals;
 using directory::iends_with;
+using directory::iequals;
 
 bool any_match(const std::string& host, const std::vector<std::string>& patterns) {
   return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) { return host_matches(host, p); });
@@ -31,22 +31,32 @@ bool is_chromium(Browser b) { return b == Browser::Edge || b == Browser::Chrome;
 
 std::string browser_name(Browser b) {
   switch (b) {
-    case Browser::Edge: return "Edge";
-    case Browser::Chrome: return "Chrome";
-    case Browser::Ie: return "Internet Explorer";
-    case Browser::Firefox: return "Firefox";
-    case Browser::SqlClient: return "SqlClient";
-    case Browser::DotNet: return ".NET HttpClient";
+    case Browser::Edge:
+      return "Edge";
+    case Browser::Chrome:
+      return "Chrome";
+    case Browser::Ie:
+      return "Internet Explorer";
+    case Browser::Firefox:
+      return "Firefox";
+    case Browser::SqlClient:
+      return "SqlClient";
+    case Browser::DotNet:
+      return ".NET HttpClient";
   }
   return "client";
 }
 
 std::string scheme_name(AuthScheme s) {
   switch (s) {
-    case AuthScheme::Negotiate: return "Negotiate";
-    case AuthScheme::Ntlm: return "NTLM";
-    case AuthScheme::Kerberos: return "Kerberos";
-    case AuthScheme::Basic: return "Basic";
+    case AuthScheme::Negotiate:
+      return "Negotiate";
+    case AuthScheme::Ntlm:
+      return "NTLM";
+    case AuthScheme::Kerberos:
+      return "Kerberos";
+    case AuthScheme::Basic:
+      return "Basic";
   }
   return "";
 }
@@ -54,7 +64,7 @@ std::string scheme_name(AuthScheme s) {
 bool host_matches(const std::string& host, const std::string& raw) {
   std::string p = raw;
   if (const auto s = p.find("://"); s != std::string::npos) p = p.substr(s + 3);
-  if (const auto slash = p.find('/'); slash != std::string::npos) p = p.substr(0, slash);
+  if (const auto slash = p.find('/'); slash != std::string::npos) p.resize(slash);
   if (p.empty()) return false;
   if (p == "*") return true;
   if (p.front() == '*') {
@@ -72,17 +82,21 @@ LogonDecision decide_logon(const BrowserPolicy& policy, const Url& url) {
     case Browser::Firefox:
       d.negotiate_allowed = firefox_match(host, policy.firefox_trusted_uris);
       d.automatic = d.negotiate_allowed;
-      d.why = d.negotiate_allowed
-                  ? host + " matches network.negotiate-auth.trusted-uris, so Firefox answers SPNEGO silently"
-                  : "Firefox ignores the Windows zones and answers SPNEGO only for network.negotiate-auth.trusted-uris, "
-                    "which does not list " + host + " (default: empty); NTLM prompts too unless "
+      d.why =
+          d.negotiate_allowed
+              ? host + " matches network.negotiate-auth.trusted-uris, so Firefox answers SPNEGO silently"
+              : "Firefox ignores the Windows zones and answers SPNEGO only for network.negotiate-auth.trusted-uris, "
+                "which does not list " +
+                    host +
+                    " (default: empty); NTLM prompts too unless "
                     "network.automatic-ntlm-auth.trusted-uris lists it (default: empty)";
       d.rule = "iis-rules 4.11";
       return d;
     case Browser::DotNet:
     case Browser::SqlClient:
       d.automatic = true;
-      d.why = browser_name(policy.browser) + " with default credentials signs on as the process's user without a "
+      d.why = browser_name(policy.browser) +
+              " with default credentials signs on as the process's user without a "
               "zone check (WinHTTP AutoLogonPolicy OnlyIfBypassProxy; no proxy assumed)";
       d.rule = "iis-rules 4.13";
       return d;

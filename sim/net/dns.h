@@ -10,9 +10,9 @@ namespace kerbsim::net {
 
 struct DnsAnswer {
   bool found = false;
-  std::string queried;             // the name actually asked (with the suffix for dotless names)
-  std::vector<std::string> cnames; // the CNAME chain followed, in order: alias -> ... -> canonical
-  std::string canonical;           // the name that holds the A record
+  std::string queried;              // the name actually asked (with the suffix for dotless names)
+  std::vector<std::string> cnames;  // the CNAME chain followed, in order: alias -> ... -> canonical
+  std::string canonical;            // the name that holds the A record
   std::string ip;
   std::string why;
 };
@@ -28,8 +28,8 @@ class Dns {
   static constexpr int kMaxChain = 16;
 
  private:
-  std::map<std::string, std::string> a_;      // lower-case name -> ip
-  std::map<std::string, std::string> cname_;  // lower-case alias -> target as written
+  std::map<std::string, std::string> a_;        // lower-case name -> ip
+  std::map<std::string, std::string> cname_;    // lower-case alias -> target as written
   std::map<std::string, std::string> spelled_;  // lower-case name -> name as written
 };
 

@@ -4,10 +4,7 @@
 
 namespace kerbsim {
 
-
-void print_trace_json(const TraceReport& report, std::ostream& out) {
-  out << to_value(report).dump(2) << '\n';
-}
+void print_trace_json(const TraceReport& report, std::ostream& out) { out << to_value(report).dump(2) << '\n'; }
 
 // {"scenario", "findings": [{severity, code, subject, message, rule, command}]}; an empty command
 // is null.

@@ -12,11 +12,12 @@ namespace {
 
 // Words the sequence-diagram grammar reserves; a participant id must not be one of them.
 bool is_keyword(const std::string& id) {
-  static const char* const kKeywords[] = {
-      "participant", "actor", "as", "alt", "else", "opt", "loop", "par", "and", "rect", "end",
-      "note", "over", "left", "right", "of", "autonumber", "activate", "deactivate", "critical",
-      "break", "option", "box", "create", "destroy", "title", "links", "link", "properties",
-      "details", "sequencediagram"};
+  static const char* const kKeywords[] = {"participant",    "actor",    "as",    "alt",    "else",       "opt",
+                                          "loop",           "par",      "and",   "rect",   "end",        "note",
+                                          "over",           "left",     "right", "of",     "autonumber", "activate",
+                                          "deactivate",     "critical", "break", "option", "box",        "create",
+                                          "destroy",        "title",    "links", "link",   "properties", "details",
+                                          "sequencediagram"};
   std::string lower = id;
   for (auto& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   return std::find(std::begin(kKeywords), std::end(kKeywords), lower) != std::end(kKeywords);

@@ -9,12 +9,11 @@
 
 namespace kerbsim {
 
-
 namespace {
 
-constexpr int kWidth = 100;      // wrap narrative text to this many columns
-constexpr int kRuleWidth = 72;   // the "── via web1 ───" path headers
-constexpr int kMaxLabel = 28;    // widest "from → to" column before it gets a line of its own
+constexpr int kWidth = 100;     // wrap narrative text to this many columns
+constexpr int kRuleWidth = 72;  // the "── via web1 ───" path headers
+constexpr int kMaxLabel = 28;   // widest "from → to" column before it gets a line of its own
 
 // ---- layout helpers -------------------------------------------------------------------------------
 
@@ -84,9 +83,12 @@ class Painter {
 
   std::string verdict(Verdict v, const std::string& s) const {
     switch (v) {
-      case Verdict::Ok: return green(s);
-      case Verdict::Degraded: return yellow(s);
-      case Verdict::Failed: return red(s);
+      case Verdict::Ok:
+        return green(s);
+      case Verdict::Degraded:
+        return yellow(s);
+      case Verdict::Failed:
+        return red(s);
     }
     return s;
   }
@@ -137,8 +139,7 @@ StepLayout layout_for(const FlowOutcome& flow) {
   return StepLayout{label_width, 4 + 2 + label_width + 2};
 }
 
-void print_step(const Step& step, const StepLayout& layout, const Painter& paint, bool explain,
-                std::ostream& out) {
+void print_step(const Step& step, const StepLayout& layout, const Painter& paint, bool explain, std::ostream& out) {
   const int col = layout.text_column;
   const int text_width = std::max(kWidth - col, 20);
 
@@ -190,13 +191,11 @@ std::string hop_text(const HopOutcome& hop) {
   if (!hop.as.empty()) s += " as " + hop.as;
   s += ": " + to_string(hop.protocol);
   s += ", " + hop.identity.value_or("no identity");
-  s += hop.delegation == Delegation::None ? ", no delegation"
-                                          : ", " + to_string(hop.delegation) + " delegation";
+  s += hop.delegation == Delegation::None ? ", no delegation" : ", " + to_string(hop.delegation) + " delegation";
   return s;
 }
 
-void print_hops(const std::vector<HopOutcome>& hops, int indent, const Painter& paint,
-                std::ostream& out) {
+void print_hops(const std::vector<HopOutcome>& hops, int indent, const Painter& paint, std::ostream& out) {
   for (const auto& hop : hops) {
     std::string result = to_string(hop.result);
     if (hop.error) result += " (" + *hop.error + ")";
@@ -209,7 +208,7 @@ void print_hops(const std::vector<HopOutcome>& hops, int indent, const Painter& 
       std::replace(line.begin(), line.end(), '\x1f', ' ');
       if (i + 1 == lines.size() && !ok && line.size() >= result.size() &&
           line.compare(line.size() - result.size(), result.size(), result) == 0)
-        line = line.substr(0, line.size() - result.size()) + paint.red(result);
+        line.replace(line.size() - result.size(), result.size(), paint.red(result));
       out << spaces(i == 0 ? indent : indent + 2) << (i == 0 ? "→ " : "") << line << '\n';
     }
     print_hops(hop.hops, indent + 2, paint, out);
@@ -226,8 +225,8 @@ std::optional<std::string> first_error(const std::vector<HopOutcome>& hops) {
   return std::nullopt;
 }
 
-void print_path(const PathOutcome& path, const std::string& name, const StepLayout& layout,
-                const PrintOptions& options, const Painter& paint, std::ostream& out) {
+void print_path(const PathOutcome& path, const std::string& name, const StepLayout& layout, const PrintOptions& options,
+                const Painter& paint, std::ostream& out) {
   const std::string title = "── " + (path.via ? "via " + *path.via : name) + " ";
   out << title;
   for (int i = display_width(title); i < kRuleWidth; ++i) out << "─";
@@ -239,8 +238,7 @@ void print_path(const PathOutcome& path, const std::string& name, const StepLayo
   out << '\n';
   const std::string word = upper(to_string(path.verdict));
   const std::string head = "  verdict: ";
-  const auto lines = wrap(path.summary.empty() ? word : word + " — " + path.summary,
-                          kWidth - display_width(head));
+  const auto lines = wrap(path.summary.empty() ? word : word + " — " + path.summary, kWidth - display_width(head));
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (i == 0)
       out << head << paint.verdict(path.verdict, word) << lines[0].substr(word.size()) << '\n';
@@ -254,8 +252,7 @@ void print_path(const PathOutcome& path, const std::string& name, const StepLayo
   }
 }
 
-void print_flow(const FlowOutcome& flow, const PrintOptions& options, const Painter& paint,
-                std::ostream& out) {
+void print_flow(const FlowOutcome& flow, const PrintOptions& options, const Painter& paint, std::ostream& out) {
   std::string who;
   if (!flow.user.empty()) who = flow.user;
   if (!flow.browser.empty()) who += (who.empty() ? "" : ", ") + flow.browser;
@@ -277,8 +274,7 @@ void print_flow(const FlowOutcome& flow, const PrintOptions& options, const Pain
   const StepLayout layout = layout_for(flow);
   for (std::size_t i = 0; i < flow.paths.size(); ++i) {
     out << '\n';
-    print_path(flow.paths[i], path_name(flow.paths[i], i, flow.paths.size()), layout, options, paint,
-               out);
+    print_path(flow.paths[i], path_name(flow.paths[i], i, flow.paths.size()), layout, options, paint, out);
   }
 
   if (flow.paths.size() > 1) {
@@ -322,8 +318,8 @@ void print_trace_text(const TraceReport& report, const PrintOptions& options, st
   const int indent = std::min(display_width(name), kWidth / 2);
   const auto lines = wrap(report.title, kWidth - indent);
   for (std::size_t i = 0; i < lines.size(); ++i)
-    out << (i == 0 ? paint.bold(report.scenario) + name.substr(report.scenario.size()) : spaces(indent))
-        << lines[i] << '\n';
+    out << (i == 0 ? paint.bold(report.scenario) + name.substr(report.scenario.size()) : spaces(indent)) << lines[i]
+        << '\n';
   for (const auto& flow : report.flows) {
     out << '\n';
     print_flow(flow, options, paint, out);
@@ -377,8 +373,8 @@ void print_lint_text(const LintReport& report, const PrintOptions& options, std:
       std::string text = f.subject.empty() ? f.message : f.subject + ": " + f.message;
       const std::string rule = f.rule.empty() ? "" : "[" + f.rule + "]";
       auto lines = wrap(text, kWidth - text_column);
-      const bool rule_fits = !rule.empty() &&
-                             display_width(lines.back()) + 2 + display_width(rule) <= kWidth - text_column;
+      const bool rule_fits =
+          !rule.empty() && display_width(lines.back()) + 2 + display_width(rule) <= kWidth - text_column;
       for (std::size_t i = 0; i < lines.size(); ++i) {
         if (i == 0)
           out << label << spaces(9 - display_width(name)) << pad_right(f.code, code_width) << "  ";

@@ -30,12 +30,12 @@ web::Binding parse_binding(const std::string& text) {
   const auto sep = text.find("://");
   b.scheme = to_lower(text.substr(0, sep));
   std::string rest = sep == std::string::npos ? text : text.substr(sep + 3);
-  if (const auto slash = rest.find('/'); slash != std::string::npos) rest = rest.substr(0, slash);
+  if (const auto slash = rest.find('/'); slash != std::string::npos) rest.resize(slash);
   const auto colon = rest.rfind(':');
   b.port = b.scheme == "https" ? 443 : 80;
   if (colon != std::string::npos) {
     b.port = std::atoi(rest.substr(colon + 1).c_str());
-    rest = rest.substr(0, colon);
+    rest.resize(colon);
   }
   // An IP in the binding answers any host name sent to that address, like "*" here.
   b.host = (rest.empty() || net::is_ipv4(rest)) ? "*" : rest;
@@ -68,6 +68,7 @@ net::Browser parse_browser(const std::string& b) {
 
 std::vector<web::Call> convert_calls(const std::vector<spec::Call>& calls) {
   std::vector<web::Call> out;
+  out.reserve(calls.size());
   for (const auto& c : calls) out.push_back({c.to, c.instance, c.url, c.as});
   return out;
 }
@@ -75,7 +76,7 @@ std::vector<web::Call> convert_calls(const std::vector<spec::Call>& calls) {
 // Addresses for hosts that give none: 10.0.0.11 upwards, skipping any address already in use.
 std::string next_free_ip(std::set<std::string>& used, int& next) {
   for (;;) {
-    const std::string ip = "10.0." + std::to_string(next / 250) + "." + std::to_string(11 + next % 240);
+    std::string ip = "10.0." + std::to_string(next / 240) + "." + std::to_string(11 + next % 240);
     ++next;
     if (used.insert(ip).second) return ip;
   }

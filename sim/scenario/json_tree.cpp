@@ -20,31 +20,47 @@ std::string pointer_append(const std::string& path, std::string_view token) {
   std::string out = path;
   out += '/';
   for (const char c : token) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
 
-std::string pointer_append(const std::string& path, std::size_t index) {
-  return path + "/" + std::to_string(index);
-}
+std::string pointer_append(const std::string& path, std::size_t index) { return path + "/" + std::to_string(index); }
 
 std::string describe_kind(const JsonNode& node) {
   switch (node.kind) {
-    case JsonKind::null: return "null";
-    case JsonKind::boolean: return node.boolean ? "true" : "false";
+    case JsonKind::null:
+      return "null";
+    case JsonKind::boolean:
+      return node.boolean ? "true" : "false";
     case JsonKind::integer:
-    case JsonKind::number: return "a number";
-    case JsonKind::string: return "a string";
-    case JsonKind::array: return "an array";
-    case JsonKind::object: return "an object";
+    case JsonKind::number:
+      return "a number";
+    case JsonKind::string:
+      return "a string";
+    case JsonKind::array:
+      return "an array";
+    case JsonKind::object:
+      return "an object";
   }
   return "a value";
 }
 
 namespace {
+
+// Replaces the part of a parser message after its " - " separator (the reason) with our own.
+void replace_reason(std::string& msg, const std::string& reason) {
+  const auto dash = msg.find(" - ");
+  if (dash == std::string::npos)
+    msg += reason;
+  else
+    msg.replace(dash, std::string::npos, reason);
+}
 
 // Byte offset -> 1-based line and column (in characters). Offsets arrive mostly in increasing order,
 // so the last answer is kept and the next one continues from it: linear in the file size overall.
@@ -133,13 +149,16 @@ std::string printable(std::string_view s) {
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     std::size_t len = 0;
-    if (c < 0x80) len = 1;
-    else if (c >= 0xC2 && c <= 0xDF) len = 2;
-    else if (c >= 0xE0 && c <= 0xEF) len = 3;
-    else if (c >= 0xF0 && c <= 0xF4) len = 4;
+    if (c < 0x80)
+      len = 1;
+    else if (c >= 0xC2 && c <= 0xDF)
+      len = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+      len = 3;
+    else if (c >= 0xF0 && c <= 0xF4)
+      len = 4;
     bool ok = len > 0 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k)
-      ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
     if (ok && len == 3) {
       const auto c1 = static_cast<unsigned char>(s[i + 1]);
       ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
@@ -181,8 +200,8 @@ std::string plain_message(std::string msg) {
     if (end == std::string::npos || end < begin) end = msg.size() - 1;
     if (end >= begin) {
       std::string excerpt = msg.substr(begin, end - begin);
-      if (excerpt.size() > 40) excerpt = excerpt.substr(0, 30) + "...";
-      msg = msg.substr(0, begin) + excerpt + msg.substr(end);
+      if (excerpt.size() > 40) excerpt.replace(30, std::string::npos, "...");
+      msg.replace(begin, end - begin, excerpt);
     }
   }
   return printable(msg);
@@ -247,8 +266,7 @@ class TreeBuilder {
     if (!inserted) {
       const std::string where = it->second == line ? "on the same line" : "at line " + std::to_string(it->second);
       problem(line, column, pointer_append(frame.node->path, name),
-              "the key \"" + printable(name) + "\" appears twice in this object (first " + where +
-                  "); keep one");
+              "the key \"" + printable(name) + "\" appears twice in this object (first " + where + "); keep one");
     }
     last_event_end_ = token_end();
     pending_key_ = std::move(name);
@@ -280,9 +298,7 @@ class TreeBuilder {
     std::vector<std::size_t> duplicates;        // children to drop when the object closes
   };
 
-  std::size_t token_end() const {
-    return *last_read_ ? static_cast<std::size_t>(*last_read_ - text_.data()) + 1 : 0;
-  }
+  std::size_t token_end() const { return *last_read_ ? static_cast<std::size_t>(*last_read_ - text_.data()) + 1 : 0; }
 
   // A string token ends at the closing quote just read; its opening quote is the nearest quote
   // before it that is not escaped (strings hold no raw quotes).
@@ -409,7 +425,7 @@ class TreeBuilder {
     }
     if (end == 0) return 0;
     if (msg.find("control character U+000A") != std::string::npos && last_token.size() >= 8) {
-      msg = msg.substr(0, msg.find(" - ")) + " - this string runs past the end of its line; is its closing \" missing?";
+      replace_reason(msg, " - this string runs past the end of its line; is its closing \" missing?");
       const std::size_t raw = last_token.size() - 7;
       return raw <= end ? end - raw : 0;
     }
@@ -420,15 +436,14 @@ class TreeBuilder {
       while (i > 0 && (static_cast<unsigned char>(text_[i]) & 0xC0) == 0x80 && high(i - 1)) --i;
       char byte[8];
       std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text_[i]));
-      msg = msg.substr(0, msg.find(" - ")) + " - this string is not valid UTF-8 (byte " + byte +
-            "); save the file as UTF-8";
+      replace_reason(msg, std::string(" - this string is not valid UTF-8 (byte ") + byte + "); save the file as UTF-8");
       return i;
     }
     if (msg.find("missing closing quote") != std::string::npos) {
       return last_token.size() <= text_.size() ? text_.size() - last_token.size() : 0;
     }
     if (msg.find("missing closing '*/'") != std::string::npos) {
-      msg = msg.substr(0, msg.find(" - ")) + " - a /* comment is never closed with */";
+      replace_reason(msg, " - a /* comment is never closed with */");
       return unclosed_comment_start(end);
     }
     if (msg.find("unexpected string literal") != std::string::npos) {
@@ -457,8 +472,9 @@ class TreeBuilder {
         msg += "; is a comma missing before it?";
       return i;
     }
-    for (const auto& [literal, size] : {std::pair{"unexpected true literal", 4}, std::pair{"unexpected false literal", 5},
-                                        std::pair{"unexpected null literal", 4}})
+    for (const auto& [literal, size] :
+         {std::pair{"unexpected true literal", 4}, std::pair{"unexpected false literal", 5},
+          std::pair{"unexpected null literal", 4}})
       if (msg.find(literal) != std::string::npos)
         return end >= static_cast<std::size_t>(size) ? end - static_cast<std::size_t>(size) : 0;
     if (msg.find("invalid literal") != std::string::npos) {
@@ -466,8 +482,8 @@ class TreeBuilder {
       if (!is_alpha(text_[i]) && i > 0 && is_alpha(text_[i - 1])) --i;
       while (i > 0 && is_alpha(text_[i - 1])) --i;
       std::size_t stop = i;
-      while (stop < text_.size() && stop - i < 20 && !is_space(text_[stop]) && text_[stop] != ',' && text_[stop] != ':' &&
-             text_[stop] != ']' && text_[stop] != '}')
+      while (stop < text_.size() && stop - i < 20 && !is_space(text_[stop]) && text_[stop] != ',' &&
+             text_[stop] != ':' && text_[stop] != ']' && text_[stop] != '}')
         ++stop;
       if (stop == i) stop = i + 1;
       const auto context = msg.substr(0, msg.find(" - "));

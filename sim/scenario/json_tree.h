@@ -23,17 +23,17 @@ enum class JsonKind { null, boolean, integer, number, string, array, object };
 struct JsonNode {
   JsonKind kind = JsonKind::null;
   bool boolean = false;
-  std::int64_t integer = 0;  // kind integer: every whole number that fits in 64 signed bits
-  double number = 0;         // kind number: a fraction, an exponent, or a whole number too large
-  std::string text;          // kind string: the decoded string; numbers: the token as written
+  std::int64_t integer = 0;        // kind integer: every whole number that fits in 64 signed bits
+  double number = 0;               // kind number: a fraction, an exponent, or a whole number too large
+  std::string text;                // kind string: the decoded string; numbers: the token as written
   std::vector<JsonNode> children;  // array elements, or object members in file order
 
   std::string key;  // the member's key, when the parent is an object
   int key_line = 0;
   int key_column = 0;
 
-  int line = 0;    // 1-based position of the value's first character
-  int column = 0;  // 1-based, in characters
+  int line = 0;      // 1-based position of the value's first character
+  int column = 0;    // 1-based, in characters
   std::string path;  // JSON pointer; "" for the document
 
   bool is_object() const { return kind == JsonKind::object; }
@@ -44,8 +44,8 @@ struct JsonNode {
 };
 
 struct ParseResult {
-  std::optional<JsonNode> root;       // absent when the text is not JSON at all
-  std::vector<Diagnostic> problems;   // syntax errors, duplicate keys, limits
+  std::optional<JsonNode> root;      // absent when the text is not JSON at all
+  std::vector<Diagnostic> problems;  // syntax errors, duplicate keys, limits
 };
 
 // Parses JSON with // and /* */ comments. Never throws for bad input; each problem is a diagnostic.

@@ -22,9 +22,36 @@ using Strings = std::vector<std::string>;
 
 // One table of allowed keys per kind of object (scenario-format.md plus the documented extensions).
 enum class K {
-  top, settings, domain, trust, account, host, host_account, iis, app_pool, site, anonymous, windows, basic,
-  call, sql, sql_instance, ssrs, client, dns_record, load_balancer, flow, workload, event, expectation,
-  outcome, front, ticket, hop, step, fix
+  top,
+  settings,
+  domain,
+  trust,
+  account,
+  host,
+  host_account,
+  iis,
+  app_pool,
+  site,
+  anonymous,
+  windows,
+  basic,
+  call,
+  sql,
+  sql_instance,
+  ssrs,
+  client,
+  dns_record,
+  load_balancer,
+  flow,
+  workload,
+  event,
+  expectation,
+  outcome,
+  front,
+  ticket,
+  hop,
+  step,
+  fix
 };
 
 struct Kind {
@@ -37,68 +64,93 @@ struct Kind {
 
 const std::vector<Kind>& kinds() {
   static const std::vector<Kind> table = {
-      {K::top, "the scenario", "at the top level",
+      {K::top,
+       "the scenario",
+       "at the top level",
        {"format", "name", "title", "description", "settings", "domains", "trusts", "accounts", "hosts", "dns",
         "load_balancers", "flows", "workload", "expect"},
        {"format", "name"}},
-      {K::settings, "settings", "in settings",
+      {K::settings,
+       "settings",
+       "in settings",
        {"max_clock_skew", "tgt_lifetime", "service_ticket_lifetime", "spn_negative_cache",
         "protected_users_tgt_lifetime", "http_max_field_length", "http_max_request_bytes", "default_enctypes",
         "duplicate_spn_error"},
        {}},
       {K::domain, "a domain", "in a domain", {"dns", "netbios", "forest", "functional_level", "dcs", "kdc"}, {"dns"}},
       {K::trust, "a trust", "in a trust", {"from", "to", "kind", "direction", "tgt_delegation"}, {"from", "to"}},
-      {K::account, "an account", "in an account",
+      {K::account,
+       "an account",
+       "in an account",
        {"name", "type", "spns", "trusted_for_delegation", "trusted_to_auth_for_delegation", "allowed_to_delegate_to",
         "allowed_to_act", "sensitive", "groups", "token_groups", "foreign_token_groups", "enctypes", "aes_keys",
         "password_version", "enabled"},
        {"name"}},
-      {K::host, "a host", "in a host",
+      {K::host,
+       "a host",
+       "in a host",
        {"name", "domain", "ip", "os", "clock_offset", "credential_guard", "account", "http_max_field_length",
         "http_max_request_bytes", "back_connection_host_names", "iis", "sql", "ssrs", "client"},
        {"name"}},
-      {K::host_account, "a host's account", "in a host's account",
-       {"spns", "trusted_for_delegation", "allowed_to_delegate_to", "trusted_to_auth_for_delegation",
-        "allowed_to_act"},
+      {K::host_account,
+       "a host's account",
+       "in a host's account",
+       {"spns", "trusted_for_delegation", "allowed_to_delegate_to", "trusted_to_auth_for_delegation", "allowed_to_act"},
        {}},
       {K::iis, "iis", "in iis", {"version", "isolation_mode", "app_pools", "sites"}, {}},
       {K::app_pool, "an app pool", "in an app pool", {"name", "identity"}, {"name"}},
-      {K::site, "a site", "in a site",
+      {K::site,
+       "a site",
+       "in a site",
        {"name", "bindings", "app_pool", "anonymous", "windows", "basic", "impersonate", "content_readers",
         "app_isolation", "calls"},
        {"name"}},
       {K::anonymous, "anonymous authentication", "in anonymous authentication", {"enabled", "user"}, {}},
-      {K::windows, "windows authentication", "in windows authentication",
+      {K::windows,
+       "windows authentication",
+       "in windows authentication",
        {"enabled", "providers", "kernel_mode", "use_app_pool_credentials"},
        {}},
       {K::basic, "basic authentication", "in basic authentication", {"enabled"}, {}},
       {K::call, "a call", "in a call", {"to", "instance", "url", "as"}, {"to"}},
       {K::sql, "sql", "in sql", {"instances"}, {}},
-      {K::sql_instance, "a SQL instance", "in a SQL instance",
+      {K::sql_instance,
+       "a SQL instance",
+       "in a SQL instance",
        {"name", "port", "dynamic_port", "service_account", "calls"},
        {}},
       {K::ssrs, "ssrs", "in ssrs", {"service_account", "authentication_types", "hostname", "calls"}, {}},
-      {K::client, "a client", "in a client",
+      {K::client,
+       "a client",
+       "in a client",
        {"user", "browser", "intranet_sites", "auth_server_allowlist", "delegate_allowlist", "disable_cname_lookup",
         "include_port", "firefox_trusted_uris", "firefox_delegation_uris", "try_ip_spn"},
        {"user"}},
       {K::dns_record, "a DNS record", "in a DNS record", {"a", "cname"}, {}},
-      {K::load_balancer, "a load balancer", "in a load balancer",
+      {K::load_balancer,
+       "a load balancer",
+       "in a load balancer",
        {"name", "vip", "members", "algorithm", "affinity", "layer"},
        {"name", "vip", "members"}},
       {K::flow, "a flow", "in a flow", {"name", "client", "url"}, {"name", "client", "url"}},
-      {K::workload, "the workload", "in the workload",
+      {K::workload,
+       "the workload",
+       "in the workload",
        {"duration", "seed", "users", "requests_per_user_per_hour", "connection_reuse", "kdc_capacity_per_s",
         "netlogon_max_concurrent_api", "events"},
        {}},
       {K::event, "a workload event", "in a workload event", {"at", "action"}, {"at", "action"}},
       {K::expectation, "an expectation", "in an expectation", {"flow", "via", "outcome"}, {"flow", "outcome"}},
       {K::outcome, "an outcome", "in an outcome", {"via", "spn", "front", "hops", "verdict", "steps", "fixes"}, {}},
-      {K::front, "an outcome's front", "in an outcome's front",
+      {K::front,
+       "an outcome's front",
+       "in an outcome's front",
        {"protocol", "http_status", "identity", "process_identity", "ticket", "decrypted_with", "prompt", "error"},
        {}},
       {K::ticket, "a ticket", "in a ticket", {"encrypted_for", "flags", "etype"}, {}},
-      {K::hop, "a hop", "in a hop",
+      {K::hop,
+       "a hop",
+       "in a hop",
        {"to", "service", "as", "protocol", "identity", "delegation", "result", "error", "hops"},
        {}},
       {K::step, "a step", "in a step", {"seq", "from", "to", "message", "result", "why", "rule"}, {}},
@@ -145,14 +197,13 @@ const Strings kFunctionalLevels = {"2003", "2008", "2008R2", "2012", "2012R2", "
 const Strings kKdcs = {"windows-2016", "windows-2012r2", "samba-4.17"};
 const Strings kTrustKinds = {"forest", "external"};
 const Strings kTrustDirections = {"two-way", "outbound", "inbound"};
-const Strings kOses = {"2003", "2008", "2008R2", "2012", "2012R2", "2016", "2019", "2022", "2025",
-                       "xp", "7", "8.1", "10", "11"};
+const Strings kOses = {"2003", "2008", "2008R2", "2012", "2012R2", "2016", "2019",
+                       "2022", "2025", "xp",     "7",    "8.1",    "10",   "11"};
 const Strings kIisVersions = {"6.0", "7.0", "7.5", "8.5", "10.0"};
 const Strings kIsolationModes = {"worker_process", "iis5"};
 const Strings kAppIsolations = {"in_process", "pooled", "isolated"};
 const Strings kProviders = {"Negotiate", "NTLM", "Negotiate:Kerberos", "Negotiate:PKU2U"};
-const Strings kSsrsAuthTypes = {"RSWindowsNegotiate", "RSWindowsNTLM", "RSWindowsKerberos", "RSWindowsBasic",
-                                "Custom"};
+const Strings kSsrsAuthTypes = {"RSWindowsNegotiate", "RSWindowsNTLM", "RSWindowsKerberos", "RSWindowsBasic", "Custom"};
 const Strings kBrowsers = {"edge", "chrome", "ie", "firefox", "sqlclient", "dotnet"};
 const Strings kAlgorithms = {"round_robin", "least_connections", "source_ip_hash", "random"};
 const Strings kAffinities = {"none", "source_ip", "cookie"};
@@ -207,8 +258,8 @@ class Reader {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
       });
       if (!ok)
-        r_.at(*n, "\"name\" must be lowercase letters, digits and \"-\" only (like \"ssrs-farm\"), not " +
-                      quote(s.name));
+        r_.at(*n,
+              "\"name\" must be lowercase letters, digits and \"-\" only (like \"ssrs-farm\"), not " + quote(s.name));
     }
     text(root.find("title"), s.title);
     text(root.find("description"), s.description);
@@ -252,8 +303,10 @@ class Reader {
       if (std::find(allowed.begin(), allowed.end(), child.key) != allowed.end()) continue;
       std::string msg = "unknown key " + quote(child.key) + " " + where;
       const std::string close = suggest(child.key, allowed);
-      if (!close.empty()) msg += "; did you mean " + quote(close) + "?";
-      else msg += "; the keys allowed here are: " + join(allowed);
+      if (!close.empty())
+        msg += "; did you mean " + quote(close) + "?";
+      else
+        msg += "; the keys allowed here are: " + join(allowed);
       r_.at_key(child, msg);
     }
   }
@@ -436,7 +489,7 @@ class Reader {
     return true;
   }
 
-  Check one_of(const Strings& values, std::string what) {
+  Check one_of(const Strings& values, const std::string& what) {
     return [values, what](std::string_view v) -> std::string {
       if (std::find(values.begin(), values.end(), v) != values.end()) return "";
       std::string msg = "unknown " + what + " " + quote(v) + "; use " + join(values);
@@ -445,7 +498,7 @@ class Reader {
     };
   }
 
-  Check dns_check(std::string what) {
+  Check dns_check(const std::string& what) {
     return [what](std::string_view v) { return check_dns_name(v, what); };
   }
 
@@ -463,15 +516,22 @@ class Reader {
     if (const auto* e = n.find("default_enctypes")) {
       std::vector<std::string> v;
       if (texts(e, v, one_of(kEnctypes, "encryption type"))) {
-        if (v.empty() && e->children.empty()) r_.at(*e, "\"default_enctypes\" must list at least one encryption type");
-        else s.default_enctypes = v;
+        if (v.empty() && e->children.empty())
+          r_.at(*e, "\"default_enctypes\" must list at least one encryption type");
+        else
+          s.default_enctypes = v;
       }
     }
     if (const auto* e = n.find("duplicate_spn_error")) {
       int code = 0;
       if (whole(e, code, 0)) {
-        if (code == 7 || code == 8) s.duplicate_spn_error = code;
-        else r_.at(*e, "\"duplicate_spn_error\" must be 7 (KDC_ERR_S_PRINCIPAL_UNKNOWN) or 8 (KDC_ERR_PRINCIPAL_NOT_UNIQUE), not " + e->text);
+        if (code == 7 || code == 8)
+          s.duplicate_spn_error = code;
+        else
+          r_.at(*e,
+                "\"duplicate_spn_error\" must be 7 (KDC_ERR_S_PRINCIPAL_UNKNOWN) or 8 (KDC_ERR_PRINCIPAL_NOT_UNIQUE), "
+                "not " +
+                    e->text);
       }
     }
   }
@@ -531,8 +591,10 @@ class Reader {
     if (const auto* e = n.find("enctypes")) {
       std::vector<std::string> v;
       if (texts(e, v, one_of(kEnctypes, "encryption type"))) {
-        if (e->children.empty()) r_.at(*e, "\"enctypes\" must list at least one encryption type (or be left out for the domain default)");
-        else a.enctypes = v;
+        if (e->children.empty())
+          r_.at(*e, "\"enctypes\" must list at least one encryption type (or be left out for the domain default)");
+        else
+          a.enctypes = v;
       }
     }
     flag(n.find("aes_keys"), a.aes_keys);
@@ -585,8 +647,10 @@ class Reader {
       if (const auto* p = w->find("providers")) {
         std::vector<std::string> v;
         if (texts(p, v, one_of(kProviders, "provider"), false)) {
-          if (p->children.empty()) r_.at(*p, "\"providers\" must list at least one provider, such as \"Negotiate\"");
-          else s.windows.providers = v;
+          if (p->children.empty())
+            r_.at(*p, "\"providers\" must list at least one provider, such as \"Negotiate\"");
+          else
+            s.windows.providers = v;
         }
       }
       flag(w->find("kernel_mode"), s.windows.kernel_mode);
@@ -607,8 +671,8 @@ class Reader {
     spec::Iis i;
     i.at = n.path;
     choice(n.find("version"), i.version, kIisVersions);
-    if (const auto* m = n.find("isolation_mode"); m && choice(m, i.isolation_mode, kIsolationModes) &&
-                                                  i.isolation_mode == "iis5" && i.version != "6.0")
+    if (const auto* m = n.find("isolation_mode");
+        m && choice(m, i.isolation_mode, kIsolationModes) && i.isolation_mode == "iis5" && i.version != "6.0")
       r_.at(*m, "IIS 5 isolation mode exists only in IIS 6.0 (this is IIS " + i.version + ")");
     for (const auto* e : items(n.find("app_pools"))) {
       if (!object(*e, K::app_pool)) continue;
@@ -622,8 +686,9 @@ class Reader {
       if (object(*e, K::site)) i.sites.push_back(site(*e));
     for (const auto& s : i.sites)
       if (r_.has(s.at + "/app_isolation") && i.isolation_mode != "iis5")
-        r_.at_path(s.at + "/app_isolation",
-                   "\"app_isolation\" applies only in IIS 5 isolation mode (IIS 6.0 with \"isolation_mode\": \"iis5\")");
+        r_.at_path(
+            s.at + "/app_isolation",
+            "\"app_isolation\" applies only in IIS 5 isolation mode (IIS 6.0 with \"isolation_mode\": \"iis5\")");
     return i;
   }
 
@@ -714,8 +779,10 @@ class Reader {
 
   void dns(const JsonNode& n, std::vector<spec::DnsRecord>& out) {
     if (!n.is_object()) {
-      r_.at(n, "\"dns\" must be an object of names, such as { \"portal.corp.contoso.com\": { \"cname\": \"web1.corp.contoso.com\" } }, not " +
-                   describe_kind(n));
+      r_.at(n,
+            "\"dns\" must be an object of names, such as { \"portal.corp.contoso.com\": { \"cname\": "
+            "\"web1.corp.contoso.com\" } }, not " +
+                describe_kind(n));
       return;
     }
     for (const auto& e : n.children) {
@@ -724,15 +791,19 @@ class Reader {
       rec.name = e.key;
       if (std::string problem = check_dns_name(e.key, "DNS name"); !problem.empty()) r_.at_key(e, problem);
       if (!e.is_object()) {
-        r_.at(e, "the DNS record " + quote(e.key) + " must be an object such as { \"a\": \"10.0.0.5\" } or { \"cname\": \"web1.corp.contoso.com\" }, not " +
-                     describe_kind(e));
+        r_.at(
+            e,
+            "the DNS record " + quote(e.key) +
+                " must be an object such as { \"a\": \"10.0.0.5\" } or { \"cname\": \"web1.corp.contoso.com\" }, not " +
+                describe_kind(e));
         continue;
       }
       check_keys(e, kind(K::dns_record).keys, kind(K::dns_record).where);
       checked(e.find("a"), rec.a, check_ipv4);
       checked(e.find("cname"), rec.cname, dns_check("DNS name"));
       if (e.find("a") && e.find("cname"))
-        r_.at(e, "the DNS record " + quote(e.key) + " has both \"a\" and \"cname\"; a name is either an address or an alias");
+        r_.at(e, "the DNS record " + quote(e.key) +
+                     " has both \"a\" and \"cname\"; a name is either an address or an alias");
       else if (!e.find("a") && !e.find("cname"))
         r_.at(e, "the DNS record " + quote(e.key) + " needs \"a\" (an IPv4 address) or \"cname\" (another name)");
       out.push_back(std::move(rec));
@@ -751,12 +822,15 @@ class Reader {
     if (const auto* l = n.find("layer")) {
       int layer = 0;
       if (whole(l, layer, 0)) {
-        if (layer == 4 || layer == 7) lb.layer = layer;
-        else r_.at(*l, "\"layer\" must be 4 (keeps client connections) or 7 (re-pools them), not " + l->text);
+        if (layer == 4 || layer == 7)
+          lb.layer = layer;
+        else
+          r_.at(*l, "\"layer\" must be 4 (keeps client connections) or 7 (re-pools them), not " + l->text);
       }
     }
     if (lb.affinity == "cookie" && lb.layer == 4)
-      r_.at_path(n.path + "/affinity", "cookie affinity needs a layer-7 load balancer (\"layer\": 7): a layer-4 one never sees the cookie");
+      r_.at_path(n.path + "/affinity",
+                 "cookie affinity needs a layer-7 load balancer (\"layer\": 7): a layer-4 one never sees the cookie");
     return lb;
   }
 
@@ -775,8 +849,10 @@ class Reader {
     duration(n.find("duration"), w.duration, {false, false});
     if (const auto* s = n.find("seed")) {
       std::uint64_t seed = 0;
-      const bool digits = !s->text.empty() && std::all_of(s->text.begin(), s->text.end(), [](char c) { return c >= '0' && c <= '9'; });
-      if (s->kind == JsonKind::integer && s->integer >= 0) w.seed = static_cast<std::uint64_t>(s->integer);
+      const bool digits =
+          !s->text.empty() && std::all_of(s->text.begin(), s->text.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (s->kind == JsonKind::integer && s->integer >= 0)
+        w.seed = static_cast<std::uint64_t>(s->integer);
       else if (s->kind == JsonKind::number && digits &&
                std::from_chars(s->text.data(), s->text.data() + s->text.size(), seed).ec == std::errc())
         w.seed = seed;
@@ -942,11 +1018,16 @@ class Reader {
   // Depth is bounded by the parser's nesting limit.
   static Value to_value(const JsonNode& n) {
     switch (n.kind) {
-      case JsonKind::null: return Value();
-      case JsonKind::boolean: return Value(n.boolean);
-      case JsonKind::integer: return Value(static_cast<std::int64_t>(n.integer));
-      case JsonKind::number: return Value(n.number);
-      case JsonKind::string: return Value(n.text);
+      case JsonKind::null:
+        return Value();
+      case JsonKind::boolean:
+        return Value(n.boolean);
+      case JsonKind::integer:
+        return Value(static_cast<std::int64_t>(n.integer));
+      case JsonKind::number:
+        return Value(n.number);
+      case JsonKind::string:
+        return Value(n.text);
       case JsonKind::array: {
         Value v = Value::array();
         for (const auto& c : n.children) v.push(to_value(c));

@@ -66,25 +66,25 @@ struct DelegationSettings {
 };
 
 struct Account {
-  std::string name;          // "CORP\\alice" or bare "alice" when the scenario has one domain
+  std::string name;           // "CORP\\alice" or bare "alice" when the scenario has one domain
   std::string type = "user";  // user | gmsa | computer
   DelegationSettings delegation;
   bool sensitive = false;
   std::vector<std::string> groups;
-  int token_groups = 10;          // SIDs in the PAC counted as s-class (R6.3)
-  int foreign_token_groups = 0;   // d-class SIDs: universal groups of other domains, sIDHistory
+  int token_groups = 10;                             // SIDs in the PAC counted as s-class (R6.3)
+  int foreign_token_groups = 0;                      // d-class SIDs: universal groups of other domains, sIDHistory
   std::optional<std::vector<std::string>> enctypes;  // msDS-SupportedEncryptionTypes; unset = domain default
-  bool aes_keys = true;           // false = password last set before AES keys existed (R2.2)
-  int password_version = 1;       // kvno
+  bool aes_keys = true;                              // false = password last set before AES keys existed (R2.2)
+  int password_version = 1;                          // kvno
   bool enabled = true;
   Path at;
 };
 
 struct Call {
-  std::string to;                // host or DNS name
-  std::string instance;          // SQL instance name
-  std::string url;               // HTTP/SSRS target
-  std::string as = "caller";     // caller | process | anonymous | <account>
+  std::string to;             // host or DNS name
+  std::string instance;       // SQL instance name
+  std::string url;            // HTTP/SSRS target
+  std::string as = "caller";  // caller | process | anonymous | <account>
   Path at;
 };
 
@@ -95,14 +95,14 @@ struct AppPool {
 };
 
 struct AnonymousAuth {
-  bool enabled = true;          // IIS default (iis-rules 1.7)
-  std::string user = "IUSR";    // "" = the app pool identity
+  bool enabled = true;        // IIS default (iis-rules 1.7)
+  std::string user = "IUSR";  // "" = the app pool identity
 };
 
 struct WindowsAuth {
-  bool enabled = false;          // applicationHost.config default (iis-rules 3.1)
+  bool enabled = false;  // applicationHost.config default (iis-rules 3.1)
   std::vector<std::string> providers = {"Negotiate", "NTLM"};
-  bool kernel_mode = true;       // useKernelMode (iis-rules 3.3)
+  bool kernel_mode = true;                // useKernelMode (iis-rules 3.3)
   bool use_app_pool_credentials = false;  // (iis-rules 3.4)
 };
 
@@ -113,7 +113,7 @@ struct Site {
   AnonymousAuth anonymous;
   WindowsAuth windows;
   bool basic = false;
-  bool impersonate = false;       // ASP.NET <identity impersonate>; default false (iis-rules 3.12)
+  bool impersonate = false;  // ASP.NET <identity impersonate>; default false (iis-rules 3.12)
   std::optional<std::vector<std::string>> content_readers;  // unset = the stock ACL
   std::string app_isolation = "in_process";
   std::vector<Call> calls;
@@ -228,8 +228,8 @@ struct Workload {
 
 struct Expectation {
   std::string flow;
-  std::string via;     // empty = every path must match
-  Value outcome;       // a partial traced outcome
+  std::string via;  // empty = every path must match
+  Value outcome;    // a partial traced outcome
   Path at;
 };
 

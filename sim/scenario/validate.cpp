@@ -61,14 +61,17 @@ int Reporter::line_of(const std::string& path) const {
 std::string quote(std::string_view s) {
   std::string body;
   for (const char c : s.substr(0, 200)) {
-    if (c == '"') body += "\\\"";
-    else if (static_cast<unsigned char>(c) < 0x20) body += json_escape(std::string(1, c));
-    else body += c;
+    if (c == '"')
+      body += "\\\"";
+    else if (static_cast<unsigned char>(c) < 0x20)
+      body += json_escape(std::string(1, c));
+    else
+      body += c;
   }
   if (s.size() > 200 || body.size() > 120) {
     std::size_t cut = std::min<std::size_t>(body.size(), 100);
     while (cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;
-    body = body.substr(0, cut) + "...";
+    body.replace(cut, std::string::npos, "...");
   }
   return "\"" + body + "\"";
 }
@@ -168,7 +171,8 @@ std::string check_spn(std::string_view spn) {
   const std::string q = quote(spn);
   const std::string form = "an SPN is serviceclass/host[:port][/servicename], such as HTTP/web1.corp.contoso.com";
   if (spn.empty()) return "the SPN is empty; " + form;
-  if (spn.size() > 260) return "the SPN " + q + " is " + std::to_string(spn.size()) + " characters long; the limit is 260";
+  if (spn.size() > 260)
+    return "the SPN " + q + " is " + std::to_string(spn.size()) + " characters long; the limit is 260";
   if (const std::string sp = first_space(spn); !sp.empty()) return "the SPN " + q + " contains " + sp;
   if (spn.find("://") != std::string_view::npos)
     return "the SPN " + q + " contains a URL; write the host alone, such as HTTP/web1.corp.contoso.com";
@@ -186,7 +190,8 @@ std::string check_spn(std::string_view spn) {
     return "the SPN " + q + " ends with \"/\"; drop it or add the service name after it";
   const auto colon = host_port.find(':');
   const std::string_view host = host_port.substr(0, colon);
-  if (host.empty()) return "the SPN " + q + " has no host after " + quote(std::string(service_class) + "/") + "; " + form;
+  if (host.empty())
+    return "the SPN " + q + " has no host after " + quote(std::string(service_class) + "/") + "; " + form;
   for (const char c : host)
     if (!is_letter(c) && !is_digit(c) && c != '-' && c != '.' && c != '_')
       return "the host " + quote(host) + " of SPN " + q + " contains " + char_name(c);
@@ -256,7 +261,8 @@ std::string check_dns_name(std::string_view name, std::string_view what) {
 std::string check_domain_dns(std::string_view name) {
   if (std::string p = check_dns_name(name, "domain name"); !p.empty()) return p;
   if (name.find('.') == std::string_view::npos)
-    return "the domain name " + quote(name) + " has one label; a domain's DNS name has at least two, like corp.contoso.com";
+    return "the domain name " + quote(name) +
+           " has one label; a domain's DNS name has at least two, like corp.contoso.com";
   return "";
 }
 
@@ -290,8 +296,7 @@ std::string check_sql_instance_name(std::string_view name) {
   const std::string q = quote(name);
   if (name.empty()) return "the SQL instance name is empty";
   if (name.size() > 16) return "the SQL instance name " + q + " is longer than 16 characters";
-  if (!is_letter(name[0]) && name[0] != '_')
-    return "the SQL instance name " + q + " must start with a letter or \"_\"";
+  if (!is_letter(name[0]) && name[0] != '_') return "the SQL instance name " + q + " must start with a letter or \"_\"";
   for (const char c : name)
     if (!is_letter(c) && !is_digit(c) && c != '_' && c != '$')
       return "the SQL instance name " + q + " contains " + char_name(c) + "; use letters, digits, \"_\" and \"$\"";
@@ -306,7 +311,8 @@ std::string check_account_name(std::string_view name) {
     return "the account name " + q + " has " + std::to_string(name.size()) +
            " characters; a logon name (sAMAccountName) has at most 20";
   for (const char c : name)
-    if (std::string_view("\"/\\[]:;|=,+*?<>@").find(c) != std::string_view::npos || static_cast<unsigned char>(c) < 0x20)
+    if (std::string_view("\"/\\[]:;|=,+*?<>@").find(c) != std::string_view::npos ||
+        static_cast<unsigned char>(c) < 0x20)
       return "the account name " + q + " contains " + char_name(c) + ", which logon names cannot contain";
   return "";
 }
@@ -385,7 +391,8 @@ ParsedUrl parse_url(std::string_view url, UrlUse use) {
         u.path = std::string(part);
         have_instance = true;
       } else {
-        u.error = "the URL " + q + " has more than a host, an instance and a port; write mssql://host[/instance][:port]";
+        u.error =
+            "the URL " + q + " has more than a host, an instance and a port; write mssql://host[/instance][:port]";
         return u;
       }
       tail = next == std::string_view::npos ? std::string_view() : tail.substr(next);
@@ -394,7 +401,8 @@ ParsedUrl parse_url(std::string_view url, UrlUse use) {
   }
   const auto authority_end = rest.find_first_of("/?#");
   const std::string_view authority = rest.substr(0, authority_end);
-  const std::string_view path = authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
+  const std::string_view path =
+      authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
   const auto colon = authority.find(':');
   u.host = std::string(authority.substr(0, colon));
   if (std::string p = check_url_host(u.host, url, use == UrlUse::binding); !p.empty()) {
@@ -501,7 +509,8 @@ std::string short_list(const Strings& names) {
 std::string loop_text(const Strings& names) {
   if (names.size() <= 12) return join(names, " -> ");
   return join(Strings(names.begin(), names.begin() + 6), " -> ") + " -> ... -> " +
-         join(Strings(names.end() - 3, names.end()), " -> ") + " (" + std::to_string(names.size() - 1) + " in the loop)";
+         join(Strings(names.end() - 3, names.end()), " -> ") + " (" + std::to_string(names.size() - 1) +
+         " in the loop)";
 }
 
 std::string it_has(const Strings& names) {
@@ -616,8 +625,10 @@ class CrossCheck {
     const auto h = host_by_name(name);
     if (!h) {
       std::string msg = lead + ", but there is no host of that name";
-      if (const std::string close = suggest(name, host_names_); !close.empty()) msg += "; did you mean " + close + "?";
-      else msg += " (hosts: " + short_list(host_names_) + ")";
+      if (const std::string close = suggest(name, host_names_); !close.empty())
+        msg += "; did you mean " + close + "?";
+      else
+        msg += " (hosts: " + short_list(host_names_) + ")";
       r_.at_path(path, msg);
       return std::nullopt;
     }
@@ -646,8 +657,8 @@ class CrossCheck {
       const std::string prefix = ref.substr(0, slash);
       const auto d = domain_by_netbios(prefix);
       if (!d) {
-        problem = "but " + quote(prefix) + " is not the NetBIOS name of a domain in this file (domains: " +
-                  short_list(netbios_names()) + ")";
+        problem = "but " + quote(prefix) +
+                  " is not the NetBIOS name of a domain in this file (domains: " + short_list(netbios_names()) + ")";
         return nullptr;
       }
       domain = *d;
@@ -679,7 +690,8 @@ class CrossCheck {
     for (const auto& [lowered, pr] : principals_)
       if (pr.domain == domain && (!users_only || pr.type != "computer"))
         names.push_back(pr.canonical.substr(pr.canonical.find('\\') + 1));
-    std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) { return lower(a) < lower(b); });
+    std::sort(names.begin(), names.end(),
+              [](const std::string& a, const std::string& b) { return lower(a) < lower(b); });
     return account_names_.emplace(key, std::move(names)).first->second;
   }
 
@@ -706,7 +718,8 @@ class CrossCheck {
       auto& d = s_.domains[i];
       if (d.dns.empty()) continue;
       if (const auto it = domain_by_dns_.find(lower(d.dns)); it != domain_by_dns_.end())
-        r_.at_path(p(d.at, "dns"), "a second domain named " + quote(d.dns) + first_at(p(s_.domains[it->second].at, "dns")));
+        r_.at_path(p(d.at, "dns"),
+                   "a second domain named " + quote(d.dns) + first_at(p(s_.domains[it->second].at, "dns")));
       else
         domain_by_dns_.emplace(lower(d.dns), i);
       if (d.netbios.empty()) continue;
@@ -754,7 +767,8 @@ class CrossCheck {
       auto& h = s_.hosts[i];
       if (!h.name.empty()) {
         if (const auto it = host_by_name_.find(lower(h.name)); it != host_by_name_.end())
-          r_.at_path(p(h.at, "name"), "a second host named " + quote(h.name) + first_at(p(s_.hosts[it->second].at, "name")));
+          r_.at_path(p(h.at, "name"),
+                     "a second host named " + quote(h.name) + first_at(p(s_.hosts[it->second].at, "name")));
         else
           host_by_name_.emplace(lower(h.name), i);
         if (const auto d = domain_by_netbios(h.name))
@@ -763,19 +777,22 @@ class CrossCheck {
       }
       if (!h.domain && r_.flagged(p(h.at, "domain"))) h.domain = r_.node(p(h.at, "domain"))->text;
       if (h.domain) {
-        if (const auto d = domain_by_dns(*h.domain)) h.domain = s_.domains[*d].dns;
+        if (const auto d = domain_by_dns(*h.domain))
+          h.domain = s_.domains[*d].dns;
         else if (!s_.domains.empty())
           r_.at_path(p(h.at, "domain"), "host " + h.name + " is in domain " + quote(*h.domain) +
-                                            ", which is not in \"domains\" (domains: " + short_list(domain_names()) + ")");
+                                            ", which is not in \"domains\" (domains: " + short_list(domain_names()) +
+                                            ")");
       } else if (!r_.has(p(h.at, "domain")) && !s_.domains.empty()) {
         h.domain = s_.domains[0].dns;
       }
       if (!h.domain && r_.has(p(h.at, "account")))
-        r_.at_path(p(h.at, "account"), "host " + h.name + " is a workgroup machine: it has no computer account to set \"account\" on");
+        r_.at_path(p(h.at, "account"),
+                   "host " + h.name + " is a workgroup machine: it has no computer account to set \"account\" on");
       if (!h.ip.empty()) {
         if (const auto it = by_ip.find(h.ip); it != by_ip.end())
-          r_.at_path(p(h.at, "ip"), "host " + h.name + " has the IP address " + h.ip + " of host " + s_.hosts[it->second].name +
-                                        line_note(p(s_.hosts[it->second].at, "ip")));
+          r_.at_path(p(h.at, "ip"), "host " + h.name + " has the IP address " + h.ip + " of host " +
+                                        s_.hosts[it->second].name + line_note(p(s_.hosts[it->second].at, "ip")));
         else
           by_ip.emplace(h.ip, i);
       }
@@ -802,8 +819,9 @@ class CrossCheck {
         if (s_.domains.size() > 1) {
           Strings options;
           for (const auto& dom : s_.domains) options.push_back(quote(dom.netbios + "\\" + a.name));
-          r_.at_path(p(a.at, "name"), "account " + quote(a.name) + " must name its domain, since the scenario has several: " +
-                                          join(options, " or "));
+          r_.at_path(p(a.at, "name"),
+                     "account " + quote(a.name) +
+                         " must name its domain, since the scenario has several: " + join(options, " or "));
           continue;
         }
         d = 0;
@@ -822,8 +840,8 @@ class CrossCheck {
       if (const auto it = principals_.find(lower(a.name)); it != principals_.end()) {
         if (it->second.path.find("/hosts/") == 0)
           r_.at_path(p(a.at, "name"), quote(a.name) + " is the computer account of host " +
-                                          s_.hosts[*host_by_name(name.substr(0, name.size() - 1))].name + line_note(it->second.path) +
-                                          "; set its options in that host's \"account\"");
+                                          s_.hosts[*host_by_name(name.substr(0, name.size() - 1))].name +
+                                          line_note(it->second.path) + "; set its options in that host's \"account\"");
         else
           r_.at_path(p(a.at, "name"), "a second account named " + quote(a.name) + first_at(it->second.path));
         continue;
@@ -835,7 +853,8 @@ class CrossCheck {
   void acting_accounts(std::vector<std::string>& refs, const std::string& path) {
     for (std::size_t i = 0; i < refs.size(); ++i) {
       std::string problem;
-      if (const Principal* pr = resolve(refs[i], problem)) refs[i] = pr->canonical;
+      if (const Principal* pr = resolve(refs[i], problem))
+        refs[i] = pr->canonical;
       else if (!s_.domains.empty())
         r_.at_path(p(path, i), "\"allowed_to_act\" lists " + quote(refs[i]) + ", " + problem);
     }
@@ -859,9 +878,11 @@ class CrossCheck {
         if (!h) continue;
         const auto& host = s_.hosts[*h];
         if (!host.domain)
-          r_.at_path(path, "domain " + d.dns + " lists the DC " + host.name + ", but " + host.name + " is a workgroup machine");
+          r_.at_path(path, "domain " + d.dns + " lists the DC " + host.name + ", but " + host.name +
+                               " is a workgroup machine");
         else if (!iequals(*host.domain, d.dns))
-          r_.at_path(path, "domain " + d.dns + " lists the DC " + host.name + ", but " + host.name + " is in " + *host.domain);
+          r_.at_path(
+              path, "domain " + d.dns + " lists the DC " + host.name + ", but " + host.name + " is in " + *host.domain);
         else if (const auto it = dc_of.find(*h); it != dc_of.end() && it->second != di)
           r_.at_path(path, host.name + " is already a DC of " + s_.domains[it->second].dns);
         else
@@ -882,8 +903,9 @@ class CrossCheck {
         ends[k] = domain_by_dns(*names[k]);
         if (!ends[k]) {
           if (!s_.domains.empty())
-            r_.at_path(p(t.at, keys[k]), "the trust names domain " + quote(*names[k]) + ", which is not in \"domains\" (domains: " +
-                                             short_list(domain_names()) + ")");
+            r_.at_path(p(t.at, keys[k]), "the trust names domain " + quote(*names[k]) +
+                                             ", which is not in \"domains\" (domains: " + short_list(domain_names()) +
+                                             ")");
         } else {
           *names[k] = s_.domains[*ends[k]].dns;
         }
@@ -896,16 +918,17 @@ class CrossCheck {
         continue;
       }
       if (iequals(from.forest, to.forest)) {
-        r_.at_path(p(t.at, "to"), from.dns + " and " + to.dns + " are in one forest and already trust each other; "
-                                  "a trust is for domains of other forests");
+        r_.at_path(p(t.at, "to"), from.dns + " and " + to.dns +
+                                      " are in one forest and already trust each other; "
+                                      "a trust is for domains of other forests");
         continue;
       }
       if (t.kind == "forest") {
         for (const auto* d : {&from, &to})
           if (!iequals(d->forest, d->dns))
-            r_.at_path(p(t.at, d == &from ? "from" : "to"),
-                       "a forest trust joins two forest roots, but " + d->dns + " is in forest " + d->forest +
-                           " (name the root, or use \"kind\": \"external\")");
+            r_.at_path(p(t.at, d == &from ? "from" : "to"), "a forest trust joins two forest roots, but " + d->dns +
+                                                                " is in forest " + d->forest +
+                                                                " (name the root, or use \"kind\": \"external\")");
       }
       const auto key = std::minmax(*ends[0], *ends[1]);
       if (const auto it = seen.find(key); it != seen.end())
@@ -946,9 +969,12 @@ class CrossCheck {
         if (!rec.a.empty()) result = by_address(rec.a);
         break;
       }
-      if (const auto it = host_by_fqdn_.find(key); it != host_by_fqdn_.end()) result = {TargetKind::host, it->second, ""};
-      else if (const auto h = host_by_name(key)) result = {TargetKind::host, *h, ""};
-      else if (check_ipv4(key).empty()) result = by_address(key);
+      if (const auto it = host_by_fqdn_.find(key); it != host_by_fqdn_.end())
+        result = {TargetKind::host, it->second, ""};
+      else if (const auto h = host_by_name(key))
+        result = {TargetKind::host, *h, ""};
+      else if (check_ipv4(key).empty())
+        result = by_address(key);
       break;
     }
     for (const auto& k : walked) resolved_.emplace(k, result);
@@ -967,8 +993,9 @@ class CrossCheck {
       }
       if (const auto it = host_by_fqdn_.find(key); it != host_by_fqdn_.end()) {
         const JsonNode* n = r_.node(rec.at);
-        if (n) r_.at_key(*n, quote(rec.name) + " is already the automatic A record of host " + s_.hosts[it->second].name +
-                                 line_note(p(s_.hosts[it->second].at, "name")) + "; remove this record");
+        if (n)
+          r_.at_key(*n, quote(rec.name) + " is already the automatic A record of host " + s_.hosts[it->second].name +
+                            line_note(p(s_.hosts[it->second].at, "name")) + "; remove this record");
         continue;
       }
       dns_by_name_.emplace(key, i);
@@ -1012,8 +1039,9 @@ class CrossCheck {
     const std::string version = h.iis ? h.iis->version : "10.0";
     if (std::find(kPoolBuiltins.begin(), kPoolBuiltins.end(), identity) != kPoolBuiltins.end()) {
       if (identity == "ApplicationPoolIdentity" && version == "6.0")
-        r_.at_path(path, lead + " ApplicationPoolIdentity, which IIS 6.0 does not have; use NetworkService, "
-                                "LocalService, LocalSystem or an account");
+        r_.at_path(path, lead +
+                             " ApplicationPoolIdentity, which IIS 6.0 does not have; use NetworkService, "
+                             "LocalService, LocalSystem or an account");
       return;
     }
     if (identity.find('\\') == std::string::npos) {
@@ -1024,7 +1052,8 @@ class CrossCheck {
     }
     if (!h.domain) {
       r_.at_path(path, lead + " " + quote(identity) + ", but host " + h.name +
-                           " is a workgroup machine and cannot run as a domain account; use " + join(kPoolBuiltins, ", "));
+                           " is a workgroup machine and cannot run as a domain account; use " +
+                           join(kPoolBuiltins, ", "));
       return;
     }
     user_ref(identity, path, lead + " " + quote(identity),
@@ -1036,8 +1065,10 @@ class CrossCheck {
     if (std::find(kServiceBuiltins.begin(), kServiceBuiltins.end(), account) != kServiceBuiltins.end()) return;
     if (lower(account).rfind("nt service\\", 0) == 0) {
       const std::string name = account.substr(11);
-      if (name.empty()) r_.at_path(path, lead + " " + quote(account) + ", which names no service after NT SERVICE\\");
-      else account = "NT SERVICE\\" + name;
+      if (name.empty())
+        r_.at_path(path, lead + " " + quote(account) + ", which names no service after NT SERVICE\\");
+      else
+        account = "NT SERVICE\\" + name;
       return;
     }
     if (account.find('\\') == std::string::npos) {
@@ -1051,8 +1082,9 @@ class CrossCheck {
                            " is a workgroup machine and cannot run a service as a domain account");
       return;
     }
-    user_ref(account, path, lead + " " + quote(account),
-             "a service runs as NetworkService, LocalService, LocalSystem, NT SERVICE\\<name>, a user account or a gMSA");
+    user_ref(
+        account, path, lead + " " + quote(account),
+        "a service runs as NetworkService, LocalService, LocalSystem, NT SERVICE\\<name>, a user account or a gMSA");
   }
 
   // "HOST\name" naming a local account of host h: rewritten to "HOST\name" with the host upper-cased.
@@ -1062,8 +1094,10 @@ class CrossCheck {
     const std::string prefix = ref.substr(0, slash);
     if (iequals(prefix, h.name)) {
       const std::string name = ref.substr(slash + 1);
-      if (std::string problem = check_account_name(name); !problem.empty()) r_.at_path(path, problem);
-      else ref = upper(h.name) + "\\" + name;
+      if (std::string problem = check_account_name(name); !problem.empty())
+        r_.at_path(path, problem);
+      else
+        ref = upper(h.name) + "\\" + name;
       return true;
     }
     if (const auto other = host_by_name(prefix); other && !domain_by_netbios(prefix)) {
@@ -1085,27 +1119,33 @@ class CrossCheck {
       auto& iis = *h.iis;
       const bool old_default = iis.version == "6.0" || iis.version == "7.0";
       if (iis.app_pools.empty())
-        iis.app_pools.push_back(spec::AppPool{"DefaultAppPool", old_default ? "NetworkService" : "ApplicationPoolIdentity", iis.at});
+        iis.app_pools.push_back(
+            spec::AppPool{"DefaultAppPool", old_default ? "NetworkService" : "ApplicationPoolIdentity", iis.at});
       Names& pools = pools_[hi];
       std::map<std::string, std::string> pool_at;
       for (auto& pool : iis.app_pools) {
         const bool written = pool.at != iis.at;
         if (written && !r_.has(p(pool.at, "identity")) && old_default) pool.identity = "NetworkService";
         if (!pool.name.empty()) {
-          if (pools.add(pool.name)) pool_at.emplace(lower(pool.name), p(pool.at, "name"));
-          else r_.at_path(p(pool.at, "name"), "a second app pool named " + quote(pool.name) + " on host " + h.name +
-                                                  first_at(pool_at[lower(pool.name)]));
+          if (pools.add(pool.name))
+            pool_at.emplace(lower(pool.name), p(pool.at, "name"));
+          else
+            r_.at_path(p(pool.at, "name"), "a second app pool named " + quote(pool.name) + " on host " + h.name +
+                                               first_at(pool_at[lower(pool.name)]));
         }
-        if (written) pool_identity(h, pool.identity, p(pool.at, "identity"), "app pool " + quote(pool.name) + " runs as");
+        if (written)
+          pool_identity(h, pool.identity, p(pool.at, "identity"), "app pool " + quote(pool.name) + " runs as");
       }
       Names& sites = sites_[hi];
       std::map<std::string, std::string> site_at;
       std::map<std::string, std::pair<std::string, std::string>> binding_owner;
       for (auto& site : iis.sites) {
         if (!site.name.empty()) {
-          if (sites.add(site.name)) site_at.emplace(lower(site.name), p(site.at, "name"));
-          else r_.at_path(p(site.at, "name"), "a second site named " + quote(site.name) + " on host " + h.name +
-                                                  first_at(site_at[lower(site.name)]));
+          if (sites.add(site.name))
+            site_at.emplace(lower(site.name), p(site.at, "name"));
+          else
+            r_.at_path(p(site.at, "name"), "a second site named " + quote(site.name) + " on host " + h.name +
+                                               first_at(site_at[lower(site.name)]));
         }
         if (site.app_pool.empty()) {
           if (!pools.list.empty()) site.app_pool = pools.find("DefaultAppPool") ? "DefaultAppPool" : pools.list.front();
@@ -1113,7 +1153,8 @@ class CrossCheck {
           site.app_pool = *pool;
         } else {
           r_.at_path(p(site.at, "app_pool"), "site " + quote(site.name) + " uses app pool " + quote(site.app_pool) +
-                                                 ", but host " + h.name + " has no app pool of that name" + it_has(pools.list));
+                                                 ", but host " + h.name + " has no app pool of that name" +
+                                                 it_has(pools.list));
         }
         anonymous_user(h, site);
         for (std::size_t i = 0; i < site.bindings.size(); ++i) {
@@ -1177,15 +1218,17 @@ class CrossCheck {
           const bool named = !iequals(in.name, "MSSQLSERVER");
           if (!named) in.name = "MSSQLSERVER";
           const std::string name_path = r_.has(p(in.at, "name")) ? p(in.at, "name") : in.at;
-          if (instances_[hi].add(in.name)) names.emplace(lower(in.name), name_path);
-          else r_.at_path(name_path, "a second SQL instance named " + quote(in.name) + " on host " + h.name +
-                                         first_at(names[lower(in.name)]));
+          if (instances_[hi].add(in.name))
+            names.emplace(lower(in.name), name_path);
+          else
+            r_.at_path(name_path, "a second SQL instance named " + quote(in.name) + " on host " + h.name +
+                                      first_at(names[lower(in.name)]));
           if (named && !r_.has(p(in.at, "port")) && !r_.has(p(in.at, "dynamic_port"))) in.dynamic_port = true;
           if (!in.dynamic_port && !r_.flagged(p(in.at, "port"))) {
             if (const auto it = ports.find(in.port); it != ports.end())
               r_.at_path(r_.has(p(in.at, "port")) ? p(in.at, "port") : in.at,
-                         "instances " + it->second + " and " + in.name + " on host " + h.name + " both listen on port " +
-                             std::to_string(in.port));
+                         "instances " + it->second + " and " + in.name + " on host " + h.name +
+                             " both listen on port " + std::to_string(in.port));
             else
               ports.emplace(in.port, in.name);
           }
@@ -1196,8 +1239,7 @@ class CrossCheck {
                             "SQL instance " + quote(in.name) + " runs as");
         }
       }
-      if (h.ssrs)
-        service_account(h, h.ssrs->service_account, p(h.ssrs->at, "service_account"), "SSRS runs as");
+      if (h.ssrs) service_account(h, h.ssrs->service_account, p(h.ssrs->at, "service_account"), "SSRS runs as");
     }
   }
 
@@ -1208,7 +1250,8 @@ class CrossCheck {
       const std::string lead = "the client's user is";
       if (local_account(h, h.client->user, path, lead)) continue;
       if (!h.domain) {
-        r_.at_path(path, "host " + h.name + " is a workgroup machine: its user must be one of its local accounts, such as " +
+        r_.at_path(path, "host " + h.name +
+                             " is a workgroup machine: its user must be one of its local accounts, such as " +
                              quote(upper(h.name) + "\\" + h.client->user.substr(h.client->user.find('\\') + 1)));
         continue;
       }
@@ -1231,8 +1274,8 @@ class CrossCheck {
       if (!lb.vip.empty()) {
         const Target t = by_address(lb.vip);
         if (t.kind == TargetKind::host)
-          r_.at_path(p(lb.at, "vip"), "the VIP " + lb.vip + " of load balancer " + lb.name + " is the address of host " +
-                                          s_.hosts[t.index].name);
+          r_.at_path(p(lb.at, "vip"), "the VIP " + lb.vip + " of load balancer " + lb.name +
+                                          " is the address of host " + s_.hosts[t.index].name);
         else if (const auto it = vips.find(lb.vip); it != vips.end())
           r_.at_path(p(lb.at, "vip"), "the VIP " + lb.vip + " is already used by load balancer " + it->second);
         else
@@ -1305,7 +1348,8 @@ class CrossCheck {
     const bool instance_bad = r_.has(p(c.at, "instance")) && (c.instance.empty() || r_.flagged(p(c.at, "instance")));
     const Target t = resolve_name(c.to);
     if (t.kind == TargetKind::none) {
-      r_.at_path(to_path, "the call goes to " + quote(c.to) + ", but no host has that name and no DNS record leads to one");
+      r_.at_path(to_path,
+                 "the call goes to " + quote(c.to) + ", but no host has that name and no DNS record leads to one");
       return;
     }
     if (t.kind == TargetKind::address) {
@@ -1323,14 +1367,15 @@ class CrossCheck {
         return;
       }
       for (const auto& m : lb.members)
-        if (const auto h = host_by_name(m); h && (s_.hosts[*h].iis || s_.hosts[*h].ssrs)) add_edge(cs.from_node, node_for_web(*h), c.at);
+        if (const auto h = host_by_name(m); h && (s_.hosts[*h].iis || s_.hosts[*h].ssrs))
+          add_edge(cs.from_node, node_for_web(*h), c.at);
       return;
     }
     const auto& target = s_.hosts[t.index];
     if (!c.url.empty()) {
       if (!target.iis && !target.ssrs) {
-        r_.at_path(p(c.at, "url"), "the call requests " + quote(c.url) + " from " + target.name + ", but " + target.name +
-                                       " has no IIS or SSRS");
+        r_.at_path(p(c.at, "url"), "the call requests " + quote(c.url) + " from " + target.name + ", but " +
+                                       target.name + " has no IIS or SSRS");
         return;
       }
       add_edge(cs.from_node, node_for_web(t.index), c.at);
@@ -1338,17 +1383,20 @@ class CrossCheck {
     }
     if (!target.sql) {
       if (c.instance.empty())
-        r_.at_path(c.at, "the call to " + target.name + " needs \"url\" (an HTTP call) or \"instance\" (a SQL Server call)" +
+        r_.at_path(c.at, "the call to " + target.name +
+                             " needs \"url\" (an HTTP call) or \"instance\" (a SQL Server call)" +
                              (cs.from_sql ? "" : ", and " + target.name + " has no SQL Server"));
       else
-        r_.at_path(p(c.at, "instance"), "the call names SQL instance " + quote(c.instance) + ", but " + target.name +
-                                            " has no SQL Server");
+        r_.at_path(p(c.at, "instance"),
+                   "the call names SQL instance " + quote(c.instance) + ", but " + target.name + " has no SQL Server");
       return;
     }
     const Names& instances = instances_[t.index];
     if (c.instance.empty()) {
-      if (instances.find("MSSQLSERVER")) c.instance = "MSSQLSERVER";
-      else if (instances.list.size() == 1) c.instance = instances.list.front();
+      if (instances.find("MSSQLSERVER"))
+        c.instance = "MSSQLSERVER";
+      else if (instances.list.size() == 1)
+        c.instance = instances.list.front();
       else {
         r_.at_path(c.at, "the call to " + target.name + " must name its \"instance\"" + it_has(instances.list));
         return;
@@ -1399,8 +1447,8 @@ class CrossCheck {
           Strings names;
           for (const int id : loop) names.push_back(labels_[static_cast<std::size_t>(id)]);
           names.push_back(labels_[target]);
-          r_.at_path(p(edge.path, "to"), "these calls go round in a loop, so a request would never finish: " +
-                                             loop_text(names));
+          r_.at_path(p(edge.path, "to"),
+                     "these calls go round in a loop, so a request would never finish: " + loop_text(names));
         }
       }
     }
@@ -1431,8 +1479,10 @@ class CrossCheck {
           e.flow = *name;
         } else {
           std::string msg = "the expectation is about flow " + quote(e.flow) + ", but there is no flow of that name";
-          if (const std::string close = suggest(e.flow, flows.list); !close.empty()) msg += "; did you mean " + quote(close) + "?";
-          else if (!flows.list.empty()) msg += " (flows: " + short_list(flows.list) + ")";
+          if (const std::string close = suggest(e.flow, flows.list); !close.empty())
+            msg += "; did you mean " + quote(close) + "?";
+          else if (!flows.list.empty())
+            msg += " (flows: " + short_list(flows.list) + ")";
           r_.at_path(p(e.at, "flow"), msg);
         }
       }
@@ -1462,7 +1512,8 @@ class CrossCheck {
       const auto h = event_host(ev);
       if (Value* v = field(ev, "account"); v && v->is_string()) {
         std::string problem;
-        if (const Principal* pr = resolve(v->as_string(), problem)) *v = Value(pr->canonical);
+        if (const Principal* pr = resolve(v->as_string(), problem))
+          *v = Value(pr->canonical);
         else if (!s_.domains.empty())
           r_.at_path(p(ev.at, "account"), "the event names account " + quote(v->as_string()) + ", " + problem);
       }
@@ -1478,7 +1529,8 @@ class CrossCheck {
         std::string name = v->as_string();
         const auto dc = host_ref(name, p(ev.at, "dc"), "the event names DC " + name);
         if (dc && !dc_hosts_.count(*dc))
-          r_.at_path(p(ev.at, "dc"), "the event names DC " + name + ", but no domain lists " + name + " in its \"dcs\"");
+          r_.at_path(p(ev.at, "dc"),
+                     "the event names DC " + name + ", but no domain lists " + name + " in its \"dcs\"");
         if (dc) *v = Value(name);
       }
       if (Value* v = field(ev, "clients"); v && v->is_array()) {
@@ -1486,7 +1538,8 @@ class CrossCheck {
           std::string name = v->as_array()[i].as_string();
           const auto c = host_ref(name, p(p(ev.at, "clients"), i), "the event names client " + name);
           if (c && !s_.hosts[*c].client)
-            r_.at_path(p(p(ev.at, "clients"), i), "the event names client " + name + ", but " + name + " has no client role");
+            r_.at_path(p(p(ev.at, "clients"), i),
+                       "the event names client " + name + ", but " + name + " has no client role");
           if (c) v->as_array()[i] = Value(name);
         }
       }
@@ -1498,14 +1551,18 @@ class CrossCheck {
         continue;
       }
       if (Value* v = field(ev, "app_pool"); v && v->is_string()) {
-        if (const std::string* name = pools_[*h].find(v->as_string())) *v = Value(*name);
-        else r_.at_path(p(ev.at, "app_pool"), "the event names app pool " + quote(v->as_string()) + ", but host " + host.name +
-                                                  " has no app pool of that name" + it_has(pools_[*h].list));
+        if (const std::string* name = pools_[*h].find(v->as_string()))
+          *v = Value(*name);
+        else
+          r_.at_path(p(ev.at, "app_pool"), "the event names app pool " + quote(v->as_string()) + ", but host " +
+                                               host.name + " has no app pool of that name" + it_has(pools_[*h].list));
       }
       if (Value* v = field(ev, "site"); v && v->is_string()) {
-        if (const std::string* name = sites_[*h].find(v->as_string())) *v = Value(*name);
-        else r_.at_path(p(ev.at, "site"), "the event names site " + quote(v->as_string()) + ", but host " + host.name +
-                                              " has no site of that name" + it_has(sites_[*h].list));
+        if (const std::string* name = sites_[*h].find(v->as_string()))
+          *v = Value(*name);
+        else
+          r_.at_path(p(ev.at, "site"), "the event names site " + quote(v->as_string()) + ", but host " + host.name +
+                                           " has no site of that name" + it_has(sites_[*h].list));
       }
       if (Value* v = field(ev, "identity"); v && v->is_string()) {
         std::string identity = v->as_string();

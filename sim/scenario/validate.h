@@ -65,8 +65,8 @@ struct ParsedUrl {
   std::string error;  // "" when well formed
   std::string scheme;
   std::string host;
-  int port = 0;        // the explicit or the scheme's default port; 0 for mssql without one
-  std::string path;    // http: "/..." ; mssql: the instance name
+  int port = 0;      // the explicit or the scheme's default port; 0 for mssql without one
+  std::string path;  // http: "/..." ; mssql: the instance name
 };
 enum class UrlUse { flow, call, binding };
 ParsedUrl parse_url(std::string_view url, UrlUse use);

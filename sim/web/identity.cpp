@@ -6,12 +6,17 @@ namespace kerbsim::web {
 
 std::string ProcessIdentity::local_name(const std::string& pool_name) const {
   switch (type) {
-    case IdentityType::ApplicationPoolIdentity: return "IIS APPPOOL\\" + pool_name;
-    case IdentityType::NetworkService: return "NT AUTHORITY\\NETWORK SERVICE";
-    case IdentityType::LocalService: return "NT AUTHORITY\\LOCAL SERVICE";
-    case IdentityType::LocalSystem: return "NT AUTHORITY\\SYSTEM";
+    case IdentityType::ApplicationPoolIdentity:
+      return "IIS APPPOOL\\" + pool_name;
+    case IdentityType::NetworkService:
+      return "NT AUTHORITY\\NETWORK SERVICE";
+    case IdentityType::LocalService:
+      return "NT AUTHORITY\\LOCAL SERVICE";
+    case IdentityType::LocalSystem:
+      return "NT AUTHORITY\\SYSTEM";
     case IdentityType::VirtualAccount:
-    case IdentityType::DomainAccount: return account;
+    case IdentityType::DomainAccount:
+      return account;
   }
   return account;
 }
@@ -23,12 +28,17 @@ std::string ProcessIdentity::key_account(const std::string& computer_account) co
 
 std::string ProcessIdentity::describe() const {
   switch (type) {
-    case IdentityType::ApplicationPoolIdentity: return "ApplicationPoolIdentity";
-    case IdentityType::NetworkService: return "NetworkService";
-    case IdentityType::LocalService: return "LocalService";
-    case IdentityType::LocalSystem: return "LocalSystem";
+    case IdentityType::ApplicationPoolIdentity:
+      return "ApplicationPoolIdentity";
+    case IdentityType::NetworkService:
+      return "NetworkService";
+    case IdentityType::LocalService:
+      return "LocalService";
+    case IdentityType::LocalSystem:
+      return "LocalSystem";
     case IdentityType::VirtualAccount:
-    case IdentityType::DomainAccount: return account;
+    case IdentityType::DomainAccount:
+      return account;
   }
   return account;
 }

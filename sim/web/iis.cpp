@@ -11,10 +11,14 @@ using directory::iequals;
 
 std::string provider_name(Provider p) {
   switch (p) {
-    case Provider::Negotiate: return "Negotiate";
-    case Provider::Ntlm: return "NTLM";
-    case Provider::NegotiateKerberos: return "Negotiate:Kerberos";
-    case Provider::NegotiatePku2u: return "Negotiate:PKU2U";
+    case Provider::Negotiate:
+      return "Negotiate";
+    case Provider::Ntlm:
+      return "NTLM";
+    case Provider::NegotiateKerberos:
+      return "Negotiate:Kerberos";
+    case Provider::NegotiatePku2u:
+      return "Negotiate:PKU2U";
   }
   return "";
 }
@@ -49,8 +53,9 @@ KeyDecision IisServer::decryption_key(const Site& site, const HostInfo& host) co
   if (major_version() < 7) {
     if (iis5_isolation) {
       d.account = host.computer_account;
-      d.why = "IIS 6 in IIS 5.0 isolation mode authenticates in inetinfo.exe, running as LocalSystem, "
-              "so the computer account's key decrypts";
+      d.why =
+          "IIS 6 in IIS 5.0 isolation mode authenticates in inetinfo.exe, running as LocalSystem, "
+          "so the computer account's key decrypts";
       d.rule = "iis-rules 1.3";
       return d;
     }
@@ -66,13 +71,17 @@ KeyDecision IisServer::decryption_key(const Site& site, const HostInfo& host) co
   }
   if (site.use_app_pool_credentials) {
     d.account = pool_key;
-    d.why = "kernel-mode authentication with useAppPoolCredentials=true: http.sys decrypts with the app pool "
-            "identity (" + pool_desc + ")";
+    d.why =
+        "kernel-mode authentication with useAppPoolCredentials=true: http.sys decrypts with the app pool "
+        "identity (" +
+        pool_desc + ")";
     return d;
   }
   d.account = host.computer_account;
-  d.why = "kernel-mode authentication (the default) with useAppPoolCredentials=false: http.sys decrypts with the "
-          "computer account's key, whatever the app pool identity (" + identity.describe() + ")";
+  d.why =
+      "kernel-mode authentication (the default) with useAppPoolCredentials=false: http.sys decrypts with the "
+      "computer account's key, whatever the app pool identity (" +
+      identity.describe() + ")";
   return d;
 }
 

@@ -33,11 +33,12 @@ Expectation expect(std::string via, Value outcome) {
 }  // namespace
 
 TEST_CASE("an expectation that lists matching keys passes", "[flow][check]") {
-  const auto report = check_expectations(
-      test::ssrs_farm_example(),
-      {expect("web2", obj({{"front", obj({{"protocol", "kerberos"}, {"error", "KRB_AP_ERR_MODIFIED"},
-                                          {"http_status", 401}, {"identity", nullptr}})},
-                           {"verdict", "failed"}}))});
+  const auto report = check_expectations(test::ssrs_farm_example(),
+                                         {expect("web2", obj({{"front", obj({{"protocol", "kerberos"},
+                                                                             {"error", "KRB_AP_ERR_MODIFIED"},
+                                                                             {"http_status", 401},
+                                                                             {"identity", nullptr}})},
+                                                              {"verdict", "failed"}}))});
   REQUIRE(report.scenario == "ssrs-farm-networkservice");
   REQUIRE(report.results.size() == 1);
   const auto& r = report.results[0];
@@ -52,8 +53,7 @@ TEST_CASE("an expectation that lists matching keys passes", "[flow][check]") {
 TEST_CASE("a nested mismatch is reported with its dotted path and JSON texts", "[flow][check]") {
   const auto report = check_expectations(
       test::ssrs_farm_example(),
-      {expect("web2", obj({{"front", obj({{"ticket", obj({{"encrypted_for", "CORP\\WEB2$"}})},
-                                          {"prompt", false}})},
+      {expect("web2", obj({{"front", obj({{"ticket", obj({{"encrypted_for", "CORP\\WEB2$"}})}, {"prompt", false}})},
                            {"verdict", "failed"}}))});
   const auto& r = report.results.at(0);
   REQUIRE_FALSE(r.passed);
@@ -69,8 +69,7 @@ TEST_CASE("a nested mismatch is reported with its dotted path and JSON texts", "
 }
 
 TEST_CASE("a key the outcome does not have is a mismatch with actual (absent)", "[flow][check]") {
-  const auto report =
-      check_expectations(test::ssrs_farm_example(), {expect("web1", obj({{"verdit", "ok"}}))});
+  const auto report = check_expectations(test::ssrs_farm_example(), {expect("web1", obj({{"verdit", "ok"}}))});
   const auto& r = report.results.at(0);
   REQUIRE_FALSE(r.passed);
   REQUIRE(r.mismatches.size() == 1);
@@ -102,10 +101,10 @@ TEST_CASE("arrays must have the same length and match element by element", "[flo
     CHECK(r.mismatches[0].actual == R"("kerberos-rules R2.6")");
   }
   SECTION("an array against a scalar or an object against null is a mismatch at that key") {
-    const auto r = check_expectations(
-        trace, {expect("web2", obj({{"front", obj({{"identity", obj({{"name", "x"}})},
-                                                    {"error", arr({"KRB_AP_ERR_MODIFIED"})}})}}))})
-                       .results.at(0);
+    const auto r =
+        check_expectations(trace, {expect("web2", obj({{"front", obj({{"identity", obj({{"name", "x"}})},
+                                                                      {"error", arr({"KRB_AP_ERR_MODIFIED"})}})}}))})
+            .results.at(0);
     REQUIRE(r.mismatches.size() == 2);
     CHECK(r.mismatches[0].path == "front.identity");
     CHECK(r.mismatches[0].actual == "null");
@@ -133,9 +132,8 @@ TEST_CASE("scalars compare numbers by value and null only with null", "[flow][ch
 
 TEST_CASE("without via every path must match, and mismatches name their path", "[flow][check]") {
   const auto report = check_expectations(
-      test::ssrs_farm_example(),
-      {expect("", obj({{"spn", "HTTP/reports.corp.contoso.com"}})),
-       expect("", obj({{"front", obj({{"protocol", "kerberos"}, {"error", nullptr}})}}))});
+      test::ssrs_farm_example(), {expect("", obj({{"spn", "HTTP/reports.corp.contoso.com"}})),
+                                  expect("", obj({{"front", obj({{"protocol", "kerberos"}, {"error", nullptr}})}}))});
   REQUIRE(report.results.size() == 2);
   const auto& ok = report.results[0];
   REQUIRE(ok.passed);
@@ -151,16 +149,15 @@ TEST_CASE("without via every path must match, and mismatches name their path", "
 }
 
 TEST_CASE("via selects its path case-insensitively", "[flow][check]") {
-  const auto report =
-      check_expectations(test::ssrs_farm_example(), {expect("WEB1", obj({{"verdict", "ok"}}))});
+  const auto report = check_expectations(test::ssrs_farm_example(), {expect("WEB1", obj({{"verdict", "ok"}}))});
   REQUIRE(report.results.at(0).passed);
   REQUIRE(report.results.at(0).paths_checked == std::vector<std::string>{"web1"});
 }
 
 TEST_CASE("a missing flow or via is a problem, not a pass", "[flow][check]") {
   Expectation no_flow{"bob opens the portal", "", obj({{"verdict", "ok"}}), "x.json:3:5"};
-  const auto report = check_expectations(
-      test::ssrs_farm_example(), {no_flow, expect("web3", obj({{"verdict", "ok"}}))});
+  const auto report =
+      check_expectations(test::ssrs_farm_example(), {no_flow, expect("web3", obj({{"verdict", "ok"}}))});
   REQUIRE(report.failed() == 2);
   const auto& flow = report.results[0];
   REQUIRE_FALSE(flow.passed);

@@ -28,7 +28,8 @@ TraceReport ssrs_farm_example() {
     std::vector<Step> steps;
     steps.push_back(step(1, StepKind::Dns, "ws1", "dns", "A? reports.corp.contoso.com", "A 10.0.0.100",
                          "reports.corp.contoso.com has an A record 10.0.0.100, the virtual address of "
-                         "load balancer lb1, which picks " + node + ".",
+                         "load balancer lb1, which picks " +
+                             node + ".",
                          "iis-rules 5.5"));
     steps.push_back(step(2, StepKind::Http, "ws1", node, "GET /Reports (anonymous)",
                          "401, WWW-Authenticate: Negotiate, NTLM",
@@ -68,8 +69,7 @@ TraceReport ssrs_farm_example() {
   web1.summary = "Kerberos end to end: web1 decrypts with CORP\\WEB1$, the account that holds the SPN.";
   web1.steps = common("web1");
   web1.steps.push_back(step(6, StepKind::ApExchange, "ws1", "web1",
-                            "AP-REQ in Authorization: Negotiate (ticket for CORP\\WEB1$)",
-                            "accepted: CORP\\alice",
+                            "AP-REQ in Authorization: Negotiate (ticket for CORP\\WEB1$)", "accepted: CORP\\alice",
                             "Kernel-mode authentication decrypts with the computer key CORP\\WEB1$ "
                             "(app pool as NetworkService); it is the key the ticket was encrypted with.",
                             "iis-rules 3.5"));
@@ -106,11 +106,12 @@ TraceReport ssrs_farm_example() {
   web2.front.prompt = true;
   web2.front.error = "KRB_AP_ERR_MODIFIED";
   web2.verdict = Verdict::Failed;
-  web2.summary = "web2 cannot decrypt a ticket encrypted for CORP\\WEB1$; alice sees credential prompts, "
-                 "then 401.";
+  web2.summary =
+      "web2 cannot decrypt a ticket encrypted for CORP\\WEB1$; alice sees credential prompts, "
+      "then 401.";
   web2.steps = common("web2");
-  Step ap = step(6, StepKind::ApExchange, "ws1", "web2",
-                 "AP-REQ in Authorization: Negotiate (ticket for CORP\\WEB1$)", "401, KRB_AP_ERR_MODIFIED",
+  Step ap = step(6, StepKind::ApExchange, "ws1", "web2", "AP-REQ in Authorization: Negotiate (ticket for CORP\\WEB1$)",
+                 "401, KRB_AP_ERR_MODIFIED",
                  "The ticket is encrypted with the key of CORP\\WEB1$, but web2 decrypts with the key of its "
                  "own computer account CORP\\WEB2$ (app pool as NetworkService, kernel mode).",
                  "kerberos-rules R2.6");
@@ -123,10 +124,11 @@ TraceReport ssrs_farm_example() {
                             "A rejected ticket does not fall back to NTLM: Edge prompts for credentials "
                             "and sends the same ticket again.",
                             "kerberos-rules R2.6"));
-  web2.fixes.push_back({"Run the Reports app pool on every node as one domain account, move the SPN to it "
-                        "and set useAppPoolCredentials=true.",
-                        "setspn -D HTTP/reports.corp.contoso.com CORP\\WEB1$ && setspn -S "
-                        "HTTP/reports.corp.contoso.com CORP\\svc-reports"});
+  web2.fixes.push_back(
+      {"Run the Reports app pool on every node as one domain account, move the SPN to it "
+       "and set useAppPoolCredentials=true.",
+       "setspn -D HTTP/reports.corp.contoso.com CORP\\WEB1$ && setspn -S "
+       "HTTP/reports.corp.contoso.com CORP\\svc-reports"});
 
   FlowOutcome flow;
   flow.flow = "alice opens the sales report";
@@ -246,9 +248,8 @@ TEST_CASE("absent optional fields of an outcome are null, never empty strings", 
   REQUIRE(v.find("via")->is_null());
   REQUIRE(v.find("spn")->is_null());
   const Value& front = *v.find("front");
-  REQUIRE(front.dump() ==
-          R"({"protocol": "none", "http_status": 0, "identity": null, "process_identity": null, )"
-          R"("ticket": null, "decrypted_with": null, "prompt": false, "error": null})");
+  REQUIRE(front.dump() == R"({"protocol": "none", "http_status": 0, "identity": null, "process_identity": null, )"
+                          R"("ticket": null, "decrypted_with": null, "prompt": false, "error": null})");
   REQUIRE(v.find("hops")->dump() == "[]");
   REQUIRE(v.find("steps")->dump() == "[]");
   REQUIRE(v.find("fixes")->dump() == "[]");
@@ -276,8 +277,7 @@ TEST_CASE("a trace report document lists the scenario and its flows in order", "
   const Value& flow = v.find("flows")->as_array().at(0);
   std::vector<std::string> flow_keys;
   for (const auto& [k, _] : flow.as_object()) flow_keys.push_back(k);
-  REQUIRE(flow_keys ==
-          std::vector<std::string>{"flow", "client", "user", "paths", "url", "browser", "balancer"});
+  REQUIRE(flow_keys == std::vector<std::string>{"flow", "client", "user", "paths", "url", "browser", "balancer"});
   REQUIRE(flow.find("balancer")->as_string() == "lb1");
 
   const auto& paths = flow.find("paths")->as_array();
@@ -288,6 +288,5 @@ TEST_CASE("a trace report document lists the scenario and its flows in order", "
   REQUIRE(paths[1].find("front")->find("identity")->is_null());
   std::vector<std::string> path_keys;
   for (const auto& [k, _] : paths[1].as_object()) path_keys.push_back(k);
-  REQUIRE(path_keys == std::vector<std::string>{"via", "spn", "front", "hops", "verdict", "steps", "fixes",
-                                                "summary"});
+  REQUIRE(path_keys == std::vector<std::string>{"via", "spn", "front", "hops", "verdict", "steps", "fixes", "summary"});
 }

@@ -71,8 +71,7 @@ Environment farm(web::ProcessIdentity identity) {
 
 }  // namespace
 
-TEST_CASE("a farm of NetworkService nodes works only on the node whose computer account holds the SPN",
-          "[tracer]") {
+TEST_CASE("a farm of NetworkService nodes works only on the node whose computer account holds the SPN", "[tracer]") {
   const Environment env = farm({web::IdentityType::NetworkService, ""});
   const TraceReport r = trace(env);
   REQUIRE(r.flows.size() == 1);

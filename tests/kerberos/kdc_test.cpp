@@ -66,8 +66,7 @@ TEST_CASE("a normal user gets a forwardable 10-hour TGT", "[kdc]") {
   REQUIRE(r.events.front().id == 4768);
 }
 
-TEST_CASE("sensitive and Protected users get TGTs that are not forwardable; Protected users' last 4 hours",
-          "[kdc]") {
+TEST_CASE("sensitive and Protected users get TGTs that are not forwardable; Protected users' last 4 hours", "[kdc]") {
   World w;
   Kdc kdc(w.dir, w.corp(), {});
   const auto bob = kdc.as_exchange("CORP\\bob", 0, 0);
@@ -87,8 +86,7 @@ TEST_CASE("a client clock beyond MaxClockSkew fails pre-authentication", "[kdc]"
   REQUIRE(r.events.front().id == 4771);
 }
 
-TEST_CASE("HTTP to a computer name is encrypted for the computer account, with ok_as_delegate when trusted",
-          "[kdc]") {
+TEST_CASE("HTTP to a computer name is encrypted for the computer account, with ok_as_delegate when trusted", "[kdc]") {
   World w;
   Kdc kdc(w.dir, w.corp(), {});
   const auto tgt = kdc.as_exchange("CORP\\alice", 0, 0).ticket;

@@ -49,8 +49,7 @@ TEST_CASE("ports enter the SPN only with the port policy and only when not 80 or
   REQUIRE(spn_for(Browser::Edge, "http://reports.corp.contoso.com:8080/", port) ==
           "HTTP/reports.corp.contoso.com:8080");
   REQUIRE(spn_for(Browser::Edge, "https://reports.corp.contoso.com/", port) == "HTTP/reports.corp.contoso.com");
-  REQUIRE(spn_for(Browser::Firefox, "http://reports.corp.contoso.com:8080/", port) ==
-          "HTTP/reports.corp.contoso.com");
+  REQUIRE(spn_for(Browser::Firefox, "http://reports.corp.contoso.com:8080/", port) == "HTTP/reports.corp.contoso.com");
 }
 
 TEST_CASE("an IP address URL gets no SPN unless TryIPSPN is set", "[browser]") {

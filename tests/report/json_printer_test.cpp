@@ -11,8 +11,7 @@ TraceReport ssrs_farm_example();  // tests/flow/outcome_test.cpp
 
 using namespace kerbsim;
 
-TEST_CASE("the JSON trace is the outcome document, two-space indented, with a final newline",
-          "[report][json]") {
+TEST_CASE("the JSON trace is the outcome document, two-space indented, with a final newline", "[report][json]") {
   const auto report = test::ssrs_farm_example();
   std::ostringstream out;
   print_trace_json(report, out);
@@ -105,8 +104,8 @@ TEST_CASE("lint findings print as JSON with null for a missing command", "[repor
   LintReport report;
   report.scenario = "ssrs-farm-networkservice";
   report.findings = {
-      {Severity::Error, "duplicate-spn", "HTTP/reports.corp.contoso.com", "Registered twice.",
-       "kerberos-rules R1.7", "setspn -X -F"},
+      {Severity::Error, "duplicate-spn", "HTTP/reports.corp.contoso.com", "Registered twice.", "kerberos-rules R1.7",
+       "setspn -X -F"},
       {Severity::Info, "kernel-mode", "web1/Reports", "Kernel mode \"on\".", "iis-rules 3.3", ""},
   };
   std::ostringstream out;

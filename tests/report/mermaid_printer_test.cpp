@@ -77,8 +77,8 @@ TEST_CASE("participants are declared once, in order of first appearance", "[repo
   for (const auto& line : lines)
     if (trimmed(line).rfind("participant ", 0) == 0) participants.push_back(trimmed(line));
   REQUIRE(participants == std::vector<std::string>{"participant ws1 as ws1 (client)", "participant dns",
-                                                   "participant web1", "participant dc1",
-                                                   "participant sql1", "participant web2"});
+                                                   "participant web1", "participant dc1", "participant sql1",
+                                                   "participant web2"});
 }
 
 TEST_CASE("several paths are alt/else sections closed by one end", "[report][mermaid]") {

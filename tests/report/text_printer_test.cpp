@@ -46,7 +46,8 @@ Value obj(std::initializer_list<std::pair<std::string, Value>> members) {
 }  // namespace
 
 TEST_CASE("the SSRS farm trace reads as a pinned narrative", "[report][text]") {
-  const std::string expected = R"txt(ssrs-farm-networkservice — SSRS scale-out behind a load balancer, app pools as NetworkService
+  const std::string expected =
+      R"txt(ssrs-farm-networkservice — SSRS scale-out behind a load balancer, app pools as NetworkService
 
 Flow "alice opens the sales report"
   ws1 (CORP\alice, Edge) → http://reports.corp.contoso.com/Reports
@@ -206,8 +207,7 @@ TEST_CASE("check results print one line per expectation and a closing count", "[
   std::vector<Expectation> expectations = {
       {"alice opens the sales report", "web1", obj({{"verdict", "ok"}}), "farm.json:40:7"},
       {"alice opens the sales report", "web2",
-       obj({{"front", obj({{"error", "KRB_AP_ERR_SKEW"}, {"prompt", true}})}, {"verdit", "failed"}}),
-       "farm.json:44:7"},
+       obj({{"front", obj({{"error", "KRB_AP_ERR_SKEW"}, {"prompt", true}})}, {"verdit", "failed"}}), "farm.json:44:7"},
       {"alice opens the sales report", "", obj({{"spn", "HTTP/reports.corp.contoso.com"}}), "farm.json:50:7"},
       {"bob opens the portal", "", obj({}), "farm.json:55:7"},
   };
@@ -232,8 +232,7 @@ TEST_CASE("check results print one line per expectation and a closing count", "[
   print_check_text(report, color, colored);
   REQUIRE(colored.str().find("\x1b[31m✘\x1b[0m") != std::string::npos);
   REQUIRE(strip_ansi(colored.str()) == out.str());
-  REQUIRE(colored.str().substr(colored.str().rfind('\n', colored.str().size() - 2) + 1) ==
-          "2 passed, 2 failed\n");
+  REQUIRE(colored.str().substr(colored.str().rfind('\n', colored.str().size() - 2) + 1) == "2 passed, 2 failed\n");
 }
 
 TEST_CASE("an empty check report still closes with its count", "[report][text]") {
@@ -252,8 +251,8 @@ TEST_CASE("lint findings are grouped by severity with their commands and a count
        "Registered on CORP\\WEB1$ and CORP\\svc-reports; the KDC refuses to issue a ticket for it and "
        "every client falls back to NTLM.",
        "kerberos-rules R1.7", "setspn -X -F"},
-      {Severity::Warning, "unconstrained-delegation", "CORP\\WEB2$",
-       "Trusted for unconstrained delegation.", "kerberos-rules R3.1.1", ""},
+      {Severity::Warning, "unconstrained-delegation", "CORP\\WEB2$", "Trusted for unconstrained delegation.",
+       "kerberos-rules R3.1.1", ""},
       {Severity::Error, "missing-spn", "MSSQLSvc/sql1.corp.contoso.com:1433", "No account holds it.",
        "kerberos-rules R1.3", "setspn -S MSSQLSvc/sql1.corp.contoso.com:1433 CORP\\svc-sql"},
   };
@@ -307,10 +306,11 @@ TEST_CASE("hops behind the front end are listed, and a back-end error names the 
   sql.hops = {linked};
 
   const std::string text = trace_text(report);
-  REQUIRE(text.find("  → sql1 (MSSQLSvc/sql1.corp.contoso.com:1433) as caller: anonymous, NT AUTHORITY\\ANONYMOUS LOGON,\n"
-                    "    no delegation — login_failed (KDC_ERR_BADOPTION)\n"
-                    "    → sql2 (MSSQLSvc/sql2.corp.contoso.com:1433) as caller: none, no identity, no delegation\n"
-                    "      — auth_failed\n") != std::string::npos);
+  REQUIRE(
+      text.find("  → sql1 (MSSQLSvc/sql1.corp.contoso.com:1433) as caller: anonymous, NT AUTHORITY\\ANONYMOUS LOGON,\n"
+                "    no delegation — login_failed (KDC_ERR_BADOPTION)\n"
+                "    → sql2 (MSSQLSvc/sql2.corp.contoso.com:1433) as caller: none, no identity, no delegation\n"
+                "      — auth_failed\n") != std::string::npos);
   REQUIRE(text.find("Summary: web1 failed (KDC_ERR_BADOPTION) · web2 failed (KRB_AP_ERR_MODIFIED)\n") !=
           std::string::npos);
 

@@ -113,7 +113,8 @@ const char* const kFull = R"__({
 std::string with_hosts(const std::string& hosts) {
   return R"({ "format": "kerbsim/1", "name": "t",
   "domains": [ { "dns": "corp.contoso.com" } ],
-  "hosts": [ )" + hosts + " ] }";
+  "hosts": [ )" +
+         hosts + " ] }";
 }
 
 }  // namespace
@@ -340,9 +341,10 @@ TEST_CASE("a complete scenario loads with every field, canonical name and filled
   REQUIRE(s.expect.size() == 1);
   CHECK(s.expect[0].flow == "alice opens the sales report");
   CHECK(s.expect[0].via == "web1");
-  CHECK(s.expect[0].outcome.dump() ==
-        R"({"front": {"protocol": "kerberos", "error": "KRB_AP_ERR_MODIFIED", "ticket": {"etype": "aes256", "flags": ["forwardable"]}}, )"
-        R"("hops": [{"to": "sql1", "delegation": "constrained", "hops": [{"result": "login_failed"}]}], "verdict": "failed"})");
+  CHECK(
+      s.expect[0].outcome.dump() ==
+      R"({"front": {"protocol": "kerberos", "error": "KRB_AP_ERR_MODIFIED", "ticket": {"etype": "aes256", "flags": ["forwardable"]}}, )"
+      R"("hops": [{"to": "sql1", "delegation": "constrained", "hops": [{"result": "login_failed"}]}], "verdict": "failed"})");
 }
 
 TEST_CASE("a minimal scenario gets the documented product defaults") {
@@ -354,7 +356,8 @@ TEST_CASE("a minimal scenario gets the documented product defaults") {
                { "name": "web7", "iis": { "version": "7.0", "app_pools": [ { "name": "A" } ], "sites": [ { "name": "S" } ] } },
                { "name": "sql2", "sql": { "instances": [ { "name": "Sales" } ] } },
                { "name": "ws1", "client": { "user": "ALICE" } } ],
-    "workload": {} })", "m.json");
+    "workload": {} })",
+                           "m.json");
   const kerbsim::spec::Settings defaults;
   CHECK(s.settings.max_clock_skew == 300);
   CHECK(s.settings.tgt_lifetime == 10 * 3600);
@@ -408,7 +411,8 @@ TEST_CASE("a minimal scenario gets the documented product defaults") {
 
 TEST_CASE("a scenario of workgroup machines may declare no domain") {
   const auto s = load_text(R"({ "format": "kerbsim/1", "name": "workgroup",
-    "hosts": [ { "name": "web1", "iis": {} }, { "name": "ws1", "client": { "user": "WS1\\kiosk" } } ] })", "w.json");
+    "hosts": [ { "name": "web1", "iis": {} }, { "name": "ws1", "client": { "user": "WS1\\kiosk" } } ] })",
+                           "w.json");
   CHECK(s.domains.empty());
   CHECK_FALSE(s.hosts[0].domain.has_value());
   CHECK(s.hosts[1].client->user == "WS1\\kiosk");
@@ -507,7 +511,8 @@ TEST_CASE("a missing file is reported without a position") {
 TEST_CASE("bytes that are not UTF-8 give a message, not a crash") {
   const auto d = problem("{ \"format\": \"kerbsim/1\", \"name\": \"caf\xE9\" }");
   CHECK(d.column == 38);
-  CHECK(d.message == "syntax error while parsing value - this string is not valid UTF-8 (byte 0xE9); save the file as UTF-8");
+  CHECK(d.message ==
+        "syntax error while parsing value - this string is not valid UTF-8 (byte 0xE9); save the file as UTF-8");
   CHECK(problem("\xFF\xFE{\0}").message == "the file is saved as UTF-16; save it as UTF-8");
 }
 
@@ -528,7 +533,8 @@ TEST_CASE("an unknown key far from every allowed key lists the allowed keys") {
   const auto d = problem(R"({ "format": "kerbsim/1", "name": "t", "domains": [ { "dns": "corp.contoso.com",
     "colour": "blue" } ] })");
   CHECK(d.message ==
-        "unknown key \"colour\" in a domain; the keys allowed here are: dns, netbios, forest, functional_level, dcs, kdc");
+        "unknown key \"colour\" in a domain; the keys allowed here are: dns, netbios, forest, functional_level, dcs, "
+        "kdc");
 }
 
 TEST_CASE("a value of the wrong type says what was expected") {
@@ -546,7 +552,9 @@ TEST_CASE("an unknown choice suggests the closest allowed value") {
   const auto d = problem(with_hosts(R"({ "name": "ws1", "client": { "user": "CORP\\bob", "browser": "Edge" } }],
   "accounts": [{ "name": "bob" })"));
   CHECK(d.path == "/hosts/0/client/browser");
-  CHECK(d.message == "\"browser\" must be one of edge, chrome, ie, firefox, sqlclient, dotnet, not \"Edge\"; did you mean \"edge\"?");
+  CHECK(
+      d.message ==
+      "\"browser\" must be one of edge, chrome, ie, firefox, sqlclient, dotnet, not \"Edge\"; did you mean \"edge\"?");
 }
 
 TEST_CASE("a malformed duration is explained") {
@@ -558,12 +566,14 @@ TEST_CASE("a malformed duration is explained") {
         "\"tgt_lifetime\": \"10 hours\" is not a duration; write a number followed by d, h, m or s, such as \"90s\", "
         "\"5m\", \"10h\", \"7d\" or \"2h30m\"");
   CHECK(problem(R"({ "format": "kerbsim/1", "name": "t", "domains": [ { "dns": "corp.contoso.com" } ],
-  "settings": { "max_clock_skew": "-5m" } })").message == "\"max_clock_skew\": \"-5m\" cannot be negative");
+  "settings": { "max_clock_skew": "-5m" } })")
+            .message == "\"max_clock_skew\": \"-5m\" cannot be negative");
 }
 
 TEST_CASE("addresses must be IPv4 dotted quads, unique among hosts and VIPs") {
   CHECK(problem(with_hosts(R"({ "name": "web1", "ip": "10.0.0.300" })")).message ==
-        "\"10.0.0.300\" is not an IPv4 address (four numbers from 0 to 255 with dots, such as 10.0.0.11): 300 is more than 255");
+        "\"10.0.0.300\" is not an IPv4 address (four numbers from 0 to 255 with dots, such as 10.0.0.11): 300 is more "
+        "than 255");
   const auto d = problem(with_hosts(R"({ "name": "web1", "ip": "10.0.0.11" },
     { "name": "web2", "ip": "10.0.0.11" })"));
   CHECK(d.line == 4);
@@ -575,12 +585,18 @@ TEST_CASE("a malformed SPN says what is wrong with it") {
   "accounts": [ { "name": "svc", "spns": [ "HTTP/web1:80", "HTTP/web1:eighty" ] } ] })");
   CHECK(d.path == "/accounts/0/spns/1");
   CHECK(d.column == 60);
-  CHECK(d.message == "in SPN \"HTTP/web1:eighty\", the port \"eighty\" is not a number (only MSSQLSvc SPNs carry an instance name after \":\")");
+  CHECK(d.message ==
+        "in SPN \"HTTP/web1:eighty\", the port \"eighty\" is not a number (only MSSQLSvc SPNs carry an instance name "
+        "after \":\")");
 }
 
 TEST_CASE("malformed URLs and bindings say what is wrong with them") {
-  CHECK(problem(with_hosts(R"({ "name": "web1", "iis": { "sites": [ { "name": "S", "bindings": [ "http://*:80/app" ] } ] } })"))
-            .message == "the binding \"http://*:80/app\" has a path; a binding is scheme://host:port, such as http://*:80 or https://reports.corp.contoso.com:443");
+  CHECK(
+      problem(with_hosts(
+                  R"({ "name": "web1", "iis": { "sites": [ { "name": "S", "bindings": [ "http://*:80/app" ] } ] } })"))
+          .message ==
+      "the binding \"http://*:80/app\" has a path; a binding is scheme://host:port, such as http://*:80 or "
+      "https://reports.corp.contoso.com:443");
   CHECK(problem(with_hosts(R"({ "name": "ws1", "client": { "user": "WS1\\u" } } ],
   "flows": [ { "name": "f", "client": "ws1", "url": "http://web1:99999/" })"))
             .message == "in URL \"http://web1:99999/\", the port 99999 is not between 1 and 65535");
@@ -594,7 +610,8 @@ TEST_CASE("a site naming an app pool its host lacks lists the pools the host has
   CHECK(d.column == 51);
   CHECK(d.path == "/hosts/0/iis/sites/0/app_pool");
   CHECK(d.message ==
-        "site \"Reports\" uses app pool \"Report\", but host web1 has no app pool of that name (it has: DefaultAppPool, Reports)");
+        "site \"Reports\" uses app pool \"Report\", but host web1 has no app pool of that name (it has: "
+        "DefaultAppPool, Reports)");
 }
 
 TEST_CASE("a second thing of the same name points to the first") {
@@ -606,18 +623,22 @@ TEST_CASE("a second thing of the same name points to the first") {
 }
 
 TEST_CASE("an account reference must name a declared account") {
-  const auto d = problem(with_hosts(R"({ "name": "web1", "iis": { "app_pools": [ { "name": "P", "identity": "CORP\\gmsa-web" } ] } } ],
+  const auto d = problem(
+      with_hosts(R"({ "name": "web1", "iis": { "app_pools": [ { "name": "P", "identity": "CORP\\gmsa-web" } ] } } ],
   "accounts": [ { "name": "gmsa-web$", "type": "gmsa" })"));
   CHECK(d.path == "/hosts/0/iis/app_pools/0/identity");
-  CHECK(d.message == "app pool \"P\" runs as \"CORP\\gmsa-web\", but domain CORP has no account of that name; a gMSA is "
-                     "written with its trailing \"$\": \"CORP\\gmsa-web$\"");
+  CHECK(d.message ==
+        "app pool \"P\" runs as \"CORP\\gmsa-web\", but domain CORP has no account of that name; a gMSA is "
+        "written with its trailing \"$\": \"CORP\\gmsa-web$\"");
 }
 
 TEST_CASE("a bare account name needs its domain when the scenario has several") {
   const auto d = problem(R"({ "format": "kerbsim/1", "name": "t",
   "domains": [ { "dns": "corp.contoso.com" }, { "dns": "fabrikam.com" } ],
   "accounts": [ { "name": "alice" } ] })");
-  CHECK(d.message == "account \"alice\" must name its domain, since the scenario has several: \"CORP\\alice\" or \"FABRIKAM\\alice\"");
+  CHECK(
+      d.message ==
+      "account \"alice\" must name its domain, since the scenario has several: \"CORP\\alice\" or \"FABRIKAM\\alice\"");
 }
 
 TEST_CASE("a CNAME loop lists the chain") {
@@ -630,11 +651,13 @@ TEST_CASE("a CNAME loop lists the chain") {
 }
 
 TEST_CASE("calls that lead back to where they started are reported as a loop") {
-  const auto d = problem(with_hosts(R"({ "name": "sql1", "sql": { "instances": [ { "calls": [ { "to": "sql2" } ] } ] } },
+  const auto d =
+      problem(with_hosts(R"({ "name": "sql1", "sql": { "instances": [ { "calls": [ { "to": "sql2" } ] } ] } },
     { "name": "sql2", "sql": { "instances": [ { "calls": [ { "to": "sql1" } ] } ] } })"));
   CHECK(d.line == 4);
-  CHECK(d.message == "these calls go round in a loop, so a request would never finish: sql1\\MSSQLSERVER -> "
-                     "sql2\\MSSQLSERVER -> sql1\\MSSQLSERVER");
+  CHECK(d.message ==
+        "these calls go round in a loop, so a request would never finish: sql1\\MSSQLSERVER -> "
+        "sql2\\MSSQLSERVER -> sql1\\MSSQLSERVER");
 }
 
 TEST_CASE("a load balancer needs members that run IIS or SSRS") {
@@ -643,8 +666,8 @@ TEST_CASE("a load balancer needs members that run IIS or SSRS") {
   CHECK(d.path == "/load_balancers/0/members/0");
   CHECK(d.message == "load balancer lb1 lists web3, but web3 has no IIS or SSRS");
   CHECK(problem(with_hosts(R"({ "name": "web3" } ],
-  "load_balancers": [ { "name": "lb1", "vip": "10.0.0.100", "members": [] })")).message ==
-        "load balancer lb1 has no members; list at least one host");
+  "load_balancers": [ { "name": "lb1", "vip": "10.0.0.100", "members": [] })"))
+            .message == "load balancer lb1 has no members; list at least one host");
 }
 
 TEST_CASE("an expected outcome is checked against the traced outcome's keys and values") {
@@ -662,12 +685,15 @@ TEST_CASE("a workload event takes only the keys of its action") {
   "workload": { "events": [ { "at": "1h", "action": "node_down", "host": "web1", "account": "x" } ] },
   "flows": [ )"));
   CHECK(d.path == "/workload/events/0/account");
-  CHECK(d.message == "unknown key \"account\" in a workload event with \"action\": \"node_down\"; the keys allowed here are: at, action, host");
+  CHECK(d.message ==
+        "unknown key \"account\" in a workload event with \"action\": \"node_down\"; the keys allowed here are: at, "
+        "action, host");
 }
 
 TEST_CASE("a host name longer than 15 characters cites the NetBIOS limit") {
   CHECK(problem(with_hosts(R"({ "name": "webserver-prod-01" })")).message ==
-        "the host name \"webserver-prod-01\" has 17 characters; a Windows computer name has at most 15 (the NetBIOS name limit)");
+        "the host name \"webserver-prod-01\" has 17 characters; a Windows computer name has at most 15 (the NetBIOS "
+        "name limit)");
 }
 
 TEST_CASE("every problem is reported, sorted by position") {
@@ -675,17 +701,20 @@ TEST_CASE("every problem is reported, sorted by position") {
     load_text(R"({ "format": "kerbsim/1", "name": "Bad",
   "domains": [ { "dns": "corp.contoso.com", "dcs": [ "dc9" ] } ],
   "hosts": [ { "name": "web1", "ip": "10.0.0.1", "iis": { "sites": [ { "name": "S", "app_pool": "X" } ] } } ],
-  "extra": 1 })", "s.json");
+  "extra": 1 })",
+              "s.json");
     FAIL("the scenario loaded");
   } catch (const ScenarioError& e) {
-    CHECK(std::string(e.what()) ==
-          "s.json:1:34: /name: \"name\" must be lowercase letters, digits and \"-\" only (like \"ssrs-farm\"), not \"Bad\"\n"
-          "s.json:2:54: /domains/0/dcs/0: domain corp.contoso.com lists the DC dc9, but there is no host of that name "
-          "(hosts: web1)\n"
-          "s.json:3:97: /hosts/0/iis/sites/0/app_pool: site \"S\" uses app pool \"X\", but host web1 has no app pool of "
-          "that name (it has: DefaultAppPool)\n"
-          "s.json:4:3: /extra: unknown key \"extra\" at the top level; the keys allowed here are: format, name, title, "
-          "description, settings, domains, trusts, accounts, hosts, dns, load_balancers, flows, workload, expect");
+    CHECK(
+        std::string(e.what()) ==
+        "s.json:1:34: /name: \"name\" must be lowercase letters, digits and \"-\" only (like \"ssrs-farm\"), not "
+        "\"Bad\"\n"
+        "s.json:2:54: /domains/0/dcs/0: domain corp.contoso.com lists the DC dc9, but there is no host of that name "
+        "(hosts: web1)\n"
+        "s.json:3:97: /hosts/0/iis/sites/0/app_pool: site \"S\" uses app pool \"X\", but host web1 has no app pool of "
+        "that name (it has: DefaultAppPool)\n"
+        "s.json:4:3: /extra: unknown key \"extra\" at the top level; the keys allowed here are: format, name, title, "
+        "description, settings, domains, trusts, accounts, hosts, dns, load_balancers, flows, workload, expect");
     CHECK(e.diagnostics().size() == 4);
   }
 }
@@ -699,10 +728,18 @@ TEST_CASE("whatever bytes are given, loading ends in a scenario or a ScenarioErr
     for (int e = 0; e < edits && !text.empty(); ++e) {
       const std::size_t at = random() % text.size();
       switch (random() % 4) {
-        case 0: text[at] = static_cast<char>(random() % 256); break;
-        case 1: text.erase(at, 1 + random() % 40); break;
-        case 2: text.insert(at, std::string(1 + random() % 3, "{}[]\",:\\/*0a\xC3"[random() % 14])); break;
-        default: text.resize(at); break;
+        case 0:
+          text[at] = static_cast<char>(random() % 256);
+          break;
+        case 1:
+          text.erase(at, 1 + random() % 40);
+          break;
+        case 2:
+          text.insert(at, std::string(1 + random() % 3, "{}[]\",:\\/*0a\xC3"[random() % 14]));
+          break;
+        default:
+          text.resize(at);
+          break;
       }
     }
     try {

@@ -76,7 +76,8 @@ TEST_CASE("the challenge lists one scheme per provider in order, then Basic", "[
   iis.sites[0].providers = {Provider::Ntlm, Provider::Negotiate};
   iis.sites[0].basic_enabled = true;
   const auto c = iis.challenge(iis.sites[0]);
-  REQUIRE(c == std::vector<kerbsim::net::AuthScheme>{kerbsim::net::AuthScheme::Ntlm, kerbsim::net::AuthScheme::Negotiate,
+  REQUIRE(c == std::vector<kerbsim::net::AuthScheme>{kerbsim::net::AuthScheme::Ntlm,
+                                                     kerbsim::net::AuthScheme::Negotiate,
                                                      kerbsim::net::AuthScheme::Basic});
 }
 

@@ -1,11 +1,11 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
-#include <cstdlib>
-#include <filesystem>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 

@@ -1,7 +1,7 @@
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <filesystem>
 #include <iostream>
-#include <algorithm>
 
 #include "command.h"
 

@@ -26,9 +26,11 @@ constexpr const char* kUsage =
 
 int main(int argc, char** argv) {
   using namespace kerbsim::cli;
-  const std::map<std::string, int (*)(const Args&)> commands = {
-      {"trace", trace_command}, {"check", check_command}, {"lint", lint_command},
-      {"explain", explain_command}, {"list", list_command}};
+  const std::map<std::string, int (*)(const Args&)> commands = {{"trace", trace_command},
+                                                                {"check", check_command},
+                                                                {"lint", lint_command},
+                                                                {"explain", explain_command},
+                                                                {"list", list_command}};
   if (argc < 2) {
     std::cerr << kUsage;
     return kExitUsage;

@@ -1,5 +1,5 @@
-#include <boost/program_options.hpp>
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <iostream>
 #include <sstream>
 
@@ -19,12 +19,11 @@ int trace_command(const Args& args) {
         "KDC exchanges, the AP-REQ at the node the balancer picked, NTLM fallback; every decision\n"
         "with its reason and rule. A request to a load balancer is traced once per member.\n\n"
         "SCENARIO is a file or the name of a bundled scenario (see 'kerbsim list').\n\nOptions");
-    visible.add_options()("help,h", "show this help")
-        ("flow", po::value(&flow), "trace only the flow with this name")
-        ("via", po::value(&via), "trace only the path through this load-balancer member")
-        ("format", po::value(&format), "text (default), json or mermaid")
-        ("explain", po::bool_switch(&explain), "also show each step's details: DC events, settings")
-        ("output,o", po::value(&output), "write to this file (replaced atomically) instead of standard output");
+    visible.add_options()("help,h", "show this help")("flow", po::value(&flow), "trace only the flow with this name")(
+        "via", po::value(&via), "trace only the path through this load-balancer member")(
+        "format", po::value(&format), "text (default), json or mermaid")(
+        "explain", po::bool_switch(&explain), "also show each step's details: DC events, settings")(
+        "output,o", po::value(&output), "write to this file (replaced atomically) instead of standard output");
     po::options_description all;
     all.add(visible).add_options()("scenario", po::value(&scenario));
     po::positional_options_description pos;
