@@ -59,5 +59,14 @@ expect "misspelled key" 2 'typo\.json:[0-9]+:[0-9]+: /hosts/3/client/browsr: .*d
 sed 's/"error": "KRB_AP_ERR_MODIFIED"/"error": "KDC_ERR_S_PRINCIPAL_UNKNOWN"/' "$default" > "$tmp/wrong.json"
 expect "failed expectation" 1 'expected "KDC_ERR_S_PRINCIPAL_UNKNOWN"' -- "$kerbsim" check "$tmp/wrong.json"
 
+# Every file of the bad-input corpus: exit code 2 with a message, well within a few seconds.
+for bad in "$root"/tests/bad-input/*.json; do
+  expect "bad input $(basename "$bad")" 2 "problem" -- timeout 5 "$kerbsim" check "$bad"
+done
+
+# A 50 MB file is refused by its size before it is read.
+head -c 52428800 /dev/zero | tr '\0' ' ' > "$tmp/huge.json"
+expect "50 MB file" 2 "MiB" -- timeout 5 "$kerbsim" check "$tmp/huge.json"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
