@@ -72,6 +72,24 @@ class Kdc {
   };
   EtypeChoice choose_etype(const directory::Account& target) const;
 
+  // S4U2Self (kerberos-rules R3.3): service_tgt is the TGT of the service account (from
+  // as_exchange on that account); the reply is a ticket to the service itself, on behalf of user,
+  // FORWARDABLE only per the R3.3.2 truth table. A user of another domain gets a referral (R3.3.3).
+  KdcReply s4u2self(const Ticket& service_tgt, const std::string& user, engine::SimTime now) const;
+
+  // S4U2Proxy (kerberos-rules R3.2, R3.4): the service presents its TGT and the evidence ticket
+  // (the user's ticket to the service, or an S4U2Self ticket) and asks for target_spn. Classic
+  // constrained delegation is checked first, then resource-based delegation when rbcd_bit (Windows
+  // clients set it). Refusals are KDC_ERR_BADOPTION with the NTSTATUS of R3.2.3 / R3.4.2. A target
+  // in another domain gets a referral when RBCD may authorise it there (R3.4.5); the caller repeats
+  // the request at that domain's KDC with the referral TGT.
+  KdcReply s4u2proxy(const Ticket& service_tgt, const Ticket& evidence, const std::string& target_spn,
+                     engine::SimTime now, bool rbcd_bit = true) const;
+
+  // A forwarded TGT for unconstrained delegation (kerberos-rules R3.1.2-R3.1.4): requires the
+  // user's TGT to be forwardable; the reply is a TGT with the forwarded flag.
+  KdcReply forwarded_tgt(const Ticket& user_tgt, engine::SimTime now) const;
+
  private:
   Ticket cross_realm_tgt(const Ticket& tgt, const std::string& target_domain, engine::SimTime now) const;
 

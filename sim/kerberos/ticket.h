@@ -38,6 +38,11 @@ struct Ticket {
   int pac_sids = 0;          // s-class SIDs in the PAC (kerberos-rules R6.3)
   int pac_foreign_sids = 0;  // d-class SIDs
   bool has_pac = true;
+  // Delegation evidence (kerberos-rules R3.2.4, R3.3.1, R3.4.3, R3.4.6).
+  bool from_s4u2self = false;              // issued by S4U2Self to the service itself
+  bool service_asserted_identity = false;  // PAC carries S-1-18-2 instead of S-1-18-1
+  bool user_not_delegated = false;         // the user is sensitive or a Protected User (PAC flag)
+  std::vector<std::string> transited;      // services that S4U2Proxy went through, in order
 
   bool is_tgt() const { return server.rfind("krbtgt/", 0) == 0; }
 };
