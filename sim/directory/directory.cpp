@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <set>
 
 #include "directory/names.h"
@@ -80,6 +81,22 @@ std::optional<AccountId> Directory::find_account(const std::string& canonical_na
   const auto it = by_name_.find(to_lower(canonical_name));
   if (it == by_name_.end()) return std::nullopt;
   return it->second;
+}
+
+namespace {
+
+// "2012R2" -> 20125, "2016" -> 20160: orders domain functional levels.
+int level_rank(const std::string& level) {
+  const int year = std::atoi(level.c_str());
+  const bool r2 = level.find('R') != std::string::npos || level.find('r') != std::string::npos;
+  return year * 10 + (r2 ? 5 : 0);
+}
+
+}  // namespace
+
+bool Directory::protected_user_enforced(const Account& a) const {
+  const Domain* d = domain_by_dns(a.domain);
+  return a.protected_user() && d && level_rank(d->functional_level) >= level_rank("2012R2");
 }
 
 bool Directory::host_alias(const std::string& service_class) {

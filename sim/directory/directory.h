@@ -96,6 +96,10 @@ class Directory {
   // sPNMappings HOST alias, duplicates reported (R1.3, R1.4, R1.7, R1.8).
   SpnLookup lookup_spn(const std::string& spn, const std::string& forest) const;
 
+  // Are the Protected Users protections in force for this account? Its domain's DCs enforce them
+  // from functional level 2012 R2 on (kerberos-rules R3.5.1, R3.5.2).
+  bool protected_user_enforced(const Account& a) const;
+
   // Is the service class one that sPNMappings maps to HOST (R1.4)?
   static bool host_alias(const std::string& service_class);
 

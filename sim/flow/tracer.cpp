@@ -1,5 +1,7 @@
 #include "flow/tracer.h"
 
+#include "flow/hops.h"
+
 #include <cstdlib>
 #include <memory>
 #include <utility>
@@ -76,6 +78,7 @@ class PathTracer {
   void basic();
   void sql_login();
   void authorize_user();
+  void trace_hops();
   std::optional<Ticket> get_service_ticket(const std::string& spn);
   bool server_accepts_ntlm() const;
   bool kerberos_only() const;
@@ -91,6 +94,10 @@ class PathTracer {
   Endpoint ep_;
   PathOutcome out_;
   Attempt attempt_;
+  std::optional<Ticket> user_tgt_;       // the user's logon TGT, when Kerberos was used
+  std::optional<Ticket> front_ticket_;   // the ticket the front end accepted
+  std::optional<Ticket> forwarded_tgt_;  // the TGT the client forwarded (unconstrained delegation)
+  net::LogonDecision logon_;
 };
 
 std::string PathTracer::user_domain() const {
@@ -255,6 +262,7 @@ std::optional<Ticket> PathTracer::get_service_ticket(const std::string& spn) {
   }
 
   Ticket tgt = as.ticket;
+  user_tgt_ = as.ticket;
   std::string kdc_domain = domain;
   // Referrals: at most MaxReferralCount = 6 (kerberos-rules R1.12).
   for (int hop = 0; hop <= 6; ++hop) {
@@ -342,8 +350,37 @@ void PathTracer::negotiate() {
   summary.etype = kerberos::etype_name(t.etype);
   out_.front.ticket = summary;
 
+  // Unconstrained delegation: the client forwards its TGT only when it asks to delegate, the ticket
+  // is ok_as_delegate and the TGT forwardable (kerberos-rules R3.1.2-R3.1.4, iis-rules 4.7-4.11).
+  if (t.flags.ok_as_delegate) {
+    const net::DelegationDecision d = net::decide_delegation(policy(), url_, logon_);
+    std::string why = d.why;
+    bool forward = d.delegate;
+    std::string rule = d.rule;
+    if (forward && client_.credential_guard) {
+      forward = false;
+      why = "Credential Guard on " + client_.name + " blocks unconstrained delegation of its credentials";
+      rule = "iis-rules 0.10";
+    } else if (forward && user_tgt_ && !user_tgt_->flags.forwardable) {
+      forward = false;
+      why = user() + "'s TGT is not forwardable (sensitive account or Protected Users), so no TGT is forwarded";
+      rule = "kerberos-rules R3.1.3";
+    }
+    add(StepKind::Decision, client_.name, client_.name, "forward the TGT? (the ticket is ok_as_delegate)",
+        forward ? "yes" : "no", why, rule);
+    if (forward && user_tgt_) {
+      const auto* dom = env_.directory.domain_by_dns(user_domain());
+      kerberos::Kdc kdc(env_.directory, *dom, env_.kdc_policy);
+      const KdcReply r = kdc.forwarded_tgt(*user_tgt_, 0);
+      Step& s = add(StepKind::TgsExchange, client_.name, dc_for(user_domain()), "TGS-REQ krbtgt (forwarded TGT)",
+                    r.ok() ? "TGS-REP, forwarded TGT" : "KRB-ERROR " + kerberos::error_label(r.error), r.why, r.rule);
+      s.failed = !r.ok();
+      if (r.ok()) forwarded_tgt_ = r.ticket;
+    }
+  }
+
   // The token travels base64-encoded in one header; http.sys checks its limits first (R6.5).
-  const int token = kerberos::estimated_token_bytes(t, false);
+  const int token = kerberos::estimated_token_bytes(t, forwarded_tgt_.has_value());
   const int header = static_cast<int>(std::string("Authorization: Negotiate ").size()) + 4 * ((token + 2) / 3);
   constexpr int kOtherRequestBytes = 600;  // request line and the other headers, an estimate
   const std::string ap_msg = "GET with Authorization: Negotiate (AP-REQ, ticket for " + t.encrypted_for + ")";
@@ -383,9 +420,14 @@ void PathTracer::negotiate() {
   const kerberos::ApReqResult ap = kerberos::accept_ap_req(t, service_key, 0, client_.clock_offset, node_.clock_offset,
                                                            env_.kdc_policy.max_clock_skew);
   if (ap.ok()) {
-    add(StepKind::ApExchange, client_.name, node_.name, ap_msg, "200 OK as " + user(), ap.why, ap.rule);
+    Step& ok = add(StepKind::ApExchange, client_.name, node_.name, ap_msg, "200 OK as " + user(), ap.why, ap.rule);
     attempt_ = {Protocol::Kerberos, 200, true, std::nullopt};
     out_.front.identity = user();
+    front_ticket_ = t;
+    if (forwarded_tgt_)
+      ok.details.push_back(
+          "the AP-REQ carried the forwarded TGT, so the token size estimate doubles "
+          "[kerberos-rules R3.1.5]");
     return;
   }
   Step& s = add(StepKind::ApExchange, client_.name, node_.name, ap_msg, "401, " + kerberos::error_label(ap.error),
@@ -609,6 +651,7 @@ void PathTracer::sql_login() {
         "TDS login with Kerberos (AP-REQ, ticket for " + ticket->encrypted_for + ")",
         "login succeeded as " + user() + ", auth_scheme KERBEROS", ap.why, ap.rule);
     attempt_ = {Protocol::Kerberos, 0, true, std::nullopt};
+    front_ticket_ = *ticket;
     out_.front.identity = user();
     return;
   }
@@ -624,6 +667,45 @@ void PathTracer::sql_login() {
   fail_root(ap.error == KrbError::KRB_AP_ERR_MODIFIED ? "SSPI_CONTEXT" : kerberos::error_name(ap.error));
 }
 
+// The calls behind the front end (kerberos-rules sections 3-4).
+void PathTracer::trace_hops() {
+  CallingTier tier;
+  tier.host = &node_;
+  if (ep_.site) {
+    const auto* pool = node_.iis->pool(ep_.site->app_pool);
+    tier.label = "IIS site " + ep_.site->name;
+    tier.process = pool ? pool->identity : web::ProcessIdentity{};
+    tier.key_account = node_.iis->decryption_key(*ep_.site, node_.info()).account;
+    tier.impersonates = ep_.site->impersonate;
+    tier.calls = ep_.site->calls;
+  } else if (ep_.ssrs) {
+    tier.label = "SSRS";
+    tier.process = ep_.ssrs->service_account;
+    tier.key_account = ep_.ssrs->decryption_key(node_.info()).account;
+    tier.impersonates = true;  // a Windows-integrated data source passes the user's token (iis-rules 7.7)
+    tier.calls = ep_.ssrs->calls;
+  } else if (ep_.sql) {
+    tier.label = "SQL Server " + ep_.sql->name;
+    tier.process = ep_.sql->service_account;
+    tier.key_account = ep_.sql->service_account.key_account(node_.computer_account);
+    tier.impersonates = true;
+    tier.calls = ep_.sql->calls;
+  }
+  if (tier.calls.empty()) return;
+  tier.process_name = process_identity();
+  CallerContext caller;
+  if (attempt_.protocol == Protocol::Anonymous) {
+    caller.anonymous_identity = out_.front.identity.value_or("");
+  } else {
+    caller.user = user();
+  }
+  caller.protocol = attempt_.protocol;
+  caller.evidence = front_ticket_;
+  caller.forwarded_tgt = forwarded_tgt_;
+  StepLog log(out_.steps);
+  out_.hops = trace_calls(env_, tier, caller, log);
+}
+
 void PathTracer::finish() {
   out_.front.protocol = attempt_.protocol;
   out_.front.http_status = attempt_.http_status;
@@ -633,9 +715,28 @@ void PathTracer::finish() {
 
   const bool sql = url_.scheme == "mssql";
   const bool works = attempt_.authenticated && (sql || (attempt_.http_status >= 200 && attempt_.http_status < 300));
-  const bool degraded_protocol = attempt_.protocol == Protocol::Ntlm || attempt_.protocol == Protocol::Basic;
+  bool hop_failed = false, hop_ntlm = false;
+  std::string hop_problem;
+  std::vector<const HopOutcome*> pending;
+  for (const auto& h : out_.hops) pending.push_back(&h);
+  while (!pending.empty()) {
+    const HopOutcome* h = pending.back();
+    pending.pop_back();
+    if (h->result != HopResult::Ok && !hop_failed) {
+      hop_failed = true;
+      hop_problem =
+          h->to + " sees " + h->identity.value_or("no identity") + (h->error ? " (" + *h->error + ")" : std::string());
+    }
+    hop_ntlm |= h->protocol == Protocol::Ntlm && h->result == HopResult::Ok;
+    for (const auto& c : h->hops) pending.push_back(&c);
+  }
+  const bool degraded_protocol =
+      attempt_.protocol == Protocol::Ntlm || attempt_.protocol == Protocol::Basic || hop_ntlm;
   const std::string where = lb_ ? " on " + node_.name : "";
-  if (!works) {
+  if (works && hop_failed) {
+    out_.verdict = Verdict::Failed;
+    out_.summary = "the front end works" + where + ", but the next hop fails: " + hop_problem;
+  } else if (!works) {
     out_.verdict = Verdict::Failed;
     out_.summary = (sql ? "SQL login failed" : "HTTP " + std::to_string(attempt_.http_status)) + where +
                    (out_.front.error ? ": " + *out_.front.error : std::string());
@@ -694,6 +795,7 @@ PathOutcome PathTracer::run() {
   }
   if (url_.scheme == "mssql") {
     sql_login();
+    if (attempt_.authenticated) trace_hops();
     finish();
     return out_;
   }
@@ -705,6 +807,7 @@ PathOutcome PathTracer::run() {
   std::vector<AuthScheme> offered;
   if (anonymous_leg(offered)) {
     const net::LogonDecision logon = net::decide_logon(policy(), url_);
+    logon_ = logon;
     add(StepKind::Decision, client_.name, client_.name, "log on silently?",
         logon.automatic ? "yes, with " + user() : "no: credential prompt", logon.why, logon.rule);
     if (!logon.automatic) out_.front.prompt = true;
@@ -723,6 +826,7 @@ PathOutcome PathTracer::run() {
       basic();
     }
     if (attempt_.authenticated) authorize_user();
+    if (attempt_.authenticated) trace_hops();
   }
   finish();
   return out_;

@@ -14,15 +14,6 @@ using directory::iequals;
 using directory::SpnLookup;
 using engine::SimTime;
 
-constexpr std::uint32_t kKdcEnabledEtypes = kAes256Bit | kAes128Bit | kRc4Bit;  // DES off since 2008 R2
-
-// "2012R2" -> 20125, "2016" -> 20160: orders functional levels.
-int level_rank(const std::string& level) {
-  const int year = std::atoi(level.c_str());
-  const bool r2 = level.find('R') != std::string::npos || level.find('r') != std::string::npos;
-  return year * 10 + (r2 ? 5 : 0);
-}
-
 }  // namespace
 
 Kdc::Kdc(const directory::Directory& directory, const directory::Domain& domain, KdcPolicy policy)
@@ -79,7 +70,7 @@ KdcReply Kdc::as_exchange(const std::string& user, SimTime now, SimTime client_c
         {4771, "Security", "Kerberos pre-authentication failed: Account Name " + a.sam + ", Failure Code 0x25"});
     return r;
   }
-  const bool protected_user = a.protected_user() && level_rank(domain_.functional_level) >= level_rank("2012R2");
+  const bool protected_user = directory_.protected_user_enforced(a);
   if (protected_user && !a.aes_keys) {
     r.error = KrbError::KDC_ERR_ETYPE_NOSUPP;
     r.why = a.name + " is in Protected Users, which may not pre-authenticate with RC4, and has no AES keys";
@@ -103,6 +94,7 @@ KdcReply Kdc::as_exchange(const std::string& user, SimTime now, SimTime client_c
   t.start = now;
   t.pac_sids = a.token_groups;
   t.pac_foreign_sids = a.foreign_token_groups;
+  t.user_not_delegated = a.sensitive || protected_user;  // carried in the PAC (R3.4.3)
   if (protected_user) {
     t.end = now + policy_.protected_users_tgt_lifetime;
     t.renew_till = t.end;
@@ -254,6 +246,7 @@ KdcReply Kdc::tgs_exchange(const Ticket& tgt, const std::string& spn, SimTime no
   t.renew_till = tgt.renew_till;
   t.pac_sids = tgt.pac_sids;
   t.pac_foreign_sids = tgt.pac_foreign_sids;
+  t.user_not_delegated = tgt.user_not_delegated;
   r.kind = KdcReply::Kind::Ticket;
   r.ticket = t;
   r.why = "ticket for " + spn + " encrypted with the key of " + owner.name + " (kvno " + std::to_string(owner.kvno) +

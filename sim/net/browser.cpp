@@ -134,6 +134,39 @@ LogonDecision decide_logon(const BrowserPolicy& policy, const Url& url) {
   return d;
 }
 
+DelegationDecision decide_delegation(const BrowserPolicy& policy, const Url& url, const LogonDecision& logon) {
+  DelegationDecision d;
+  switch (policy.browser) {
+    case Browser::Ie:
+      d.delegate = logon.zone == "Local intranet";
+      d.why = d.delegate ? "Internet Explorer asks to delegate in the Local intranet and Trusted sites zones"
+                         : "Internet Explorer never delegates outside the Local intranet and Trusted sites zones";
+      d.rule = "iis-rules 4.7";
+      return d;
+    case Browser::Edge:
+    case Browser::Chrome:
+      d.delegate = any_match(url.host, policy.delegate_allowlist);
+      d.why = d.delegate
+                  ? url.host + " matches AuthNegotiateDelegateAllowlist"
+                  : browser_name(policy.browser) + " delegates only to hosts in AuthNegotiateDelegateAllowlist" +
+                        (policy.delegate_allowlist.empty() ? " (not set)" : "") + ", whatever ok_as_delegate says";
+      d.rule = "iis-rules 4.10";
+      return d;
+    case Browser::Firefox:
+      d.delegate = firefox_match(url.host, policy.firefox_delegation_uris);
+      d.why = d.delegate ? url.host + " matches network.negotiate-auth.delegation-uris"
+                         : "Firefox delegates only to network.negotiate-auth.delegation-uris (default: empty)";
+      d.rule = "iis-rules 4.11";
+      return d;
+    case Browser::DotNet:
+    case Browser::SqlClient:
+      d.why = browser_name(policy.browser) + " does not ask to delegate by default";
+      d.rule = "iis-rules 4.13";
+      return d;
+  }
+  return d;
+}
+
 SchemeDecision choose_scheme(const BrowserPolicy& policy, const std::vector<AuthScheme>& offered,
                              const LogonDecision& logon) {
   SchemeDecision d;

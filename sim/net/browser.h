@@ -57,6 +57,13 @@ struct SpnDecision : Decision {
 };
 SpnDecision build_http_spn(const BrowserPolicy& policy, const Url& url, const DnsAnswer& dns);
 
+// Does the client ask SSPI to delegate (ISC_REQ_DELEGATE) to this URL? Windows then forwards the
+// TGT only if the ticket is ok_as_delegate and the TGT forwardable (kerberos-rules R3.1.2).
+struct DelegationDecision : Decision {
+  bool delegate = false;
+};
+DelegationDecision decide_delegation(const BrowserPolicy& policy, const Url& url, const LogonDecision& logon);
+
 // Does the host match a zone/allowlist pattern ("*.corp.contoso.com", "reports", "http://x")?
 bool host_matches(const std::string& host, const std::string& pattern);
 

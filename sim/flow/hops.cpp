@@ -1,0 +1,509 @@
+#include "flow/hops.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "directory/names.h"
+#include "kerberos/ap_req.h"
+#include "kerberos/kdc.h"
+#include "net/url.h"
+
+namespace kerbsim::flow {
+namespace {
+
+using directory::iequals;
+using kerberos::KdcReply;
+using kerberos::Ticket;
+
+constexpr const char* kAnonymousLogon = "NT AUTHORITY\\ANONYMOUS LOGON";
+
+// Where a call lands: the host, and the SQL instance or web endpoint there.
+struct Target {
+  const Host* host = nullptr;
+  std::string name_used;  // the name the calling code used (for the SPN)
+  std::string fqdn;       // the canonical DNS name
+  const backend::SqlInstance* sql = nullptr;
+  const web::Site* site = nullptr;
+  const backend::SsrsServer* ssrs = nullptr;
+  std::optional<net::Url> url;
+  std::string spn;
+  std::string service_label;
+};
+
+std::string detail(const kerberos::DcEvent& e) { return e.log + " event " + std::to_string(e.id) + ": " + e.text; }
+
+void attach(Step& s, const KdcReply& r) {
+  for (const auto& n : r.notes) s.details.push_back(n);
+  for (const auto& e : r.events) s.details.push_back(detail(e));
+}
+
+std::string reply_result(const KdcReply& r) {
+  if (r.kind == KdcReply::Kind::Ticket)
+    return "TGS-REP, ticket for " + r.ticket.encrypted_for + (r.ticket.flags.forwardable ? " (forwardable)" : "");
+  if (r.kind == KdcReply::Kind::Referral) return "referral TGT for " + directory::to_upper(r.referral_domain);
+  std::string s = "KRB-ERROR " + kerberos::error_label(r.error);
+  if (r.status != kerberos::NtStatus::None) s += ", " + kerberos::status_name(r.status);
+  return s;
+}
+
+class HopTracer {
+ public:
+  HopTracer(const Environment& env, const CallingTier& tier, const CallerContext& caller, StepLog& log, int depth)
+      : env_(env), tier_(tier), caller_(caller), log_(log), depth_(depth) {}
+
+  HopOutcome run(const web::Call& call);
+
+ private:
+  bool resolve(const web::Call& call, Target& t, HopOutcome& hop);
+  std::string network_account(const web::ProcessIdentity& id) const;
+  std::string domain_of(const std::string& account) const;
+  std::optional<Ticket> logon_tgt(const std::string& account);
+  std::optional<Ticket> request_ticket(const Ticket& tgt, const std::string& requester, const std::string& spn,
+                                       std::string& error);
+  std::optional<Ticket> s4u(const std::string& service1, const std::string& spn, std::string& error, Delegation& kind);
+  void authenticate(const Target& t, const std::string& identity, std::optional<Ticket> ticket, Protocol fallback,
+                    HopOutcome& hop);
+  void follow(const Target& t, HopOutcome& hop, const std::optional<Ticket>& ticket);
+
+  const Environment& env_;
+  const CallingTier& tier_;
+  const CallerContext& caller_;
+  StepLog& log_;
+  int depth_;
+  std::string from() const { return tier_.host->name; }
+};
+
+std::string HopTracer::domain_of(const std::string& account) const {
+  const auto* d = env_.directory.domain_by_netbios(directory::split_account(account).domain);
+  return d ? d->dns : "";
+}
+
+// The account a process identity presents off the box (iis-rules 2.1, 2.6, 6.1).
+std::string HopTracer::network_account(const web::ProcessIdentity& id) const {
+  if (id.type == web::IdentityType::LocalService) return "";  // a null session (iis-rules 2.1)
+  if (id.type == web::IdentityType::DomainAccount) return id.account;
+  return tier_.host->computer_account;  // "" on a workgroup host (iis-rules 2.5)
+}
+
+bool HopTracer::resolve(const web::Call& call, Target& t, HopOutcome& hop) {
+  std::string name = call.to;
+  if (!call.url.empty())
+    if (auto u = net::parse_url(call.url)) {
+      t.url = u;
+      name = u->host;
+    }
+  t.name_used = name;
+  t.host = env_.host(name);
+  if (t.host) {
+    t.fqdn = t.host->fqdn;
+  } else {
+    const net::DnsAnswer dns = env_.dns.resolve(name, tier_.host->domain);
+    if (dns.found) {
+      t.fqdn = dns.canonical;
+      t.host = env_.host_by_ip(dns.ip);
+      if (!t.host)
+        if (const auto* lb = env_.balancer_by_vip(dns.ip); lb && !lb->members.empty())
+          t.host = env_.host(lb->members.front());
+    }
+  }
+  if (!t.host) {
+    log_.add(StepKind::Decision, from(), from(), "connect to " + name, "name does not resolve",
+             "no host answers for " + name, "iis-rules 4.4")
+        .failed = true;
+    hop.result = HopResult::AuthFailed;
+    hop.error = "HOST_UNREACHABLE";
+    return false;
+  }
+  hop.to = t.host->name;
+  if (t.url) {
+    if (t.host->ssrs && (!t.host->iis || backend::SsrsServer::serves_path(t.url->path)))
+      t.ssrs = &*t.host->ssrs;
+    else if (t.host->iis)
+      t.site = t.host->iis->site_for(t.url->scheme, t.url->host, t.url->port);
+    // .NET builds HTTP SPNs from the host as typed (iis-rules 4.13).
+    t.spn = "HTTP/" + t.url->host;
+    t.service_label = t.ssrs ? "SSRS" : t.site ? "IIS site " + t.site->name : "web server";
+    if (!t.ssrs && !t.site) {
+      log_.add(StepKind::Http, from(), t.host->name, "GET " + t.url->path, "no web application answers",
+               t.host->name + " has no site or report server for " + call.url, "iis-rules 3.14")
+          .failed = true;
+      hop.result = HopResult::AuthFailed;
+      hop.error = "NO_SITE_BINDING";
+      return false;
+    }
+  } else {
+    const std::string instance = call.instance.empty() ? "MSSQLSERVER" : call.instance;
+    t.sql = t.host->sql ? t.host->sql->instance(instance) : nullptr;
+    if (!t.sql) {
+      log_.add(StepKind::Sql, from(), t.host->name, "connect to instance " + instance,
+               "error 26: Error Locating Server/Instance Specified", t.host->name + " has no instance " + instance,
+               "iis-rules 6.4")
+          .failed = true;
+      hop.result = HopResult::AuthFailed;
+      hop.error = "SQL_INSTANCE_NOT_FOUND";
+      return false;
+    }
+    // The driver resolves the FQDN and adds the TCP port (iis-rules 6.5, kerberos-rules R1.11).
+    t.spn = t.sql->tcp_spn(t.fqdn);
+    t.service_label = "SQL Server " + t.sql->name;
+  }
+  hop.service = t.spn;
+  return true;
+}
+
+std::optional<Ticket> HopTracer::logon_tgt(const std::string& account) {
+  const std::string domain = domain_of(account);
+  const auto* dom = env_.directory.domain_by_dns(domain);
+  if (!dom) return std::nullopt;
+  kerberos::Kdc kdc(env_.directory, *dom, env_.kdc_policy);
+  const KdcReply r = kdc.as_exchange(account, 0, tier_.host->clock_offset);
+  if (!r.ok()) {
+    Step& s = log_.add(StepKind::AsExchange, from(), env_.dc_name(domain), "AS-REQ " + account,
+                       "KRB-ERROR " + kerberos::error_label(r.error), r.why, r.rule);
+    s.failed = true;
+    attach(s, r);
+    return std::nullopt;
+  }
+  return r.ticket;
+}
+
+// A plain TGS exchange (with referrals) with the requester's TGT.
+std::optional<Ticket> HopTracer::request_ticket(const Ticket& tgt_in, const std::string& requester,
+                                                const std::string& spn, std::string& error) {
+  Ticket tgt = tgt_in;
+  std::string domain = directory::to_lower(tgt.server_realm.empty() ? domain_of(requester) : tgt.server_realm);
+  if (tgt.server.rfind("krbtgt/", 0) == 0) domain = directory::to_lower(tgt.server.substr(7));
+  for (int hop = 0; hop <= 6; ++hop) {
+    const auto* dom = env_.directory.domain_by_dns(domain);
+    if (!dom) break;
+    kerberos::Kdc kdc(env_.directory, *dom, env_.kdc_policy);
+    const KdcReply r = kdc.tgs_exchange(tgt, spn, 0);
+    Step& s = log_.add(StepKind::TgsExchange, from(), env_.dc_name(domain), "TGS-REQ " + spn + " as " + requester,
+                       reply_result(r), r.why, r.rule);
+    s.failed = !r.ok();
+    attach(s, r);
+    if (r.kind == KdcReply::Kind::Ticket) return r.ticket;
+    if (r.kind == KdcReply::Kind::Error) {
+      error = kerberos::error_name(r.error);
+      return std::nullopt;
+    }
+    tgt = r.ticket;
+    domain = r.referral_domain;
+  }
+  error = "KDC_ERR_WRONG_REALM";
+  return std::nullopt;
+}
+
+// Constrained or resource-based delegation: S4U2Self when the user did not bring Kerberos evidence
+// for Service 1, then S4U2Proxy (kerberos-rules R3.2-R3.4). Service 1 is the account whose
+// credentials make the outbound request.
+std::optional<Ticket> HopTracer::s4u(const std::string& service1, const std::string& spn, std::string& error,
+                                     Delegation& kind) {
+  const std::string domain = domain_of(service1);
+  const auto* dom = env_.directory.domain_by_dns(domain);
+  const auto tgt = logon_tgt(service1);
+  if (!dom || !tgt) {
+    error = "KDC_ERR_C_PRINCIPAL_UNKNOWN";
+    return std::nullopt;
+  }
+  Ticket evidence;
+  if (caller_.protocol == Protocol::Kerberos && caller_.evidence) {
+    evidence = *caller_.evidence;
+    Step& s = log_.add(StepKind::Decision, from(), from(), "evidence for S4U2Proxy",
+                       "the user's ticket to " + evidence.encrypted_for,
+                       "the user authenticated with Kerberos, so the ticket " + tier_.label +
+                           " accepted is the evidence; the account whose key decrypted it and the account that "
+                           "makes the outbound request must be the same and hold the delegation settings",
+                       "kerberos-rules R3.2.2");
+    if (!iequals(evidence.encrypted_for, service1))
+      s.details.push_back("the ticket was decrypted with the key of " + evidence.encrypted_for +
+                          " but the request "
+                          "leaves as " +
+                          service1 +
+                          " (kernel-mode authentication with a domain pool identity): "
+                          "the KDC will not accept another account's ticket as evidence [kerberos-rules R3.2.3]");
+  } else {
+    // Protocol transition: a ticket to Service 1 on the user's behalf (R3.3).
+    const std::string user_domain = domain_of(caller_.user);
+    std::string kdc_domain = domain;
+    Ticket service_tgt = *tgt;
+    std::optional<Ticket> got;
+    for (int hop = 0; hop <= 6 && !got; ++hop) {
+      const auto* kd = env_.directory.domain_by_dns(kdc_domain);
+      if (!kd) break;
+      kerberos::Kdc kdc(env_.directory, *kd, env_.kdc_policy);
+      const KdcReply r = kdc.s4u2self(service_tgt, caller_.user, 0);
+      Step& s = log_.add(StepKind::TgsExchange, from(), env_.dc_name(kdc_domain),
+                         "S4U2Self: ticket to " + service1 + " for " + caller_.user, reply_result(r), r.why, r.rule);
+      s.failed = !r.ok();
+      attach(s, r);
+      if (r.kind == KdcReply::Kind::Ticket)
+        got = r.ticket;
+      else if (r.kind == KdcReply::Kind::Referral) {
+        service_tgt = r.ticket;
+        kdc_domain = r.referral_domain;
+      } else {
+        error = kerberos::error_name(r.error);
+        return std::nullopt;
+      }
+    }
+    if (!got) {
+      error = "KDC_ERR_WRONG_REALM";
+      return std::nullopt;
+    }
+    evidence = *got;
+    (void)user_domain;
+  }
+
+  std::string kdc_domain = domain;
+  Ticket service_tgt = *tgt;
+  for (int hop = 0; hop <= 6; ++hop) {
+    const auto* kd = env_.directory.domain_by_dns(kdc_domain);
+    if (!kd) break;
+    kerberos::Kdc kdc(env_.directory, *kd, env_.kdc_policy);
+    const KdcReply r = kdc.s4u2proxy(service_tgt, evidence, spn, 0, true);
+    Step& s =
+        log_.add(StepKind::TgsExchange, from(), env_.dc_name(kdc_domain),
+                 "S4U2Proxy: " + spn + " for " + evidence.client + " as " + service1, reply_result(r), r.why, r.rule);
+    s.failed = !r.ok();
+    attach(s, r);
+    if (r.kind == KdcReply::Kind::Ticket) {
+      bool classic = false;
+      if (const auto id = env_.directory.find_account(service1))
+        for (const auto& allowed : env_.directory.account(*id).allowed_to_delegate_to) classic |= iequals(allowed, spn);
+      kind = !classic                 ? Delegation::ResourceBased
+             : evidence.from_s4u2self ? Delegation::ProtocolTransition
+                                      : Delegation::Constrained;
+      return r.ticket;
+    }
+    if (r.kind == KdcReply::Kind::Error) {
+      error = kerberos::error_name(r.error);
+      return std::nullopt;
+    }
+    service_tgt = r.ticket;
+    kdc_domain = r.referral_domain;
+  }
+  error = "KDC_ERR_WRONG_REALM";
+  return std::nullopt;
+}
+
+void HopTracer::authenticate(const Target& t, const std::string& identity, std::optional<Ticket> ticket,
+                             Protocol fallback, HopOutcome& hop) {
+  const std::string target_key = t.sql    ? t.sql->service_account.key_account(t.host->computer_account)
+                                 : t.ssrs ? t.ssrs->decryption_key(t.host->info()).account
+                                          : t.host->iis->decryption_key(*t.site, t.host->info()).account;
+  const std::string connect = t.sql ? "TDS login" : "GET " + t.url->path;
+  if (ticket) {
+    kerberos::ServiceKey key{target_key, {}};
+    if (const auto id = env_.directory.find_account(target_key)) key.kvnos = {env_.directory.account(*id).kvno};
+    const auto ap = kerberos::accept_ap_req(*ticket, key, 0, tier_.host->clock_offset, t.host->clock_offset,
+                                            env_.kdc_policy.max_clock_skew);
+    if (ap.ok()) {
+      log_.add(t.sql ? StepKind::Sql : StepKind::ApExchange, from(), t.host->name,
+               connect + " with Kerberos as " + identity + " (ticket for " + ticket->encrypted_for + ")",
+               t.sql ? "login succeeded as " + identity + ", auth_scheme KERBEROS" : "200 OK as " + identity, ap.why,
+               ap.rule);
+      hop.protocol = Protocol::Kerberos;
+      hop.identity = identity;
+      hop.result = HopResult::Ok;
+      return;
+    }
+    log_.add(t.sql ? StepKind::Sql : StepKind::ApExchange, from(), t.host->name,
+             connect + " with Kerberos as " + identity + " (ticket for " + ticket->encrypted_for + ")",
+             t.sql ? "The target principal name is incorrect. Cannot generate SSPI context." : "401",
+             ap.why + "; no fallback to NTLM after a rejected ticket", t.sql ? "iis-rules 6.6" : "iis-rules 0.5")
+        .failed = true;
+    hop.protocol = Protocol::Kerberos;
+    hop.result = HopResult::AuthFailed;
+    if (!hop.error) hop.error = t.sql ? "SSPI_CONTEXT" : kerberos::error_name(ap.error);
+    return;
+  }
+  // No ticket: NTLM with whatever the calling token holds.
+  const bool anonymous = identity == kAnonymousLogon;
+  hop.protocol = fallback;
+  hop.identity = identity;
+  if (anonymous) {
+    log_.add(t.sql ? StepKind::Sql : StepKind::Http, from(), t.host->name, connect + " as " + identity,
+             t.sql ? "Login failed for user 'NT AUTHORITY\\ANONYMOUS LOGON'. (error 18456, severity 14)" : "401",
+             "the calling token cannot authenticate off this machine, so the connection arrives as the anonymous "
+             "logon",
+             "kerberos-rules R4.1")
+        .failed = true;
+    hop.result = t.sql ? HopResult::LoginFailed : HopResult::AuthFailed;
+    if (!hop.error) hop.error = t.sql ? "SQL_18456" : "HTTP_401";
+    return;
+  }
+  log_.add(t.sql ? StepKind::Sql : StepKind::Ntlm, from(), t.host->name, connect + " with NTLM as " + identity,
+           t.sql ? "login succeeded as " + identity + ", auth_scheme NTLM" : "200 OK as " + identity,
+           "no Kerberos ticket, so NTLM with the caller's own credentials", "iis-rules 6.6");
+  hop.result = HopResult::Ok;
+}
+
+// The target tier's own calls, with the identity that arrived there (linked servers, data sources).
+void HopTracer::follow(const Target& t, HopOutcome& hop, const std::optional<Ticket>& ticket) {
+  CallingTier next;
+  next.host = t.host;
+  if (t.sql) {
+    next.label = "SQL Server " + t.sql->name;
+    next.process = t.sql->service_account;
+    next.process_name = t.sql->service_account.local_name("");
+    next.key_account = t.sql->service_account.key_account(t.host->computer_account);
+    next.impersonates = true;  // a linked server login "made using the login's current security context"
+    next.calls = t.sql->calls;
+  } else if (t.ssrs) {
+    next.label = "SSRS";
+    next.process = t.ssrs->service_account;
+    next.process_name = t.ssrs->service_account.local_name("");
+    next.key_account = t.ssrs->decryption_key(t.host->info()).account;
+    next.impersonates = true;
+    next.calls = t.ssrs->calls;
+  } else if (t.site) {
+    const auto* pool = t.host->iis->pool(t.site->app_pool);
+    next.label = "IIS site " + t.site->name;
+    next.process = pool ? pool->identity : web::ProcessIdentity{};
+    next.process_name = t.host->iis->process_identity(*t.site, t.host->info());
+    next.key_account = t.host->iis->decryption_key(*t.site, t.host->info()).account;
+    next.impersonates = t.site->impersonate;
+    next.calls = t.site->calls;
+  }
+  if (next.calls.empty()) return;
+  CallerContext ctx;
+  const bool is_user = hop.identity && *hop.identity != kAnonymousLogon;
+  ctx.user = is_user ? *hop.identity : "";
+  ctx.anonymous_identity = is_user ? "" : kAnonymousLogon;
+  ctx.protocol = hop.protocol;
+  if (hop.protocol == Protocol::Kerberos) ctx.evidence = ticket;
+  hop.hops = trace_calls(env_, next, ctx, log_, depth_ + 1);
+}
+
+HopOutcome HopTracer::run(const web::Call& call) {
+  HopOutcome hop;
+  hop.to = call.to;
+  hop.as = call.as;
+  Target t;
+  if (!resolve(call, t, hop)) return hop;
+  const bool same_machine = t.host == tier_.host;
+
+  // Whose identity makes the call (iis-rules 3.12, 6.9, 7.7).
+  std::string mode = call.as;
+  if (mode == "caller" && !tier_.impersonates) mode = "process";
+  std::string account;  // the identity presented, or the anonymous logon
+  std::string why;
+  std::string rule = "iis-rules 3.12";
+  if (mode == "anonymous") {
+    account = kAnonymousLogon;
+    why = "the call is made without a security context";
+    rule = "iis-rules 6.9";
+  } else if (mode == "process") {
+    account = network_account(tier_.process);
+    why = call.as == "caller"
+              ? tier_.label + " does not impersonate, so the call runs as its process identity " + tier_.process_name
+              : "the call runs as the process identity " + tier_.process_name;
+    if (account.empty()) {
+      account = kAnonymousLogon;
+      why += ", which has no network credentials and acts as a null session";
+      rule = "iis-rules 2.1";
+    } else if (tier_.process.built_in()) {
+      why += ", which acts on the network as the computer account " + account;
+      rule = "iis-rules 2.6";
+    }
+  } else if (mode == "caller") {
+    if (caller_.user.empty()) {
+      account = kAnonymousLogon;
+      why = "the request ran as the anonymous identity " + caller_.anonymous_identity +
+            ", which acts anonymously on the network";
+      rule = "iis-rules 1.6";
+    } else {
+      account = caller_.user;
+      why = tier_.label + " impersonates the caller " + caller_.user;
+    }
+  } else {
+    account = call.as;
+    why = "the call uses the stored credentials of " + call.as + ", so no delegation is needed";
+    rule = "iis-rules 7.7";
+  }
+  log_.add(StepKind::Decision, from(), from(), "call " + t.service_label + " on " + t.host->name,
+           "as " + (same_machine && mode == "process" ? tier_.process_name : account), why, rule);
+
+  if (account == kAnonymousLogon) {
+    authenticate(t, account, std::nullopt, Protocol::Ntlm, hop);
+    follow(t, hop, std::nullopt);
+    return hop;
+  }
+  if (same_machine) {
+    // A local connection: NTLM with the local token; no delegation needed (iis-rules 6.10, kerberos-rules R4.2).
+    const std::string local = mode == "process" ? tier_.process_name : account;
+    log_.add(t.sql ? StepKind::Sql : StepKind::Ntlm, from(), t.host->name, "local connection as " + local,
+             t.sql ? "login succeeded as " + local + ", auth_scheme NTLM" : "200 OK as " + local,
+             "the back end is on the same machine: the connection is local, uses NTLM and needs no delegation",
+             "iis-rules 6.10");
+    hop.protocol = Protocol::Ntlm;
+    hop.identity = local;
+    hop.result = HopResult::Ok;
+    return hop;
+  }
+
+  std::optional<Ticket> ticket;
+  if (mode == "caller" && caller_.protocol != Protocol::Basic) {
+    if (caller_.forwarded_tgt) {
+      // Unconstrained delegation: the user's forwarded TGT asks for the ticket (kerberos-rules R3.1.2).
+      std::string error;
+      ticket = request_ticket(*caller_.forwarded_tgt, caller_.user, t.spn, error);
+      if (ticket) hop.delegation = Delegation::Unconstrained;
+      if (!ticket) hop.error = error;
+    } else {
+      const std::string service1 = network_account(tier_.process);
+      std::string error;
+      Delegation kind = Delegation::None;
+      if (!service1.empty()) ticket = s4u(service1, t.spn, error, kind);
+      if (ticket) {
+        hop.delegation = kind;
+      } else {
+        hop.error = error.empty() ? "NO_DELEGATION" : error;
+        // Delegation failed: the impersonation-level token goes out as the anonymous logon (R4.2).
+        authenticate(t, kAnonymousLogon, std::nullopt, Protocol::Ntlm, hop);
+        return hop;
+      }
+    }
+  } else {
+    // The identity's own credentials: its TGT, then a plain TGS exchange (no delegation).
+    if (const auto tgt = logon_tgt(account)) {
+      std::string error;
+      ticket = request_ticket(*tgt, account, t.spn, error);
+      if (!ticket) hop.error = error;
+    }
+  }
+  authenticate(t, account, ticket, Protocol::Ntlm, hop);
+  if (hop.result == HopResult::Ok) follow(t, hop, ticket);
+  return hop;
+}
+
+}  // namespace
+
+Step& StepLog::add(StepKind kind, std::string from, std::string to, std::string message, std::string result,
+                   std::string why, std::string rule) {
+  Step s;
+  s.seq = static_cast<int>(steps_.size()) + 1;
+  s.kind = kind;
+  s.from = std::move(from);
+  s.to = std::move(to);
+  s.message = std::move(message);
+  s.result = std::move(result);
+  s.why = std::move(why);
+  s.rule = std::move(rule);
+  steps_.push_back(std::move(s));
+  return steps_.back();
+}
+
+std::vector<HopOutcome> trace_calls(const Environment& env, const CallingTier& tier, const CallerContext& caller,
+                                    StepLog& log, int depth) {
+  std::vector<HopOutcome> hops;
+  if (depth >= kMaxHopDepth) return hops;
+  for (const auto& call : tier.calls) {
+    HopTracer tracer(env, tier, caller, log, depth);
+    hops.push_back(tracer.run(call));
+  }
+  return hops;
+}
+
+}  // namespace kerbsim::flow
