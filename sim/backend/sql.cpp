@@ -4,6 +4,16 @@
 
 namespace kerbsim::backend {
 
+std::vector<std::string> SqlInstance::own_spns(const std::string& fqdn) const {
+  return {tcp_spn(fqdn), default_instance() ? "MSSQLSvc/" + fqdn : "MSSQLSvc/" + fqdn + ":" + name};
+}
+
+std::string SqlInstance::self_registration_account(const std::string& computer_account) const {
+  if (service_account.type != web::IdentityType::DomainAccount) return computer_account;
+  if (!service_account.account.empty() && service_account.account.back() == '$') return service_account.account;
+  return "";
+}
+
 const SqlInstance* SqlServer::instance(const std::string& name) const {
   for (const auto& i : instances)
     if (directory::iequals(i.name, name)) return &i;

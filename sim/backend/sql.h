@@ -17,7 +17,15 @@ struct SqlInstance {
   web::ProcessIdentity service_account;
   std::vector<web::Call> calls;
 
+  // What the Database Engine logged at startup about registering its SPNs (iis-rules 6.3).
+  std::string spn_registration;
+
   bool default_instance() const { return name == "MSSQLSERVER"; }
+  // The SPNs it registers for itself: the TCP form, and the named-pipes form (kerberos-rules R1.11).
+  std::vector<std::string> own_spns(const std::string& fqdn) const;
+  // The account a service identity may write its own SPNs on at startup: the computer account for
+  // built-in and virtual accounts, a gMSA for itself; "" for a plain domain user (iis-rules 6.3).
+  std::string self_registration_account(const std::string& computer_account) const;
   // The TCP SPN clients build for it: MSSQLSvc/<fqdn>:<port> (kerberos-rules R1.11).
   std::string tcp_spn(const std::string& fqdn) const { return "MSSQLSvc/" + fqdn + ":" + std::to_string(port); }
 };

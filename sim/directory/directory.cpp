@@ -65,6 +65,14 @@ AccountId Directory::add_account(Account a) {
   return id;
 }
 
+void Directory::add_spn(AccountId id, const std::string& spn) {
+  Account& a = accounts_.at(id);
+  for (const auto& existing : a.spns)
+    if (spn_key(existing) == spn_key(spn)) return;
+  a.spns.push_back(spn);
+  spn_index_[spn_key(spn)].push_back(id);
+}
+
 const Domain* Directory::domain_by_dns(const std::string& dns) const {
   for (const auto& d : domains_)
     if (iequals(d.dns, dns)) return &d;

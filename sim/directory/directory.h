@@ -81,6 +81,8 @@ class Directory {
   void add_domain(Domain d);
   void add_trust(Trust t);
   AccountId add_account(Account a);
+  // Writes one more SPN on an account (what setspn or a service's self-registration does).
+  void add_spn(AccountId id, const std::string& spn);
 
   const std::vector<Domain>& domains() const { return domains_; }
   const std::vector<Trust>& trusts() const { return trusts_; }

@@ -70,6 +70,7 @@ class HopTracer {
   const CallerContext& caller_;
   StepLog& log_;
   int depth_;
+  std::string registration_note_;
   std::string from() const { return tier_.host->name; }
 };
 
@@ -146,6 +147,7 @@ bool HopTracer::resolve(const web::Call& call, Target& t, HopOutcome& hop) {
     // The driver resolves the FQDN and adds the TCP port (iis-rules 6.5, kerberos-rules R1.11).
     t.spn = t.sql->tcp_spn(t.fqdn);
     t.service_label = "SQL Server " + t.sql->name;
+    if (!t.sql->spn_registration.empty()) registration_note_ = t.sql->spn_registration;
   }
   hop.service = t.spn;
   return true;
@@ -422,8 +424,9 @@ HopOutcome HopTracer::run(const web::Call& call) {
     why = "the call uses the stored credentials of " + call.as + ", so no delegation is needed";
     rule = "iis-rules 7.7";
   }
-  log_.add(StepKind::Decision, from(), from(), "call " + t.service_label + " on " + t.host->name,
-           "as " + (same_machine && mode == "process" ? tier_.process_name : account), why, rule);
+  Step& decided = log_.add(StepKind::Decision, from(), from(), "call " + t.service_label + " on " + t.host->name,
+                           "as " + (same_machine && mode == "process" ? tier_.process_name : account), why, rule);
+  if (!registration_note_.empty()) decided.details.push_back(registration_note_);
 
   if (account == kAnonymousLogon) {
     authenticate(t, account, std::nullopt, Protocol::Ntlm, hop);

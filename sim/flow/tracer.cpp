@@ -619,9 +619,11 @@ void PathTracer::sql_login() {
   }
   const std::string fqdn = dns_.canonical.empty() ? url_.host : dns_.canonical;
   const std::string spn = "MSSQLSvc/" + fqdn + ":" + std::to_string(port);
-  add(StepKind::Decision, client_.name, client_.name, "build the SPN for " + url_.host, spn,
-      "the driver resolves the server's FQDN through DNS and adds the TCP port: MSSQLSvc/<fqdn>:<port>",
-      "iis-rules 6.5");
+  Step& spn_step =
+      add(StepKind::Decision, client_.name, client_.name, "build the SPN for " + url_.host, spn,
+          "the driver resolves the server's FQDN through DNS and adds the TCP port: MSSQLSvc/<fqdn>:<port>",
+          "iis-rules 6.5");
+  if (!inst.spn_registration.empty()) spn_step.details.push_back(inst.spn_registration);
   out_.spn = spn;
   const std::optional<Ticket> ticket = get_service_ticket(spn);
   if (!ticket) {

@@ -152,7 +152,6 @@ KdcReply Kdc::tgs_exchange(const Ticket& tgt, const std::string& spn, SimTime no
   }
 
   const SpnLookup found = directory_.lookup_spn(spn, domain_.forest);
-  r.notes.push_back(found.why + " [" + found.rule + "]");
 
   if (found.status == SpnLookup::Status::Duplicate) {
     r.error = policy_.duplicate_spn_error;
@@ -208,6 +207,7 @@ KdcReply Kdc::tgs_exchange(const Ticket& tgt, const std::string& spn, SimTime no
     return r;
   }
 
+  r.notes.push_back(found.why + " [" + found.rule + "]");
   const EtypeChoice etype = choose_etype(owner);
   if (!etype.ok) {
     r.error = KrbError::KDC_ERR_ETYPE_NOSUPP;

@@ -233,6 +233,9 @@ flow::Environment build(const spec::Scenario& spec) {
         inst.name = i.name;
         inst.port = i.port;
         inst.dynamic_port = i.dynamic_port;
+        // A dynamic port without a stated one: the port SQL Server picked at its last start (iis-rules 6.4).
+        if (inst.dynamic_port && i.port == 1433 && i.name != "MSSQLSERVER")
+          inst.port = 49800 + static_cast<int>(sql.instances.size());
         inst.service_account = web::parse_identity(i.service_account);
         inst.calls = convert_calls(i.calls);
         sql.instances.push_back(std::move(inst));
@@ -254,6 +257,39 @@ flow::Environment build(const spec::Scenario& spec) {
       host.client = std::move(c);
     }
     env.hosts.push_back(std::move(host));
+  }
+
+  // At startup SQL Server registers its own SPNs when its service identity may write them; on failure
+  // startup continues and error 26037 is logged (iis-rules 6.3, kerberos-rules R1.11).
+  for (auto& host : env.hosts) {
+    if (!host.sql || host.domain.empty()) continue;
+    for (auto& inst : host.sql->instances) {
+      const std::string target = inst.self_registration_account(host.computer_account);
+      const auto id = target.empty() ? std::nullopt : env.directory.find_account(target);
+      const std::string wanted = inst.tcp_spn(host.fqdn);
+      if (!id) {
+        inst.spn_registration = "SQL Server startup: error 26037, could not register the Service Principal Name [ " +
+                                wanted + " ]: its service account " + inst.service_account.describe() +
+                                " may not write its own SPN (Windows return code 0x2098); register it by hand "
+                                "[iis-rules 6.3]";
+        continue;
+      }
+      const directory::AccountId owner = *id;
+      std::string registered;
+      for (const auto& spn : inst.own_spns(host.fqdn)) {
+        const auto holder = env.directory.lookup_spn(spn, env.directory.domain_by_dns(host.domain)->forest);
+        const bool held_elsewhere = holder.status != directory::SpnLookup::Status::NotFound &&
+                                    !holder.via_host_mapping &&
+                                    !(holder.owners.size() == 1 && holder.owners.front() == owner);
+        if (held_elsewhere) continue;  // the DC refuses to create a duplicate (kerberos-rules R1.7)
+        env.directory.add_spn(owner, spn);
+        registered += (registered.empty() ? "" : ", ") + spn;
+      }
+      inst.spn_registration = registered.empty()
+                                  ? "SQL Server startup: its SPNs are already registered on another account"
+                                  : "SQL Server startup: successfully registered the Service Principal Name(s) " +
+                                        registered + " on " + target + " [iis-rules 6.3]";
+    }
   }
 
   for (const auto& r : spec.dns) {
