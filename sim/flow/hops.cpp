@@ -79,11 +79,8 @@ std::string HopTracer::domain_of(const std::string& account) const {
   return d ? d->dns : "";
 }
 
-// The account a process identity presents off the box (iis-rules 2.1, 2.6, 6.1).
 std::string HopTracer::network_account(const web::ProcessIdentity& id) const {
-  if (id.type == web::IdentityType::LocalService) return "";  // a null session (iis-rules 2.1)
-  if (id.type == web::IdentityType::DomainAccount) return id.account;
-  return tier_.host->computer_account;  // "" on a workgroup host (iis-rules 2.5)
+  return outbound_account(*tier_.host, id);
 }
 
 bool HopTracer::resolve(const web::Call& call, Target& t, HopOutcome& hop) {
@@ -482,6 +479,12 @@ HopOutcome HopTracer::run(const web::Call& call) {
 }
 
 }  // namespace
+
+std::string outbound_account(const Host& host, const web::ProcessIdentity& identity) {
+  if (identity.type == web::IdentityType::LocalService) return "";  // a null session (iis-rules 2.1)
+  if (identity.type == web::IdentityType::DomainAccount) return identity.account;
+  return host.computer_account;  // "" on a workgroup host (iis-rules 2.5)
+}
 
 Step& StepLog::add(StepKind kind, std::string from, std::string to, std::string message, std::string result,
                    std::string why, std::string rule) {

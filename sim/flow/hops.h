@@ -47,6 +47,11 @@ struct CallingTier {
 
 constexpr int kMaxHopDepth = 8;
 
+// The account a process identity presents off its machine: the computer account for built-in and
+// virtual identities on a domain member, the account itself for a domain account or gMSA, "" for
+// LocalService and on a workgroup host (iis-rules 2.1, 2.5, 2.6, 6.1).
+std::string outbound_account(const Host& host, const web::ProcessIdentity& identity);
+
 std::vector<HopOutcome> trace_calls(const Environment& env, const CallingTier& tier, const CallerContext& caller,
                                     StepLog& log, int depth = 0);
 

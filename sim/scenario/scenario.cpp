@@ -3,6 +3,7 @@
 #include "analysis/lint.h"
 #include "flow/tracer.h"
 #include "scenario/builder.h"
+#include "scenario/fixes.h"
 #include "scenario/loader.h"
 
 namespace kerbsim {
@@ -42,7 +43,9 @@ std::vector<std::string> Scenario::host_names() const {
 }
 
 TraceReport Scenario::trace(const TraceRequest& request) const {
-  return flow::trace(impl_->env, {request.flow, request.via});
+  TraceReport report = flow::trace(impl_->env, {request.flow, request.via});
+  scenario::attach_fixes(impl_->spec, report);
+  return report;
 }
 
 CheckReport Scenario::check() const {
