@@ -348,6 +348,7 @@ void HopTracer::follow(const Target& t, HopOutcome& hop, const std::optional<Tic
     next.process_name = t.sql->service_account.local_name("");
     next.key_account = t.sql->service_account.key_account(t.host->computer_account);
     next.impersonates = true;  // a linked server login "made using the login's current security context"
+    next.impersonation_rule = "iis-rules 6.9";
     next.calls = t.sql->calls;
   } else if (t.ssrs) {
     next.label = "SSRS";
@@ -355,6 +356,7 @@ void HopTracer::follow(const Target& t, HopOutcome& hop, const std::optional<Tic
     next.process_name = t.ssrs->service_account.local_name("");
     next.key_account = t.ssrs->decryption_key(t.host->info()).account;
     next.impersonates = true;
+    next.impersonation_rule = "iis-rules 7.7";
     next.calls = t.ssrs->calls;
   } else if (t.site) {
     const auto* pool = t.host->iis->pool(t.site->app_pool);
@@ -398,10 +400,16 @@ HopOutcome HopTracer::run(const web::Call& call) {
     why = call.as == "caller"
               ? tier_.label + " does not impersonate, so the call runs as its process identity " + tier_.process_name
               : "the call runs as the process identity " + tier_.process_name;
-    if (account.empty()) {
+    if (account.empty() && tier_.process.type == web::IdentityType::LocalService) {
       account = kAnonymousLogon;
       why += ", which has no network credentials and acts as a null session";
       rule = "iis-rules 2.1";
+    } else if (account.empty()) {
+      account = kAnonymousLogon;
+      why += "; " + tier_.host->name +
+             " is a workgroup machine with no computer account in a domain, so the "
+             "identity reaches other servers anonymously (UNCONFIRMED)";
+      rule = "iis-rules 2.5";
     } else if (tier_.process.built_in()) {
       why += ", which acts on the network as the computer account " + account;
       rule = "iis-rules 2.6";
@@ -415,6 +423,7 @@ HopOutcome HopTracer::run(const web::Call& call) {
     } else {
       account = caller_.user;
       why = tier_.label + " impersonates the caller " + caller_.user;
+      rule = tier_.impersonation_rule;
     }
   } else {
     account = call.as;
@@ -424,9 +433,16 @@ HopOutcome HopTracer::run(const web::Call& call) {
   Step& decided = log_.add(StepKind::Decision, from(), from(), "call " + t.service_label + " on " + t.host->name,
                            "as " + (same_machine && mode == "process" ? tier_.process_name : account), why, rule);
   if (!registration_note_.empty()) decided.details.push_back(registration_note_);
+  if (mode == "caller" && !caller_.user.empty())
+    decided.details.push_back(std::string("the thread's token is at ") +
+                              (caller_.forwarded_tgt
+                                   ? "Delegation level: the client forwarded its TGT"
+                                   : "Impersonation level: usable on this machine; off it only through constrained or "
+                                     "resource-based delegation") +
+                              " [iis-rules 0.11]");
 
   if (account == kAnonymousLogon) {
-    authenticate(t, account, std::nullopt, Protocol::Ntlm, hop);
+    authenticate(t, account, std::nullopt, Protocol::Anonymous, hop);
     follow(t, hop, std::nullopt);
     return hop;
   }
@@ -461,7 +477,7 @@ HopOutcome HopTracer::run(const web::Call& call) {
       } else {
         hop.error = error.empty() ? "NO_DELEGATION" : error;
         // Delegation failed: the impersonation-level token goes out as the anonymous logon (R4.2).
-        authenticate(t, kAnonymousLogon, std::nullopt, Protocol::Ntlm, hop);
+        authenticate(t, kAnonymousLogon, std::nullopt, Protocol::Anonymous, hop);
         return hop;
       }
     }

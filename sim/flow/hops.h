@@ -42,6 +42,7 @@ struct CallingTier {
   std::string process_name;      // as seen locally: IIS APPPOOL\Orders, NT SERVICE\MSSQLSERVER
   std::string key_account;       // whose key decrypted the user's ticket
   bool impersonates = false;     // does as: caller run as the caller?
+  std::string impersonation_rule = "iis-rules 3.12";
   std::vector<web::Call> calls;
 };
 

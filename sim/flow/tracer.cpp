@@ -685,12 +685,14 @@ void PathTracer::trace_hops() {
     tier.process = ep_.ssrs->service_account;
     tier.key_account = ep_.ssrs->decryption_key(node_.info()).account;
     tier.impersonates = true;  // a Windows-integrated data source passes the user's token (iis-rules 7.7)
+    tier.impersonation_rule = "iis-rules 7.7";
     tier.calls = ep_.ssrs->calls;
   } else if (ep_.sql) {
     tier.label = "SQL Server " + ep_.sql->name;
     tier.process = ep_.sql->service_account;
     tier.key_account = ep_.sql->service_account.key_account(node_.computer_account);
     tier.impersonates = true;
+    tier.impersonation_rule = "iis-rules 6.9";
     tier.calls = ep_.sql->calls;
   }
   if (tier.calls.empty()) return;
@@ -829,6 +831,8 @@ PathOutcome PathTracer::run() {
     }
     if (attempt_.authenticated) authorize_user();
     if (attempt_.authenticated) trace_hops();
+  } else if (attempt_.authenticated && attempt_.protocol == Protocol::Anonymous) {
+    trace_hops();  // served anonymously: the application's calls still run (iis-rules 1.12, 3.12)
   }
   finish();
   return out_;
