@@ -133,9 +133,21 @@ struct FixFinder {
     const std::string gmsa = dom->netbios + "\\" + sam;
     if (env.directory.find_account(gmsa)) return;
     const std::string old_owner = held_explicitly(spn) ? owner_of(spn) : "";
+    // The SQL Server SPNs the front end's calls reach as the caller, whichever node traced them.
     std::vector<std::string> delegate_to;
-    for (const auto& hop : path.hops)
-      if (hop.as == "caller" && !hop.service.empty()) delegate_to.push_back(hop.service);
+    const std::vector<web::Call>* calls = nullptr;
+    if (n->ssrs)
+      calls = &n->ssrs->calls;
+    else if (const auto f = front(); f && f->site && f->site->impersonate)
+      calls = &f->site->calls;
+    if (calls)
+      for (const auto& call : *calls) {
+        const flow::Host* target = call.as == "caller" ? env.host(call.to) : nullptr;
+        const auto* inst = target && target->sql
+                               ? target->sql->instance(call.instance.empty() ? "MSSQLSERVER" : call.instance)
+                               : nullptr;
+        if (inst) delegate_to.push_back(inst->tcp_spn(target->fqdn));
+      }
     std::string computers;
     for (const auto& name : nodes) computers += (computers.empty() ? "" : ",") + directory::to_upper(name) + "$";
     std::string command = "New-ADServiceAccount -Name " + sam.substr(0, sam.size() - 1) + " -DNSHostName " +
@@ -270,6 +282,8 @@ struct FixFinder {
     std::vector<Candidate> out;
     const auto f = front();
     if (!f) return out;
+    if (!path.front.error && path.via && !path.hops.empty() && path.hops.front().result != HopResult::Ok)
+      shared_gmsa(out);
     for (const auto& hop : path.hops) {
       if (hop.result == HopResult::Ok || !hop.error) continue;
       const std::string spn = hop.service;
