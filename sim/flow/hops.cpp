@@ -359,9 +359,8 @@ void HopTracer::follow(const Target& t, HopOutcome& hop, const std::optional<Tic
     next.impersonation_rule = "iis-rules 7.7";
     next.calls = t.ssrs->calls;
   } else if (t.site) {
-    const auto* pool = t.host->iis->pool(t.site->app_pool);
     next.label = "IIS site " + t.site->name;
-    next.process = pool ? pool->identity : web::ProcessIdentity{};
+    next.process = t.host->iis->worker_identity(*t.site, t.host->info());
     next.process_name = t.host->iis->process_identity(*t.site, t.host->info());
     next.key_account = t.host->iis->decryption_key(*t.site, t.host->info()).account;
     next.impersonates = t.site->impersonate;
@@ -389,6 +388,7 @@ HopOutcome HopTracer::run(const web::Call& call) {
   std::string mode = call.as;
   if (mode == "caller" && !tier_.impersonates) mode = "process";
   std::string account;  // the identity presented, or the anonymous logon
+  bool local_account = false;
   std::string why;
   std::string rule = "iis-rules 3.12";
   if (mode == "anonymous") {
@@ -400,7 +400,12 @@ HopOutcome HopTracer::run(const web::Call& call) {
     why = call.as == "caller"
               ? tier_.label + " does not impersonate, so the call runs as its process identity " + tier_.process_name
               : "the call runs as the process identity " + tier_.process_name;
-    if (account.empty() && tier_.process.type == web::IdentityType::LocalService) {
+    if (account.empty() && tier_.process.type == web::IdentityType::LocalAccount) {
+      account = tier_.process.account;
+      local_account = true;
+      why += ", a local account of " + tier_.host->name + " that no other machine can validate";
+      rule = "iis-rules 1.2";
+    } else if (account.empty() && tier_.process.type == web::IdentityType::LocalService) {
       account = kAnonymousLogon;
       why += ", which has no network credentials and acts as a null session";
       rule = "iis-rules 2.1";
@@ -441,6 +446,21 @@ HopOutcome HopTracer::run(const web::Call& call) {
                                      "resource-based delegation") +
                               " [iis-rules 0.11]");
 
+  if (local_account && !same_machine) {
+    // NTLM with a local account the target's SAM and domain do not know (iis-rules 1.2, 6.11).
+    log_.add(t.sql ? StepKind::Sql : StepKind::Ntlm, from(), t.host->name, "NTLM as " + account,
+             t.sql ? "Login failed. The login is from an untrusted domain and cannot be used with Windows "
+                     "authentication. (error 18452)"
+                   : "401.1 Logon failed",
+             t.host->name + " cannot validate " + account + ", an account of " + from() + "'s own SAM",
+             "iis-rules 6.11")
+        .failed = true;
+    hop.protocol = Protocol::Ntlm;
+    hop.identity = account;
+    hop.result = t.sql ? HopResult::LoginFailed : HopResult::AuthFailed;
+    hop.error = t.sql ? "SQL_18452" : "STATUS_LOGON_FAILURE";
+    return hop;
+  }
   if (account == kAnonymousLogon) {
     authenticate(t, account, std::nullopt, Protocol::Anonymous, hop);
     follow(t, hop, std::nullopt);
@@ -499,7 +519,8 @@ HopOutcome HopTracer::run(const web::Call& call) {
 std::string outbound_account(const Host& host, const web::ProcessIdentity& identity) {
   if (identity.type == web::IdentityType::LocalService) return "";  // a null session (iis-rules 2.1)
   if (identity.type == web::IdentityType::DomainAccount) return identity.account;
-  return host.computer_account;  // "" on a workgroup host (iis-rules 2.5)
+  if (identity.type == web::IdentityType::LocalAccount) return "";  // unknown to every other machine
+  return host.computer_account;                                     // "" on a workgroup host (iis-rules 2.5)
 }
 
 Step& StepLog::add(StepKind kind, std::string from, std::string to, std::string message, std::string result,

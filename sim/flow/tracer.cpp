@@ -78,6 +78,7 @@ class PathTracer {
   void basic();
   void sql_login();
   void authorize_user();
+  void prompt_after_ntlm_failure();
   void trace_hops();
   std::optional<Ticket> get_service_ticket(const std::string& spn);
   bool server_accepts_ntlm() const;
@@ -481,6 +482,7 @@ void PathTracer::ntlm(bool fallback) {
         "iis-rules 5.7")
         .failed = true;
     attempt_ = {Protocol::Ntlm, 401, false, std::string("NTLM_HANDSHAKE_BROKEN")};
+    prompt_after_ntlm_failure();
     fail_root("NTLM_HANDSHAKE_BROKEN");
     return;
   }
@@ -496,6 +498,7 @@ void PathTracer::ntlm(bool fallback) {
           "iis-rules 3.13")
           .failed = true;
       attempt_ = {Protocol::Ntlm, 401, false, std::string("STATUS_LOGON_FAILURE")};
+      prompt_after_ntlm_failure();
       fail_root("STATUS_LOGON_FAILURE");
       return;
     }
@@ -523,6 +526,7 @@ void PathTracer::ntlm(bool fallback) {
         "iis-rules 2.5")
         .failed = true;
     attempt_ = {Protocol::Ntlm, 401, false, std::string("STATUS_LOGON_FAILURE")};
+    prompt_after_ntlm_failure();
     fail_root("STATUS_LOGON_FAILURE");
     return;
   }
@@ -534,6 +538,7 @@ void PathTracer::ntlm(bool fallback) {
     s.failed = true;
     s.details.push_back("ProtectedUserFailures-DomainController event 100 on " + dc);
     attempt_ = {Protocol::Ntlm, 401, false, std::string("STATUS_ACCOUNT_RESTRICTION")};
+    prompt_after_ntlm_failure();
     fail_root("STATUS_ACCOUNT_RESTRICTION");
     return;
   }
@@ -557,6 +562,16 @@ void PathTracer::basic() {
       "kerberos-rules R5.2");
   attempt_ = {Protocol::Basic, 200, true, std::nullopt};
   out_.front.identity = user();
+}
+
+// A browser whose NTLM logon was refused asks the user for credentials, and fails again with the
+// same account (iis-rules 3.11, 5.6); programs without a user interface just fail.
+void PathTracer::prompt_after_ntlm_failure() {
+  if (policy().browser == net::Browser::DotNet || policy().browser == net::Browser::SqlClient) return;
+  add(StepKind::Decision, client_.name, client_.name, "retry", "credential prompt, then 401 again",
+      "the browser shows a credential prompt after a refused NTLM logon; the same account fails again",
+      "iis-rules 3.11");
+  out_.front.prompt = true;
 }
 
 // After authentication, IIS reads the content as the user; the NTFS ACL may still deny (iis-rules 1.10).
@@ -674,9 +689,8 @@ void PathTracer::trace_hops() {
   CallingTier tier;
   tier.host = &node_;
   if (ep_.site) {
-    const auto* pool = node_.iis->pool(ep_.site->app_pool);
     tier.label = "IIS site " + ep_.site->name;
-    tier.process = pool ? pool->identity : web::ProcessIdentity{};
+    tier.process = node_.iis->worker_identity(*ep_.site, node_.info());
     tier.key_account = node_.iis->decryption_key(*ep_.site, node_.info()).account;
     tier.impersonates = ep_.site->impersonate;
     tier.calls = ep_.site->calls;
@@ -744,6 +758,8 @@ void PathTracer::finish() {
     out_.verdict = Verdict::Failed;
     out_.summary = (sql ? "SQL login failed" : "HTTP " + std::to_string(attempt_.http_status)) + where +
                    (out_.front.error ? ": " + *out_.front.error : std::string());
+    if (attempt_.error && out_.front.error && *attempt_.error != *out_.front.error)
+      out_.summary += ", then " + to_string(attempt_.protocol) + " failed too: " + *attempt_.error;
     if (out_.front.ticket && out_.front.decrypted_with && out_.front.error &&
         *out_.front.error == "KRB_AP_ERR_MODIFIED")
       out_.summary += " — the ticket is encrypted for " + out_.front.ticket->encrypted_for + ", but " + node_.name +

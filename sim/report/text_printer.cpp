@@ -245,6 +245,10 @@ void print_path(const PathOutcome& path, const std::string& name, const StepLayo
     else
       out << spaces(display_width(head)) << lines[i] << '\n';
   }
+  if (path.front.process_identity && !path.front.process_identity->empty())
+    write_wrapped(out, "  ", 4,
+                  "request identity: " + path.front.identity.value_or("none") +
+                      " · process identity: " + *path.front.process_identity);
   print_hops(path.hops, 2, paint, out);
   for (const auto& fix : path.fixes) {
     write_wrapped(out, "  fix: ", 7, fix.change);

@@ -86,8 +86,7 @@ struct FixFinder {
       f.site = n->iis->site_for(url->scheme, url->host, url->port);
       if (!f.site) return std::nullopt;
       f.key_account = n->iis->decryption_key(*f.site, n->info()).account;
-      const auto* pool = n->iis->pool(f.site->app_pool);
-      if (pool) f.outbound = flow::outbound_account(*n, pool->identity);
+      f.outbound = flow::outbound_account(*n, n->iis->worker_identity(*f.site, n->info()));
     } else if (n->sql) {
       if (const auto* inst = n->sql->instance(url->instance)) {
         f.key_account = inst->service_account.key_account(n->computer_account);

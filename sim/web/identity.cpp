@@ -16,6 +16,7 @@ std::string ProcessIdentity::local_name(const std::string& pool_name) const {
       return "NT AUTHORITY\\SYSTEM";
     case IdentityType::VirtualAccount:
     case IdentityType::DomainAccount:
+    case IdentityType::LocalAccount:
       return account;
   }
   return account;
@@ -23,6 +24,7 @@ std::string ProcessIdentity::local_name(const std::string& pool_name) const {
 
 std::string ProcessIdentity::key_account(const std::string& computer_account) const {
   if (type == IdentityType::DomainAccount) return account;
+  if (type == IdentityType::LocalAccount) return "";  // no key in any domain
   return computer_account;
 }
 
@@ -38,6 +40,7 @@ std::string ProcessIdentity::describe() const {
       return "LocalSystem";
     case IdentityType::VirtualAccount:
     case IdentityType::DomainAccount:
+    case IdentityType::LocalAccount:
       return account;
   }
   return account;

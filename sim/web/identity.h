@@ -13,6 +13,7 @@ enum class IdentityType {
   LocalSystem,
   VirtualAccount,  // NT SERVICE\<service>
   DomainAccount,   // a domain user, MSA or gMSA ("SpecificUser")
+  LocalAccount,    // an account of the machine's own SAM: IWAM_<MACHINE> (iis-rules 1.2)
 };
 
 struct ProcessIdentity {

@@ -97,14 +97,18 @@ std::string IisServer::anonymous_identity(const Site& site, const HostInfo& host
   return site.anonymous_user;
 }
 
-std::string IisServer::process_identity(const Site& site, const HostInfo& host) const {
+ProcessIdentity IisServer::worker_identity(const Site& site, const HostInfo& host) const {
   if (major_version() < 7 && iis5_isolation) {
+    if (site.app_isolation == "in_process") return {IdentityType::LocalSystem, ""};
     const std::string machine = directory::to_upper(host.name);
-    if (site.app_isolation == "in_process") return "NT AUTHORITY\\SYSTEM";
-    return machine + "\\IWAM_" + machine;
+    return {IdentityType::LocalAccount, machine + "\\IWAM_" + machine};
   }
   const AppPool* p = pool(site.app_pool);
-  return p ? p->identity.local_name(p->name) : "";
+  return p ? p->identity : ProcessIdentity{};
+}
+
+std::string IisServer::process_identity(const Site& site, const HostInfo& host) const {
+  return worker_identity(site, host).local_name(site.app_pool);
 }
 
 std::vector<net::AuthScheme> IisServer::challenge(const Site& site) const {

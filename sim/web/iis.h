@@ -79,6 +79,9 @@ class IisServer {
   KeyDecision decryption_key(const Site& site, const HostInfo& host) const;
   // The identity anonymous requests run as (iis-rules 1.4, 1.7, 1.1).
   std::string anonymous_identity(const Site& site, const HostInfo& host) const;
+  // The identity the site's code runs as: the app pool identity, or in IIS 5.0 isolation mode
+  // LocalSystem (inetinfo.exe) or the local IWAM_<MACHINE> account (dllhost.exe) (iis-rules 1.2, 1.3).
+  ProcessIdentity worker_identity(const Site& site, const HostInfo& host) const;
   // The worker process identity as seen locally (iis-rules 2.1, 1.3).
   std::string process_identity(const Site& site, const HostInfo& host) const;
   // The WWW-Authenticate schemes a 401 carries, in order (iis-rules 3.2, 3.7).

@@ -92,6 +92,7 @@ Flow "alice opens the sales report"
                     SSRS authorizes CORP\alice on the report folder.   [iis-rules 7.1]
 
   verdict: OK — Kerberos end to end: web1 decrypts with CORP\WEB1$, the account that holds the SPN.
+  request identity: CORP\alice · process identity: NT AUTHORITY\NETWORK SERVICE
   → sql1 (MSSQLSvc/sql1.corp.contoso.com:1433) as caller: kerberos, CORP\alice, constrained
     delegation — ok
 
@@ -128,6 +129,7 @@ Flow "alice opens the sales report"
 
   verdict: FAILED — web2 cannot decrypt a ticket encrypted for CORP\WEB1$; alice sees credential
            prompts, then 401.
+  request identity: none · process identity: NT AUTHORITY\NETWORK SERVICE
   fix: Run the Reports app pool on every node as one domain account, move the SPN to it and set
        useAppPoolCredentials=true.
     $ setspn -D HTTP/reports.corp.contoso.com CORP\WEB1$ && setspn -S HTTP/reports.corp.contoso.com CORP\svc-reports
@@ -199,7 +201,8 @@ TEST_CASE("a flow without a load balancer has one path and no summary line", "[r
           "                    ← A 10.0.0.100\n"
           "                    [iis-rules 5.5]\n"
           "\n"
-          "  verdict: OK\n");
+          "  verdict: OK\n"
+          "  request identity: CORP\\alice · process identity: NT AUTHORITY\\NETWORK SERVICE\n");
 }
 
 TEST_CASE("check results print one line per expectation and a closing count", "[report][text]") {
