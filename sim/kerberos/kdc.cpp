@@ -240,6 +240,19 @@ KdcReply Kdc::tgs_exchange(const Ticket& tgt, const std::string& spn, SimTime no
   t.flags.renewable = true;
   t.flags.pre_authent = tgt.flags.pre_authent;
   t.flags.ok_as_delegate = owner.trusted_for_delegation;  // R3.1.1
+  // Across a forest trust OK-AS-DELEGATE survives only with TGT delegation enabled on the trust,
+  // off by default since July 2019 (R3.1.4).
+  bool tgt_delegation_blocked = false;
+  if (t.flags.ok_as_delegate) {
+    const auto* user_domain = directory_.domain_by_dns(directory::to_lower(tgt.client_realm));
+    if (user_domain && !iequals(user_domain->forest, domain_.forest)) {
+      const auto* trust = directory_.forest_trust_between(user_domain->forest, domain_.forest);
+      if (!trust || !trust->tgt_delegation) {
+        t.flags.ok_as_delegate = false;
+        tgt_delegation_blocked = true;
+      }
+    }
+  }
   t.flags.name_canonicalize = true;
   t.start = now;
   t.end = std::min(now + policy_.service_ticket_lifetime, tgt.end);  // never past the TGT (R2.9)
@@ -253,6 +266,15 @@ KdcReply Kdc::tgs_exchange(const Ticket& tgt, const std::string& spn, SimTime no
           ", " + etype_name(t.etype) + ")";
   r.rule = found.rule;
   r.notes.push_back(etype.why + " [kerberos-rules R2.3]");
+  if (tgt_delegation_blocked) {
+    r.why += "; no ok_as_delegate: the user comes over a forest trust without TGT delegation";
+    r.rule = "kerberos-rules R3.1.4";
+  }
+  if (tgt_delegation_blocked)
+    r.notes.push_back(owner.name +
+                      " is trusted for unconstrained delegation, but the user comes over a forest trust "
+                      "without TGT delegation (EnableTGTDelegation, off by default since 2019): no ok_as_delegate "
+                      "[kerberos-rules R3.1.4]");
   if (t.flags.ok_as_delegate)
     r.notes.push_back(owner.name +
                       " is trusted for unconstrained delegation, so the ticket carries ok_as_delegate "
