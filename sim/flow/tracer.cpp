@@ -51,17 +51,9 @@ class PathTracer {
  private:
   Step& add(StepKind kind, std::string from, std::string to, std::string message, std::string result, std::string why,
             std::string rule) {
-    Step s;
-    s.seq = static_cast<int>(out_.steps.size()) + 1;
-    s.kind = kind;
-    s.from = std::move(from);
-    s.to = std::move(to);
-    s.message = std::move(message);
-    s.result = std::move(result);
-    s.why = std::move(why);
-    s.rule = std::move(rule);
-    out_.steps.push_back(std::move(s));
-    return out_.steps.back();
+    return StepLog(out_.steps)
+        .add(kind, std::move(from), std::move(to), std::move(message), std::move(result), std::move(why),
+             std::move(rule));
   }
   void fail_root(const std::string& error) {
     if (!out_.front.error) out_.front.error = error;

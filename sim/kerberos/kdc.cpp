@@ -121,6 +121,21 @@ KdcReply Kdc::as_exchange(const std::string& user, SimTime now, SimTime client_c
   return r;
 }
 
+KdcReply Kdc::duplicate_spn_reply(const SpnLookup& found) const {
+  KdcReply r;
+  r.error = policy_.duplicate_spn_error;
+  r.why = found.why;
+  r.rule = found.rule;
+  r.notes.push_back("the KDC answers " + error_label(policy_.duplicate_spn_error) +
+                    " (settings.duplicate_spn_error; which code a DC version returns is UNCONFIRMED) "
+                    "[kerberos-rules R1.7]");
+  r.events.push_back({11, "System",
+                      "KDCEVENT_NAME_NOT_UNIQUE: The KDC encountered duplicate names while processing a Kerberos "
+                      "authentication request. The duplicate name is " +
+                          found.matched + " (of type DS_SERVICE_PRINCIPAL_NAME)."});
+  return r;
+}
+
 Ticket Kdc::cross_realm_tgt(const Ticket& tgt, const std::string& target_domain, SimTime now) const {
   Ticket t = tgt;
   const std::string target_realm = directory::to_upper(target_domain);
@@ -153,19 +168,7 @@ KdcReply Kdc::tgs_exchange(const Ticket& tgt, const std::string& spn, SimTime no
 
   const SpnLookup found = directory_.lookup_spn(spn, domain_.forest);
 
-  if (found.status == SpnLookup::Status::Duplicate) {
-    r.error = policy_.duplicate_spn_error;
-    r.why = found.why;
-    r.rule = found.rule;
-    r.notes.push_back("the KDC answers " + error_label(policy_.duplicate_spn_error) +
-                      " (settings.duplicate_spn_error; which code a DC version returns is UNCONFIRMED) "
-                      "[kerberos-rules R1.7]");
-    r.events.push_back({11, "System",
-                        "KDCEVENT_NAME_NOT_UNIQUE: The KDC encountered duplicate names while processing a Kerberos "
-                        "authentication request. The duplicate name is " +
-                            found.matched + " (of type DS_SERVICE_PRINCIPAL_NAME)."});
-    return r;
-  }
+  if (found.status == SpnLookup::Status::Duplicate) return duplicate_spn_reply(found);
 
   if (found.status == SpnLookup::Status::NotFound) {
     // Name-suffix routing across a forest trust (R1.12).

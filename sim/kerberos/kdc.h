@@ -91,6 +91,8 @@ class Kdc {
   KdcReply forwarded_tgt(const Ticket& user_tgt, engine::SimTime now) const;
 
  private:
+  // The refusal of a request whose SPN two accounts hold: the configured code and event 11 (R1.7).
+  KdcReply duplicate_spn_reply(const directory::SpnLookup& found) const;
   Ticket cross_realm_tgt(const Ticket& tgt, const std::string& target_domain, engine::SimTime now) const;
 
   const directory::Directory& directory_;

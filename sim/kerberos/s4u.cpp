@@ -318,17 +318,7 @@ KdcReply Kdc::s4u2proxy(const Ticket& service_tgt, const Ticket& evidence, const
   }
 
   const SpnLookup found = directory_.lookup_spn(target_spn, domain_.forest);
-  if (found.status == SpnLookup::Status::Duplicate) {
-    KdcReply r = refusal(policy_.duplicate_spn_error, NtStatus::None, found.why, found.rule);
-    r.notes.push_back("the KDC answers " + error_label(policy_.duplicate_spn_error) +
-                      " (settings.duplicate_spn_error; which code a DC version returns is UNCONFIRMED) "
-                      "[kerberos-rules R1.7]");
-    r.events.push_back({11, "System",
-                        "KDCEVENT_NAME_NOT_UNIQUE: The KDC encountered duplicate names while processing a Kerberos "
-                        "authentication request. The duplicate name is " +
-                            found.matched + " (of type DS_SERVICE_PRINCIPAL_NAME)."});
-    return r;
-  }
+  if (found.status == SpnLookup::Status::Duplicate) return duplicate_spn_reply(found);
   if (found.status == SpnLookup::Status::NotFound) {
     KdcReply r = refusal(KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN, NtStatus::None, found.why, found.rule);
     r.notes.push_back(

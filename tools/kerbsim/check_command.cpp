@@ -15,17 +15,7 @@ int check_command(const Args& args) {
         "Traces every flow and compares the outcome with the scenario's \"expect\" blocks.\n"
         "Exit code 0 when every expectation holds, 1 when one does not, 2 on a bad file.\n\nOptions");
     visible.add_options()("help,h", "show this help");
-    po::options_description all;
-    all.add(visible).add_options()("scenario", po::value(&scenarios));
-    po::positional_options_description pos;
-    pos.add("scenario", -1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-      std::cout << visible << "\n";
-      return kExitOk;
-    }
+    if (!parse_options(args, visible, po::value(&scenarios), -1)) return kExitOk;
     if (scenarios.empty()) throw po::error("at least one SCENARIO is required");
 
     int code = kExitOk;

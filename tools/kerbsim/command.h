@@ -2,6 +2,7 @@
 // makes one library call; main() only dispatches.
 #pragma once
 
+#include <boost/program_options.hpp>
 #include <functional>
 #include <memory>
 #include <string>
@@ -38,6 +39,11 @@ std::unique_ptr<Scenario> load_or_report(const std::string& arg);
 // Writes text to path atomically: a temporary file beside it, then a rename, so that a failure never
 // leaves a truncated or half-overwritten report. Returns false (after a message) on failure.
 bool write_file_atomically(const std::string& path, const std::string& text);
+
+// Parses a subcommand's arguments: its visible options plus positional arguments stored through
+// `value` (count -1 = any number). Prints the help and returns false for --help.
+bool parse_options(const Args& args, const boost::program_options::options_description& visible,
+                   boost::program_options::value_semantic* value, int count);
 
 // Runs a subcommand body, turning usage errors into a message and exit code 2.
 int run_guarded(const std::string& command, const std::function<int()>& body);

@@ -67,6 +67,24 @@ bool write_file_atomically(const std::string& path, const std::string& text) {
   return true;
 }
 
+bool parse_options(const Args& args, const boost::program_options::options_description& visible,
+                   boost::program_options::value_semantic* value, int count) {
+  namespace po = boost::program_options;
+  po::options_description all;
+  all.add(visible);
+  all.add_options()("scenario", value);
+  po::positional_options_description positional;
+  positional.add("scenario", count);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << visible << "\n";
+    return false;
+  }
+  return true;
+}
+
 int run_guarded(const std::string& command, const std::function<int()>& body) {
   try {
     return body();

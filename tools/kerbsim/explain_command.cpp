@@ -14,17 +14,7 @@ int explain_command(const Args& args) {
         "Usage: kerbsim explain SCENARIO\n\n"
         "Prints what the scenario teaches, then its trace with every step's details.\n\nOptions");
     visible.add_options()("help,h", "show this help");
-    po::options_description all;
-    all.add(visible).add_options()("scenario", po::value(&scenario));
-    po::positional_options_description pos;
-    pos.add("scenario", 1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-      std::cout << visible << "\n";
-      return kExitOk;
-    }
+    if (!parse_options(args, visible, po::value(&scenario), 1)) return kExitOk;
     if (scenario.empty()) throw po::error("a SCENARIO is required");
     const auto loaded = load_or_report(scenario);
     if (!loaded) return kExitUsage;

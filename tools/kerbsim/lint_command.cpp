@@ -16,17 +16,7 @@ int lint_command(const Args& args) {
         "SPNs some farm nodes cannot decrypt, risky delegation and identities.\n"
         "Exit code 1 when there is an error-level finding, 2 on a bad file.\n\nOptions");
     visible.add_options()("help,h", "show this help")("format", po::value(&format), "text (default) or json");
-    po::options_description all;
-    all.add(visible).add_options()("scenario", po::value(&scenario));
-    po::positional_options_description pos;
-    pos.add("scenario", 1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-      std::cout << visible << "\n";
-      return kExitOk;
-    }
+    if (!parse_options(args, visible, po::value(&scenario), 1)) return kExitOk;
     if (scenario.empty()) throw po::error("a SCENARIO is required");
     if (format != "text" && format != "json") throw po::error("--format must be text or json, not '" + format + "'");
     const auto loaded = load_or_report(scenario);

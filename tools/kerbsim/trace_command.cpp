@@ -24,17 +24,7 @@ int trace_command(const Args& args) {
         "format", po::value(&format), "text (default), json or mermaid")(
         "explain", po::bool_switch(&explain), "also show each step's details: DC events, settings")(
         "output,o", po::value(&output), "write to this file (replaced atomically) instead of standard output");
-    po::options_description all;
-    all.add(visible).add_options()("scenario", po::value(&scenario));
-    po::positional_options_description pos;
-    pos.add("scenario", 1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-      std::cout << visible << "\n";
-      return kExitOk;
-    }
+    if (!parse_options(args, visible, po::value(&scenario), 1)) return kExitOk;
     if (scenario.empty()) throw po::error("a SCENARIO is required");
     if (format != "text" && format != "json" && format != "mermaid")
       throw po::error("--format must be text, json or mermaid, not '" + format + "'");
