@@ -214,7 +214,8 @@ struct FixFinder {
   void move_spn(std::vector<Candidate>& out, const std::string& spn, const std::string& from,
                 const std::string& to) const {
     if (to.empty() || iequals(from, to)) return;
-    out.push_back({"move " + spn + " from " + from + " to " + to + ", the account that decrypts it",
+    out.push_back({(from.empty() ? "register " + spn + " on " : "move " + spn + " from " + from + " to ") + to +
+                       ", the account that decrypts it",
                    (from.empty() ? "" : "setspn -D " + spn + " " + from + "; ") + "setspn -S " + spn + " " + to,
                    [spn, from, to](spec::Scenario& s) {
                      if (auto* d = from.empty() ? nullptr : settings_for(s, from)) remove_spn(*d, spn);
@@ -222,8 +223,47 @@ struct FixFinder {
                    }});
   }
 
+  // SSRS offering only NTLM: add RSWindowsNegotiate to rsreportserver.config, with the SPN the
+  // browser will ask for on the service account (iis-rules 7.2, 7.3, 7.5).
+  void ssrs_negotiate(std::vector<Candidate>& out) const {
+    const flow::Host* n = node();
+    const auto url = net::parse_url(flow.url);
+    const flow::Host* client = env.host(flow.client);
+    if (!n || !n->ssrs || !url || !client || !client->client || path.front.protocol != Protocol::Ntlm) return;
+    if (n->iis && !backend::SsrsServer::serves_path(url->path)) return;
+    for (const auto t : n->ssrs->authentication_types)
+      if (t == backend::SsrsAuthType::RSWindowsNegotiate || t == backend::SsrsAuthType::Custom) return;
+    const auto dns = url->host_is_ip() ? net::DnsAnswer{} : env.dns.resolve(url->host, client->domain);
+    const auto built = net::build_http_spn(client->client->policy, *url, dns);
+    const std::string key = n->ssrs->decryption_key(n->info()).account;
+    std::string command = "on " + n->name +
+                          ", in rsreportserver.config: <AuthenticationTypes><RSWindowsNegotiate/>"
+                          "<RSWindowsNTLM/></AuthenticationTypes>, then restart the Report Server service";
+    std::string spn;
+    if (built.spn && !key.empty()) {
+      const auto* d = env.directory.domain_by_dns(n->domain);
+      const auto found = d ? env.directory.lookup_spn(*built.spn, d->forest) : directory::SpnLookup{};
+      const bool owned = found.status == directory::SpnLookup::Status::Found &&
+                         iequals(env.directory.account(found.owners.front()).name, key);
+      if (!owned && (found.status == directory::SpnLookup::Status::NotFound || found.via_host_mapping))
+        spn = *built.spn;
+      if (!spn.empty()) command = "setspn -S " + spn + " " + key + "; " + command;
+    }
+    const std::string host = n->name;
+    out.push_back({"offer Negotiate on " + host + "'s report server" +
+                       (spn.empty() ? "" : " and register " + spn + " on its service account " + key),
+                   command, [host, spn, key](spec::Scenario& s) {
+                     for (auto& h : s.hosts)
+                       if (h.name == host && h.ssrs)
+                         h.ssrs->authentication_types = {{"RSWindowsNegotiate", "RSWindowsNTLM"}};
+                     if (!spn.empty())
+                       if (auto* d = settings_for(s, key)) d->spns.push_back(spn);
+                   }});
+  }
+
   std::vector<Candidate> front_candidates() const {
     std::vector<Candidate> out;
+    ssrs_negotiate(out);
     const auto f = front();
     if (!f || !path.front.error) return out;
     const std::string& error = *path.front.error;
@@ -325,51 +365,67 @@ struct FixFinder {
 
 }  // namespace
 
-void attach_fixes(const spec::Scenario& spec, TraceReport& report) {
-  const flow::Environment env = build(spec);
-  constexpr int kMaxCandidates = 24;  // per report: each costs a rebuild and a trace
-  int tried = 0;
-  for (auto& flow_outcome : report.flows) {
-    const flow::FlowSpec* fs = nullptr;
-    for (const auto& f : env.flows)
-      if (f.name == flow_outcome.flow) fs = &f;
-    if (!fs) continue;
-    for (auto& path : flow_outcome.paths) {
-      if (path.verdict == Verdict::Ok) continue;
-      FixFinder finder{spec, env, *fs, path};
-      std::vector<Candidate> candidates = finder.front_candidates();
-      auto hop = finder.hop_candidates();
-      candidates.insert(candidates.end(), hop.begin(), hop.end());
-      int best = -1;
-      std::vector<std::pair<int, Fix>> verified;
-      for (const auto& c : candidates) {
-        if (++tried > kMaxCandidates) break;
-        spec::Scenario changed = spec;
-        c.apply(changed);
-        const flow::Environment env2 = build(changed);
-        const TraceReport again = flow::trace(env2, {fs->name, ""});
-        if (again.flows.empty()) continue;
-        bool better = false, worse = false;
-        int score = 0;
-        for (const auto& p2 : again.flows.front().paths) {
-          score += rank(p2.verdict);
-          for (const auto& p1 : flow_outcome.paths) {
-            if (p1.via != p2.via) continue;
-            if (rank(p2.verdict) < rank(p1.verdict)) worse = true;
-            if (p1.via == path.via && rank(p2.verdict) > rank(p1.verdict)) better = true;
-          }
-        }
-        if (better && !worse) {
-          verified.emplace_back(score, Fix{c.change, c.command});
-          best = std::max(best, score);
-        }
+namespace {
+
+// Applies each candidate to a copy of the scenario and traces the flow again (the verification).
+std::vector<VerifiedFix> verify(const spec::Scenario& spec, const flow::FlowSpec& flow, const FlowOutcome& before,
+                                const PathOutcome& path, const std::vector<Candidate>& candidates, int& budget) {
+  int best = -1;
+  std::vector<std::pair<int, VerifiedFix>> verified;
+  for (const auto& c : candidates) {
+    if (--budget < 0) break;
+    spec::Scenario changed = spec;
+    c.apply(changed);
+    const TraceReport again = flow::trace(build(changed), {flow.name, ""});
+    if (again.flows.empty()) continue;
+    bool better = false, worse = false;
+    int score = 0;
+    for (const auto& p2 : again.flows.front().paths) {
+      score += rank(p2.verdict);
+      for (const auto& p1 : before.paths) {
+        if (p1.via != p2.via) continue;
+        if (rank(p2.verdict) < rank(p1.verdict)) worse = true;
+        if (p1.via == path.via && rank(p2.verdict) > rank(p1.verdict)) better = true;
       }
-      // Only the fixes that leave the whole flow best off: a change that repairs one node of a farm
-      // is not offered when another repairs them all.
-      for (auto& [score, fix] : verified)
-        if (score == best) path.fixes.push_back(std::move(fix));
+    }
+    if (better && !worse) {
+      verified.emplace_back(score, VerifiedFix{Fix{c.change, c.command}, c.apply});
+      best = std::max(best, score);
     }
   }
+  std::vector<VerifiedFix> out;
+  for (auto& [score, fix] : verified)
+    if (score == best) out.push_back(std::move(fix));
+  return out;
+}
+
+std::vector<VerifiedFix> fixes_for(const spec::Scenario& spec, const flow::Environment& env,
+                                   const FlowOutcome& flow_outcome, const PathOutcome& path, int& budget) {
+  if (path.verdict == Verdict::Ok) return {};
+  const flow::FlowSpec* fs = nullptr;
+  for (const auto& f : env.flows)
+    if (f.name == flow_outcome.flow) fs = &f;
+  if (!fs) return {};
+  FixFinder finder{spec, env, *fs, path};
+  std::vector<Candidate> candidates = finder.front_candidates();
+  auto hop = finder.hop_candidates();
+  candidates.insert(candidates.end(), hop.begin(), hop.end());
+  return verify(spec, *fs, flow_outcome, path, candidates, budget);
+}
+
+}  // namespace
+
+std::vector<VerifiedFix> verified_fixes(const spec::Scenario& spec, const FlowOutcome& flow, const PathOutcome& path) {
+  int budget = 24;
+  return fixes_for(spec, build(spec), flow, path, budget);
+}
+
+void attach_fixes(const spec::Scenario& spec, TraceReport& report) {
+  const flow::Environment env = build(spec);
+  int budget = 24;  // candidates per report: each costs a rebuild and a trace
+  for (auto& flow_outcome : report.flows)
+    for (auto& path : flow_outcome.paths)
+      for (auto& v : fixes_for(spec, env, flow_outcome, path, budget)) path.fixes.push_back(std::move(v.fix));
 }
 
 }  // namespace kerbsim::scenario

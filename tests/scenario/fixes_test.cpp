@@ -53,3 +53,22 @@ TEST_CASE("paths that work get no fixes, and fixes are never offered without ver
   const TraceReport sensitive = traced_with_fixes("double-hop-sensitive-user");
   CHECK(sensitive.flows.at(0).paths.at(0).fixes.empty());
 }
+
+TEST_CASE("applying the fix printed for the broken founding farm makes every node reach SQL Server as the user",
+          "[fixes]") {
+  const auto spec =
+      scenario::load_file(std::string(KERBSIM_SOURCE_DIR) + "/scenarios/ssrs-farm-networkservice-double-hop.json");
+  const TraceReport before = flow::trace(scenario::build(spec));
+  const auto& flow = before.flows.at(0);
+  const auto fixes = scenario::verified_fixes(spec, flow, flow.paths.at(1));
+  REQUIRE(fixes.size() == 1);
+  auto fixed = spec;
+  fixes[0].apply(fixed);
+  const TraceReport after = flow::trace(scenario::build(fixed));
+  for (const auto& p : after.flows.at(0).paths) {
+    CHECK(p.verdict == Verdict::Ok);
+    REQUIRE(p.hops.size() == 1);
+    CHECK(p.hops[0].identity == std::optional<std::string>("CORP\\alice"));
+    CHECK(p.hops[0].delegation == Delegation::Constrained);
+  }
+}
