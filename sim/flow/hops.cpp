@@ -322,12 +322,16 @@ void HopTracer::authenticate(const Target& t, const std::string& identity, std::
   hop.protocol = fallback;
   hop.identity = identity;
   if (anonymous) {
-    log_.add(t.sql ? StepKind::Sql : StepKind::Http, from(), t.host->name, connect + " as " + identity,
-             t.sql ? "Login failed for user 'NT AUTHORITY\\ANONYMOUS LOGON'. (error 18456, severity 14)" : "401",
-             "the calling token cannot authenticate off this machine, so the connection arrives as the anonymous "
-             "logon",
-             "kerberos-rules R4.1")
-        .failed = true;
+    Step& s = log_.add(
+        t.sql ? StepKind::Sql : StepKind::Http, from(), t.host->name, connect + " as " + identity,
+        t.sql ? "Login failed for user 'NT AUTHORITY\\ANONYMOUS LOGON'. (error 18456, severity 14, state 1)" : "401",
+        "the calling token cannot authenticate off this machine, so the connection arrives as the anonymous logon",
+        "kerberos-rules R4.1");
+    s.failed = true;
+    if (t.sql)
+      s.details.push_back(
+          "the client always sees state 1; the state in SQL Server's errorlog names the real "
+          "reason (its value for this case is UNCONFIRMED) [iis-rules 6.8]");
     hop.result = t.sql ? HopResult::LoginFailed : HopResult::AuthFailed;
     if (!hop.error) hop.error = t.sql ? "SQL_18456" : "HTTP_401";
     return;
