@@ -1,0 +1,73 @@
+// Engine throughput against a bare std::priority_queue loop of (time, seq, id) holding the same number
+// of pending events: each popped event schedules one successor at a random future time, so the
+// queue size stays constant. Prints events per second for both and their ratio (measured in the same
+// run, on the same machine).
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <queue>
+#include <tuple>
+#include <vector>
+
+#include "engine/event_queue.h"
+#include "engine/random.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using kerbsim::engine::Rng;
+using kerbsim::engine::SimTime;
+using kerbsim::engine::Simulation;
+
+double bare_loop(std::size_t pending, std::uint64_t events) {
+  using Entry = std::tuple<SimTime, std::uint64_t, std::uint32_t>;
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> q;
+  Rng rng(1);
+  std::uint64_t seq = 0;
+  for (std::size_t i = 0; i < pending; ++i) q.emplace(static_cast<SimTime>(rng.below(1'000'000)), seq++, 0);
+  std::uint64_t sink = 0;
+  const auto start = Clock::now();
+  for (std::uint64_t n = 0; n < events; ++n) {
+    const auto [t, s, id] = q.top();
+    q.pop();
+    sink += id + static_cast<std::uint64_t>(t & 1);
+    q.emplace(t + 1 + static_cast<SimTime>(rng.below(1'000'000)), seq++, static_cast<std::uint32_t>(s & 0xff));
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (sink == 42) std::puts("");
+  return static_cast<double>(events) / seconds;
+}
+
+double engine_loop(std::size_t pending, std::uint64_t events) {
+  Simulation sim;
+  Rng rng(1);
+  std::uint64_t remaining = events;
+  std::uint64_t sink = 0;
+  // Each handler reschedules itself, as a workload's clients do.
+  std::function<void(Simulation&)> tick = [&](Simulation& s) {
+    sink += static_cast<std::uint64_t>(s.now() & 1);
+    if (remaining == 0) return;
+    --remaining;
+    s.schedule(1 + static_cast<SimTime>(rng.below(1'000'000)), tick);
+  };
+  for (std::size_t i = 0; i < pending; ++i) sim.schedule_at(static_cast<SimTime>(rng.below(1'000'000)), tick);
+  const auto start = Clock::now();
+  while (remaining > 0 && sim.step()) {
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (sink == 42) std::puts("");
+  return static_cast<double>(events) / seconds;
+}
+
+}  // namespace
+
+int main() {
+  std::printf("%-10s %16s %16s %8s\n", "pending", "bare events/s", "engine events/s", "ratio");
+  for (const std::size_t pending : {std::size_t{1'000}, std::size_t{100'000}, std::size_t{1'000'000}}) {
+    const std::uint64_t events = 3'000'000;
+    const double bare = bare_loop(pending, events);
+    const double engine = engine_loop(pending, events);
+    std::printf("%-10zu %16.0f %16.0f %7.2fx\n", pending, bare, engine, engine / bare);
+  }
+  return 0;
+}
