@@ -11,11 +11,14 @@
 
 namespace kerbsim::engine {
 
-using EventId = std::uint64_t;  // the event's sequence number; unique within one Simulation
+// Identifies one scheduled event: its sequence number and its storage slot.
+using EventId = std::uint64_t;
 
 class Simulation {
  public:
   using Handler = std::function<void(Simulation&)>;
+  // The cheap form: a plain function and one argument (a client index, say), no allocation.
+  using Callback = void (*)(Simulation&, std::uint64_t arg);
 
   Simulation() = default;
   Simulation(const Simulation&) = delete;
@@ -25,10 +28,12 @@ class Simulation {
   std::size_t pending() const { return heap_.size() - cancelled_pending_; }
   std::uint64_t executed() const { return executed_; }
 
-  // Schedules handler at now() + delay (delay >= 0).
+  // Schedules at now() + delay (delay >= 0), or at an absolute time >= now().
   EventId schedule(SimTime delay, Handler handler);
   EventId schedule_at(SimTime when, Handler handler);
-  // Returns false if the event already ran or was cancelled.
+  EventId schedule(SimTime delay, Callback callback, std::uint64_t arg);
+  EventId schedule_at(SimTime when, Callback callback, std::uint64_t arg);
+  // Returns false if the event already ran or was cancelled. Constant time.
   bool cancel(EventId id);
 
   // Runs events in (time, seq) order while their time is <= end; leaves now() == end.
@@ -37,24 +42,38 @@ class Simulation {
   bool step();
 
  private:
+  // 16 bytes: the time, then the sequence number and the slot packed so that comparing the packed
+  // word compares sequence numbers (they are unique).
   struct Entry {
     SimTime time;
-    EventId seq;
-    std::uint32_t slot;
+    std::uint64_t order;  // seq << kSlotBits | slot
   };
-  static bool before(const Entry& a, const Entry& b) { return a.time < b.time || (a.time == b.time && a.seq < b.seq); }
+  static constexpr int kSlotBits = 24;  // up to 16M events pending at once
+  static constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
+
+  struct Slot {
+    Callback callback = nullptr;
+    std::uint64_t arg = 0;
+    Handler handler;
+    std::uint64_t seq = 0;
+    bool cancelled = false;
+  };
+
+  static bool before(const Entry& a, const Entry& b) {
+    return a.time < b.time || (a.time == b.time && a.order < b.order);
+  }
+  std::uint32_t take_slot();
+  EventId enqueue(SimTime when, std::uint32_t slot);
   void push(Entry e);
   Entry pop();
   bool run_front();  // pops the front event; runs it unless cancelled
 
   SimTime now_ = 0;
-  EventId next_seq_ = 0;
+  std::uint64_t next_seq_ = 0;
   std::uint64_t executed_ = 0;
   std::size_t cancelled_pending_ = 0;
-  std::vector<Entry> heap_;        // 4-ary min-heap
-  std::vector<Handler> slots_;     // handler storage, reused through free_
-  std::vector<EventId> slot_seq_;  // which event owns a slot (for cancel)
-  std::vector<bool> slot_cancelled_;
+  std::vector<Entry> heap_;  // 4-ary min-heap
+  std::vector<Slot> slots_;  // event storage, reused through free_
   std::vector<std::uint32_t> free_;
 };
 

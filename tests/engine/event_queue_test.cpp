@@ -70,3 +70,33 @@ TEST_CASE("durations print as people write them", "[engine]") {
   REQUIRE(format_duration(0) == "0s");
   REQUIRE(format_duration(-7 * kMinute) == "-7m");
 }
+
+namespace {
+std::vector<std::uint64_t>* g_seen = nullptr;
+void record(Simulation&, std::uint64_t arg) { g_seen->push_back(arg); }
+}  // namespace
+
+TEST_CASE("plain callbacks carry their argument and interleave with handlers in schedule order", "[engine]") {
+  Simulation sim;
+  std::vector<std::uint64_t> seen;
+  g_seen = &seen;
+  sim.schedule(kSecond, record, 1);
+  sim.schedule(kSecond, [&seen](Simulation&) { seen.push_back(2); });
+  const EventId third = sim.schedule(kSecond, record, 3);
+  sim.schedule(0, record, 0);
+  REQUIRE(sim.cancel(third));
+  sim.run_until(kMinute);
+  REQUIRE(seen == std::vector<std::uint64_t>{0, 1, 2});
+  g_seen = nullptr;
+}
+
+TEST_CASE("an event that already ran cannot be cancelled, even when its slot is reused", "[engine]") {
+  Simulation sim;
+  const EventId first = sim.schedule(kSecond, [](Simulation&) {});
+  sim.run_until(2 * kSecond);
+  int ran = 0;
+  sim.schedule(kSecond, [&ran](Simulation&) { ++ran; });  // reuses the first event's slot
+  REQUIRE_FALSE(sim.cancel(first));
+  sim.run_until(kMinute);
+  REQUIRE(ran == 1);
+}
