@@ -9,6 +9,9 @@ std::vector<std::string> SqlInstance::own_spns(const std::string& fqdn) const {
 }
 
 std::string SqlInstance::self_registration_account(const std::string& computer_account) const {
+  // LocalService is a null session on the network and cannot write to the directory (iis-rules 2.1).
+  if (service_account.type == web::IdentityType::LocalService) return "";
+  if (service_account.type == web::IdentityType::LocalAccount) return "";
   if (service_account.type != web::IdentityType::DomainAccount) return computer_account;
   if (!service_account.account.empty() && service_account.account.back() == '$') return service_account.account;
   return "";

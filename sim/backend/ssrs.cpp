@@ -1,6 +1,7 @@
 #include "backend/ssrs.h"
 
 #include <algorithm>
+#include <string_view>
 
 #include "directory/names.h"
 
@@ -25,12 +26,27 @@ std::string auth_type_name(SsrsAuthType t) {
 std::vector<SsrsAuthType> SsrsServer::default_authentication_types(const web::ProcessIdentity& account) {
   // Setup writes RSWindowsNegotiate for NetworkService/LocalSystem, otherwise RSWindowsNTLM; a virtual
   // account is treated like NetworkService, as it acts as the computer on the network (UNCONFIRMED, 7.3).
-  if (account.type == web::IdentityType::DomainAccount) return {SsrsAuthType::RSWindowsNTLM};
-  return {SsrsAuthType::RSWindowsNegotiate, SsrsAuthType::RSWindowsNTLM};
+  switch (account.type) {
+    case web::IdentityType::NetworkService:
+    case web::IdentityType::LocalSystem:
+    case web::IdentityType::VirtualAccount:
+    case web::IdentityType::ApplicationPoolIdentity:
+      return {SsrsAuthType::RSWindowsNegotiate, SsrsAuthType::RSWindowsNTLM};
+    case web::IdentityType::LocalService:
+    case web::IdentityType::DomainAccount:
+    case web::IdentityType::LocalAccount:
+      break;
+  }
+  return {SsrsAuthType::RSWindowsNTLM};
 }
 
 bool SsrsServer::serves_path(const std::string& path) {
-  return directory::istarts_with(path, "/ReportServer") || directory::istarts_with(path, "/Reports");
+  // URL reservations match whole path segments: /Reports and /Reports/..., not /ReportsArchive.
+  const auto reserved = [&](std::string_view name) {
+    if (!directory::istarts_with(path, name)) return false;
+    return path.size() == name.size() || path[name.size()] == '/' || path[name.size()] == '?';
+  };
+  return reserved("/ReportServer") || reserved("/Reports");
 }
 
 web::KeyDecision SsrsServer::decryption_key(const web::HostInfo& host) const {

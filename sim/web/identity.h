@@ -25,7 +25,7 @@ struct ProcessIdentity {
   // The account whose Kerberos key it holds: built-in and virtual identities use the computer
   // account of a domain-joined host; "" on a workgroup host or for LocalService off-box.
   std::string key_account(const std::string& computer_account) const;
-  bool built_in() const { return type != IdentityType::DomainAccount; }
+  bool built_in() const { return type != IdentityType::DomainAccount && type != IdentityType::LocalAccount; }
   // "ApplicationPoolIdentity", "NetworkService", ..., or the account name.
   std::string describe() const;
 };
