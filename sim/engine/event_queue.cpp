@@ -11,19 +11,27 @@ std::uint32_t Simulation::take_slot() {
     free_.pop_back();
     return slot;
   }
-  assert(slots_.size() <= kSlotMask);
-  slots_.emplace_back();
-  return static_cast<std::uint32_t>(slots_.size() - 1);
+  assert(seqs_.size() <= kSlotMask);
+  callbacks_.push_back(nullptr);
+  args_.push_back(0);
+  seqs_.push_back(kFreeSlot);
+  return static_cast<std::uint32_t>(seqs_.size() - 1);
 }
 
 EventId Simulation::enqueue(SimTime when, std::uint32_t slot) {
   assert(when >= now_);
   const std::uint64_t seq = next_seq_++;
-  slots_[slot].seq = seq;
-  slots_[slot].cancelled = false;
+  seqs_[slot] = seq;
   const std::uint64_t order = (seq << kSlotBits) | slot;
   push({when, order});
   return order;
+}
+
+void Simulation::run_handler(Simulation& sim, std::uint64_t index) {
+  Handler handler = std::move(sim.handlers_[index]);
+  sim.handlers_[index] = nullptr;
+  sim.free_handlers_.push_back(static_cast<std::uint32_t>(index));
+  handler(sim);
 }
 
 EventId Simulation::schedule(SimTime delay, Handler handler) {
@@ -32,10 +40,16 @@ EventId Simulation::schedule(SimTime delay, Handler handler) {
 }
 
 EventId Simulation::schedule_at(SimTime when, Handler handler) {
-  const std::uint32_t slot = take_slot();
-  slots_[slot].callback = nullptr;
-  slots_[slot].handler = std::move(handler);
-  return enqueue(when, slot);
+  std::uint32_t index;
+  if (!free_handlers_.empty()) {
+    index = free_handlers_.back();
+    free_handlers_.pop_back();
+    handlers_[index] = std::move(handler);
+  } else {
+    index = static_cast<std::uint32_t>(handlers_.size());
+    handlers_.push_back(std::move(handler));
+  }
+  return schedule_at(when, &Simulation::run_handler, index);
 }
 
 EventId Simulation::schedule(SimTime delay, Callback callback, std::uint64_t arg) {
@@ -45,18 +59,16 @@ EventId Simulation::schedule(SimTime delay, Callback callback, std::uint64_t arg
 
 EventId Simulation::schedule_at(SimTime when, Callback callback, std::uint64_t arg) {
   const std::uint32_t slot = take_slot();
-  slots_[slot].callback = callback;
-  slots_[slot].arg = arg;
+  callbacks_[slot] = callback;
+  args_[slot] = arg;
   return enqueue(when, slot);
 }
 
 bool Simulation::cancel(EventId id) {
   const auto slot = static_cast<std::size_t>(id & kSlotMask);
-  if (slot >= slots_.size()) return false;
-  Slot& s = slots_[slot];
   // A slot that ran is marked free, and may since hold a later event: the sequence number tells.
-  if (s.seq != (id >> kSlotBits) || s.cancelled) return false;
-  s.cancelled = true;
+  if (slot >= seqs_.size() || seqs_[slot] != (id >> kSlotBits)) return false;
+  seqs_[slot] |= kCancelled;
   ++cancelled_pending_;
   return true;
 }
@@ -98,23 +110,22 @@ Simulation::Entry Simulation::pop() {
 bool Simulation::run_front() {
   const Entry e = pop();
   const auto slot = static_cast<std::uint32_t>(e.order & kSlotMask);
-  Slot& s = slots_[slot];
-  const bool cancelled = s.cancelled;
-  const Callback callback = s.callback;
-  const std::uint64_t arg = s.arg;
-  Handler handler = callback ? Handler{} : std::move(s.handler);
-  s.seq = ~std::uint64_t{0};  // no EventId matches a free slot
+  const bool cancelled = (seqs_[slot] & kCancelled) != 0;
+  const Callback callback = callbacks_[slot];
+  const std::uint64_t arg = args_[slot];
+  seqs_[slot] = kFreeSlot;  // no EventId matches a free slot
   free_.push_back(slot);
   if (cancelled) {
     --cancelled_pending_;
+    if (callback == &Simulation::run_handler) {  // release the handler without running it
+      handlers_[arg] = nullptr;
+      free_handlers_.push_back(static_cast<std::uint32_t>(arg));
+    }
     return false;
   }
   now_ = e.time;
   ++executed_;
-  if (callback)
-    callback(*this, arg);
-  else
-    handler(*this);
+  callback(*this, arg);
   return true;
 }
 

@@ -51,14 +51,6 @@ class Simulation {
   static constexpr int kSlotBits = 24;  // up to 16M events pending at once
   static constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
 
-  struct Slot {
-    Callback callback = nullptr;
-    std::uint64_t arg = 0;
-    Handler handler;
-    std::uint64_t seq = 0;
-    bool cancelled = false;
-  };
-
   static bool before(const Entry& a, const Entry& b) {
     return a.time < b.time || (a.time == b.time && a.order < b.order);
   }
@@ -67,14 +59,23 @@ class Simulation {
   void push(Entry e);
   Entry pop();
   bool run_front();  // pops the front event; runs it unless cancelled
+  static void run_handler(Simulation& sim, std::uint64_t index);
 
   SimTime now_ = 0;
   std::uint64_t next_seq_ = 0;
   std::uint64_t executed_ = 0;
   std::size_t cancelled_pending_ = 0;
   std::vector<Entry> heap_;  // 4-ary min-heap
-  std::vector<Slot> slots_;  // event storage, reused through free_
+  // Event storage by slot, in parallel arrays so that the hot path touches 24 bytes per event; a
+  // std::function handler lives in handlers_, and its index is then the slot's argument.
+  std::vector<Callback> callbacks_;
+  std::vector<std::uint64_t> args_;
+  std::vector<std::uint64_t> seqs_;  // the owning event's sequence number; kCancelled bit when cancelled
   std::vector<std::uint32_t> free_;
+  std::vector<Handler> handlers_;
+  std::vector<std::uint32_t> free_handlers_;
+  static constexpr std::uint64_t kCancelled = std::uint64_t{1} << 63;
+  static constexpr std::uint64_t kFreeSlot = ~std::uint64_t{0};
 };
 
 }  // namespace kerbsim::engine

@@ -34,8 +34,7 @@ TEST_CASE("setup writes RSWindowsNegotiate for NetworkService and LocalSystem, R
         kNegotiateAndNtlm);
 }
 
-TEST_CASE("setup writes RSWindowsNTLM for LocalService, which is neither NetworkService nor LocalSystem",
-          "[ssrs]") {
+TEST_CASE("setup writes RSWindowsNTLM for LocalService, which is neither NetworkService nor LocalSystem", "[ssrs]") {
   // iis-rules 7.3: "RSWindowsNegotiate if the service account is NetworkService or LocalSystem, otherwise
   // RSWindowsNTLM". LocalService has no network identity at all (iis-rules 2.1, 7.4), so the virtual-account
   // reasoning (computer identity) does not apply to it either.
