@@ -121,6 +121,25 @@ KdcReply Kdc::as_exchange(const std::string& user, SimTime now, SimTime client_c
   return r;
 }
 
+KdcReply Kdc::etype_refusal(const EtypeChoice& etype, const Account& target) {
+  KdcReply r;
+  r.error = KrbError::KDC_ERR_ETYPE_NOSUPP;
+  r.why = etype.why;
+  r.rule = "kerberos-rules R2.3";
+  if ((etype.supported & kKdcEnabledEtypes) != 0)
+    r.events.push_back({16, "System",
+                        "KDCEVENT_NO_KEY_INTERSECTION_TGS: " + target.sam +
+                            " did not have a suitable key for generating a Kerberos ticket. The accounts available "
+                            "etypes were " +
+                            describe_bits(etype.keys) + ". Changing or resetting the password of " + target.sam +
+                            " will generate a proper key."});
+  else
+    r.events.push_back(
+        {27, "System",
+         "KDCEVENT_UNSUPPORTED_ETYPE_REQUEST_TGS: no etype supported by " + target.sam + " is enabled on the KDC."});
+  return r;
+}
+
 KdcReply Kdc::duplicate_spn_reply(const SpnLookup& found) const {
   KdcReply r;
   r.error = policy_.duplicate_spn_error;
@@ -212,24 +231,7 @@ KdcReply Kdc::tgs_exchange(const Ticket& tgt, const std::string& spn, SimTime no
 
   r.notes.push_back(found.why + " [" + found.rule + "]");
   const EtypeChoice etype = choose_etype(owner);
-  if (!etype.ok) {
-    r.error = KrbError::KDC_ERR_ETYPE_NOSUPP;
-    r.why = etype.why;
-    r.rule = "kerberos-rules R2.3";
-    const bool keys_missing = (etype.supported & kKdcEnabledEtypes) != 0;
-    if (keys_missing)
-      r.events.push_back({16, "System",
-                          "KDCEVENT_NO_KEY_INTERSECTION_TGS: " + owner.sam +
-                              " did not have a suitable key for "
-                              "generating a Kerberos ticket. The accounts available etypes were " +
-                              describe_bits(etype.keys) + ". Changing or resetting the password of " + owner.sam +
-                              " will generate a proper key."});
-    else
-      r.events.push_back(
-          {27, "System",
-           "KDCEVENT_UNSUPPORTED_ETYPE_REQUEST_TGS: no etype supported by " + owner.sam + " is enabled on the KDC."});
-    return r;
-  }
+  if (!etype.ok) return etype_refusal(etype, owner);
 
   Ticket t;
   t.client = tgt.client;

@@ -93,6 +93,8 @@ class Kdc {
  private:
   // The refusal of a request whose SPN two accounts hold: the configured code and event 11 (R1.7).
   KdcReply duplicate_spn_reply(const directory::SpnLookup& found) const;
+  // KDC_ERR_ETYPE_NOSUPP with System event 16 (no key) or 27 (no enabled etype) (R2.3).
+  static KdcReply etype_refusal(const EtypeChoice& etype, const directory::Account& target);
   Ticket cross_realm_tgt(const Ticket& tgt, const std::string& target_domain, engine::SimTime now) const;
 
   const directory::Directory& directory_;

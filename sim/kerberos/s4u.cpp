@@ -69,23 +69,6 @@ void audit_bad_option(KdcReply& r, const std::string& account, const std::string
       "value 2 bad-option and etype failures are not audited [kerberos-rules R5.1]");
 }
 
-// KDC_ERR_ETYPE_NOSUPP with the System event the TGS exchange writes (R2.3).
-KdcReply etype_refusal(const Kdc::EtypeChoice& etype, const Account& target) {
-  KdcReply r = refusal(KrbError::KDC_ERR_ETYPE_NOSUPP, NtStatus::None, etype.why, "kerberos-rules R2.3");
-  if ((etype.supported & kKdcEnabledEtypes) != 0)
-    r.events.push_back({16, "System",
-                        "KDCEVENT_NO_KEY_INTERSECTION_TGS: " + target.sam +
-                            " did not have a suitable key for generating a Kerberos ticket. The accounts available "
-                            "etypes were " +
-                            describe_bits(etype.keys) + ". Changing or resetting the password of " + target.sam +
-                            " will generate a proper key."});
-  else
-    r.events.push_back(
-        {27, "System",
-         "KDCEVENT_UNSUPPORTED_ETYPE_REQUEST_TGS: no etype supported by " + target.sam + " is enabled on the KDC."});
-  return r;
-}
-
 // The R3.3.2 truth-table row of a service, in the words of the Samba tests that pin it.
 std::string protocol_transition_row(const Account& service) {
   return std::string(service.trusted_to_auth_for_delegation ? "trusted" : "not-trusted") + " + " +
