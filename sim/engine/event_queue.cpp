@@ -5,26 +5,12 @@
 
 namespace kerbsim::engine {
 
-std::uint32_t Simulation::take_slot() {
-  if (!free_.empty()) {
-    const std::uint32_t slot = free_.back();
-    free_.pop_back();
-    return slot;
-  }
-  assert(seqs_.size() <= kSlotMask);
-  callbacks_.push_back(nullptr);
-  args_.push_back(0);
-  seqs_.push_back(kFreeSlot);
-  return static_cast<std::uint32_t>(seqs_.size() - 1);
-}
-
-EventId Simulation::enqueue(SimTime when, std::uint32_t slot) {
-  assert(when >= now_);
-  const std::uint64_t seq = next_seq_++;
-  seqs_[slot] = seq;
-  const std::uint64_t order = (seq << kSlotBits) | slot;
-  push({when, order});
-  return order;
+std::uint64_t Simulation::callback_index(Callback callback) {
+  for (std::size_t i = 0; i < callbacks_.size(); ++i)
+    if (callbacks_[i] == callback) return i;
+  assert(callbacks_.size() <= kCallbackMask);
+  callbacks_.push_back(callback);
+  return callbacks_.size() - 1;
 }
 
 void Simulation::run_handler(Simulation& sim, std::uint64_t index) {
@@ -58,22 +44,21 @@ EventId Simulation::schedule(SimTime delay, Callback callback, std::uint64_t arg
 }
 
 EventId Simulation::schedule_at(SimTime when, Callback callback, std::uint64_t arg) {
-  const std::uint32_t slot = take_slot();
-  callbacks_[slot] = callback;
-  args_[slot] = arg;
-  return enqueue(when, slot);
+  assert(when >= now_);
+  const std::uint64_t seq = next_seq_++;
+  push({when, (seq << kCallbackBits) | callback_index(callback), arg});
+  return seq;
 }
 
 bool Simulation::cancel(EventId id) {
-  const auto slot = static_cast<std::size_t>(id & kSlotMask);
-  // A slot that ran is marked free, and may since hold a later event: the sequence number tells.
-  if (slot >= seqs_.size() || seqs_[slot] != (id >> kSlotBits)) return false;
-  seqs_[slot] |= kCancelled;
-  ++cancelled_pending_;
-  return true;
+  if (id >= next_seq_ || cancelled_.count(id)) return false;
+  // Only a queued event can be cancelled; cancellation is rare, so a scan is acceptable.
+  for (const Entry& e : heap_)
+    if ((e.order >> kCallbackBits) == id) return cancelled_.insert(id).second;
+  return false;
 }
 
-void Simulation::push(Entry e) {
+void Simulation::push(const Entry& e) {
   heap_.push_back(e);
   std::size_t i = heap_.size() - 1;
   while (i > 0) {
@@ -109,23 +94,17 @@ Simulation::Entry Simulation::pop() {
 
 bool Simulation::run_front() {
   const Entry e = pop();
-  const auto slot = static_cast<std::uint32_t>(e.order & kSlotMask);
-  const bool cancelled = (seqs_[slot] & kCancelled) != 0;
-  const Callback callback = callbacks_[slot];
-  const std::uint64_t arg = args_[slot];
-  seqs_[slot] = kFreeSlot;  // no EventId matches a free slot
-  free_.push_back(slot);
-  if (cancelled) {
-    --cancelled_pending_;
+  const Callback callback = callbacks_[e.order & kCallbackMask];
+  if (!cancelled_.empty() && cancelled_.erase(e.order >> kCallbackBits) != 0) {
     if (callback == &Simulation::run_handler) {  // release the handler without running it
-      handlers_[arg] = nullptr;
-      free_handlers_.push_back(static_cast<std::uint32_t>(arg));
+      handlers_[e.arg] = nullptr;
+      free_handlers_.push_back(static_cast<std::uint32_t>(e.arg));
     }
     return false;
   }
   now_ = e.time;
   ++executed_;
-  callback(*this, arg);
+  callback(*this, e.arg);
   return true;
 }
 

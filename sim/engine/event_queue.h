@@ -5,13 +5,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/time.h"
 
 namespace kerbsim::engine {
 
-// Identifies one scheduled event: its sequence number and its storage slot.
+// Identifies one scheduled event: its sequence number.
 using EventId = std::uint64_t;
 
 class Simulation {
@@ -25,7 +26,7 @@ class Simulation {
   Simulation& operator=(const Simulation&) = delete;
 
   SimTime now() const { return now_; }
-  std::size_t pending() const { return heap_.size() - cancelled_pending_; }
+  std::size_t pending() const { return heap_.size() - cancelled_.size(); }
   std::uint64_t executed() const { return executed_; }
 
   // Schedules at now() + delay (delay >= 0), or at an absolute time >= now().
@@ -33,7 +34,7 @@ class Simulation {
   EventId schedule_at(SimTime when, Handler handler);
   EventId schedule(SimTime delay, Callback callback, std::uint64_t arg);
   EventId schedule_at(SimTime when, Callback callback, std::uint64_t arg);
-  // Returns false if the event already ran or was cancelled. Constant time.
+  // Returns false if the event already ran or was cancelled.
   bool cancel(EventId id);
 
   // Runs events in (time, seq) order while their time is <= end; leaves now() == end.
@@ -42,21 +43,21 @@ class Simulation {
   bool step();
 
  private:
-  // 16 bytes: the time, then the sequence number and the slot packed so that comparing the packed
-  // word compares sequence numbers (they are unique).
+  // 24 bytes: the time; the sequence number with the callback's index packed below it (comparing
+  // the packed word compares sequence numbers, which are unique); the argument.
   struct Entry {
     SimTime time;
-    std::uint64_t order;  // seq << kSlotBits | slot
+    std::uint64_t order;  // seq << kCallbackBits | callback index
+    std::uint64_t arg;
   };
-  static constexpr int kSlotBits = 24;  // up to 16M events pending at once
-  static constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
+  static constexpr int kCallbackBits = 8;  // up to 256 distinct callbacks
+  static constexpr std::uint64_t kCallbackMask = (std::uint64_t{1} << kCallbackBits) - 1;
 
   static bool before(const Entry& a, const Entry& b) {
     return a.time < b.time || (a.time == b.time && a.order < b.order);
   }
-  std::uint32_t take_slot();
-  EventId enqueue(SimTime when, std::uint32_t slot);
-  void push(Entry e);
+  std::uint64_t callback_index(Callback callback);
+  void push(const Entry& e);
   Entry pop();
   bool run_front();  // pops the front event; runs it unless cancelled
   static void run_handler(Simulation& sim, std::uint64_t index);
@@ -64,18 +65,11 @@ class Simulation {
   SimTime now_ = 0;
   std::uint64_t next_seq_ = 0;
   std::uint64_t executed_ = 0;
-  std::size_t cancelled_pending_ = 0;
-  std::vector<Entry> heap_;  // 4-ary min-heap
-  // Event storage by slot, in parallel arrays so that the hot path touches 24 bytes per event; a
-  // std::function handler lives in handlers_, and its index is then the slot's argument.
-  std::vector<Callback> callbacks_;
-  std::vector<std::uint64_t> args_;
-  std::vector<std::uint64_t> seqs_;  // the owning event's sequence number; kCancelled bit when cancelled
-  std::vector<std::uint32_t> free_;
-  std::vector<Handler> handlers_;
+  std::vector<Entry> heap_;                      // 4-ary min-heap
+  std::vector<Callback> callbacks_;              // the distinct callbacks seen, by index
+  std::unordered_set<std::uint64_t> cancelled_;  // sequence numbers still queued but cancelled
+  std::vector<Handler> handlers_;                // std::function handlers, run through run_handler
   std::vector<std::uint32_t> free_handlers_;
-  static constexpr std::uint64_t kCancelled = std::uint64_t{1} << 63;
-  static constexpr std::uint64_t kFreeSlot = ~std::uint64_t{0};
 };
 
 }  // namespace kerbsim::engine
