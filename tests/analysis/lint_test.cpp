@@ -4,9 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <cctype>
 
 #include "analysis/lint.h"
+#include "support/corp.h"
 
 using namespace kerbsim;
 using namespace kerbsim::flow;
@@ -15,36 +15,22 @@ namespace {
 
 constexpr const char* kFarmSpn = "HTTP/reports.corp.contoso.com";
 
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
+using test::corp_client;
+using test::corp_member;
+using test::corp_user;
 
 directory::Account account(const std::string& sam, std::vector<std::string> spns = {}) {
-  directory::Account a;
-  a.name = "CORP\\" + sam;
-  a.domain = "corp.contoso.com";
-  a.sam = sam;
-  a.spns = std::move(spns);
-  return a;
+  return corp_user(sam, std::move(spns));
 }
 
-directory::Account computer(const std::string& name, std::vector<std::string> extra_spns = {}) {
-  directory::Account a = account(upper(name) + "$", {"HOST/" + name, "HOST/" + name + ".corp.contoso.com"});
-  a.kind = directory::AccountKind::Computer;
-  for (auto& s : extra_spns) a.spns.push_back(s);
-  return a;
+directory::Account computer(const std::string& name, const std::vector<std::string>& extra_spns = {}) {
+  return test::corp_computer(name, extra_spns);
 }
 
 // A web node with one IIS site on *:80 in pool "Reports", Windows authentication only.
 Host web_node(const std::string& name, const std::string& ip, const std::string& pool_identity,
               bool use_app_pool_credentials) {
-  Host h;
-  h.name = name;
-  h.domain = "corp.contoso.com";
-  h.fqdn = name + ".corp.contoso.com";
-  h.ip = ip;
-  h.computer_account = "CORP\\" + upper(name) + "$";
+  Host h = corp_member(name, ip);
   web::IisServer iis;
   iis.app_pools.push_back({"Reports", web::parse_identity(pool_identity)});
   web::Site site;
@@ -79,17 +65,7 @@ Environment farm(const Design& d = {}) {
   env.directory.add_account(computer("ws1"));
   env.hosts.push_back(web_node("web1", "10.0.0.11", d.pool_identity, d.use_app_pool_credentials));
   env.hosts.push_back(web_node("web2", "10.0.0.12", d.pool_identity, d.use_app_pool_credentials));
-  Host ws1;
-  ws1.name = "ws1";
-  ws1.domain = "corp.contoso.com";
-  ws1.fqdn = "ws1.corp.contoso.com";
-  ws1.ip = "10.0.1.21";
-  ws1.computer_account = "CORP\\WS1$";
-  ClientRole client;
-  client.user = "CORP\\alice";
-  client.policy.intranet_sites = {"*.corp.contoso.com"};
-  ws1.client = client;
-  env.hosts.push_back(ws1);
+  env.hosts.push_back(corp_client("ws1", "10.0.1.21", "CORP\\alice"));
   for (const auto& h : env.hosts) env.dns.add_a(h.fqdn, h.ip);
   env.dns.add_a("reports.corp.contoso.com", "10.0.0.100");
   env.load_balancers.push_back({"lb1", "10.0.0.100", {"web1", "web2"}});

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "directory/directory.h"
+#include "support/corp.h"
 
 using namespace kerbsim::directory;
 
@@ -11,19 +12,8 @@ Directory corp() {
   dir.add_domain({"corp.contoso.com", "CORP", "", "2016", {}});
   dir.add_domain({"emea.corp.contoso.com", "EMEA", "corp.contoso.com", "2016", {}});
   dir.add_domain({"fabrikam.com", "FABRIKAM", "", "2016", {}});
-  Account web1;
-  web1.name = "CORP\\WEB1$";
-  web1.domain = "corp.contoso.com";
-  web1.sam = "WEB1$";
-  web1.kind = AccountKind::Computer;
-  web1.spns = {"HOST/web1", "HOST/web1.corp.contoso.com"};
-  dir.add_account(web1);
-  Account svc;
-  svc.name = "CORP\\svc-web";
-  svc.domain = "corp.contoso.com";
-  svc.sam = "svc-web";
-  svc.spns = {"HTTP/web1.corp.contoso.com", "HTTP/Portal.corp.contoso.com"};
-  dir.add_account(svc);
+  dir.add_account(kerbsim::test::corp_computer("web1"));
+  dir.add_account(kerbsim::test::corp_user("svc-web", {"HTTP/web1.corp.contoso.com", "HTTP/Portal.corp.contoso.com"}));
   Account sql;
   sql.name = "EMEA\\svc-sql";
   sql.domain = "emea.corp.contoso.com";

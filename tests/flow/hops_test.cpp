@@ -1,10 +1,10 @@
 // The hops behind a front end: which identity reaches SQL Server, by which mechanism, and where it
 // stops (kerberos-rules sections 3-4, iis-rules 2.1-2.6, 3.12, 6.5-6.10), on hand-built worlds.
 #include <catch2/catch.hpp>
-#include <cctype>
 
 #include "flow/hops.h"
 #include "kerberos/kdc.h"
+#include "support/corp.h"
 
 using namespace kerbsim;
 using namespace kerbsim::flow;
@@ -15,39 +15,9 @@ constexpr const char* kSql1Spn = "MSSQLSvc/sql1.corp.contoso.com:1433";
 constexpr const char* kSql2Spn = "MSSQLSvc/sql2.corp.contoso.com:1433";
 constexpr const char* kAnonymous = "NT AUTHORITY\\ANONYMOUS LOGON";
 
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
-directory::Account user(const std::string& sam) {
-  directory::Account a;
-  a.name = "CORP\\" + sam;
-  a.domain = "corp.contoso.com";
-  a.sam = sam;
-  return a;
-}
-
-directory::Account computer(const std::string& name) {
-  directory::Account a;
-  a.sam = upper(name) + "$";
-  a.name = "CORP\\" + a.sam;
-  a.domain = "corp.contoso.com";
-  a.kind = directory::AccountKind::Computer;
-  a.spns = {"HOST/" + name, "HOST/" + name + ".corp.contoso.com"};
-  a.supported_enctypes = kerberos::kAes256Bit | kerberos::kAes128Bit | kerberos::kRc4Bit;
-  return a;
-}
-
-Host member(const std::string& name, const std::string& ip) {
-  Host h;
-  h.name = name;
-  h.domain = "corp.contoso.com";
-  h.fqdn = name + ".corp.contoso.com";
-  h.ip = ip;
-  h.computer_account = "CORP\\" + upper(name) + "$";
-  return h;
-}
+directory::Account user(const std::string& sam) { return test::corp_user(sam); }
+directory::Account computer(const std::string& name) { return test::corp_computer(name); }
+Host member(const std::string& name, const std::string& ip) { return test::corp_member(name, ip); }
 
 backend::SqlServer default_instance(std::vector<web::Call> calls = {}) {
   backend::SqlInstance inst;

@@ -1,34 +1,17 @@
 #include <catch2/catch.hpp>
 
 #include "flow/tracer.h"
+#include "support/corp.h"
 
 using namespace kerbsim;
 using namespace kerbsim::flow;
 
 namespace {
 
-directory::Account computer(const std::string& name, std::vector<std::string> extra_spns = {}) {
-  directory::Account a;
-  a.sam = name + "$";
-  for (auto& c : a.sam) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  a.name = "CORP\\" + a.sam;
-  a.domain = "corp.contoso.com";
-  a.kind = directory::AccountKind::Computer;
-  a.spns = {"HOST/" + name, "HOST/" + name + ".corp.contoso.com"};
-  for (auto& s : extra_spns) a.spns.push_back(s);
-  a.supported_enctypes = kerberos::kAes256Bit | kerberos::kAes128Bit | kerberos::kRc4Bit;
-  return a;
-}
+using test::corp_computer;
 
 Host node(const std::string& name, const std::string& ip, web::ProcessIdentity identity) {
-  Host h;
-  h.name = name;
-  h.domain = "corp.contoso.com";
-  h.fqdn = name + ".corp.contoso.com";
-  h.ip = ip;
-  std::string upper = name;
-  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  h.computer_account = "CORP\\" + upper + "$";
+  Host h = test::corp_member(name, ip);
   backend::SsrsServer ssrs;
   ssrs.service_account = identity;
   ssrs.authentication_types = backend::SsrsServer::default_authentication_types(identity);
@@ -41,27 +24,13 @@ Environment farm(web::ProcessIdentity identity) {
   Environment env;
   env.name = "farm";
   env.directory.add_domain({"corp.contoso.com", "CORP", "", "2016", {"dc1"}});
-  directory::Account alice;
-  alice.name = "CORP\\alice";
-  alice.domain = "corp.contoso.com";
-  alice.sam = "alice";
-  env.directory.add_account(alice);
-  env.directory.add_account(computer("web1", {"HTTP/reports.corp.contoso.com"}));
-  env.directory.add_account(computer("web2"));
-  env.directory.add_account(computer("ws1"));
+  env.directory.add_account(test::corp_user("alice"));
+  env.directory.add_account(corp_computer("web1", {"HTTP/reports.corp.contoso.com"}));
+  env.directory.add_account(corp_computer("web2"));
+  env.directory.add_account(corp_computer("ws1"));
   env.hosts.push_back(node("web1", "10.0.0.11", identity));
   env.hosts.push_back(node("web2", "10.0.0.12", identity));
-  Host ws1;
-  ws1.name = "ws1";
-  ws1.domain = "corp.contoso.com";
-  ws1.fqdn = "ws1.corp.contoso.com";
-  ws1.ip = "10.0.1.21";
-  ws1.computer_account = "CORP\\WS1$";
-  ClientRole client;
-  client.user = "CORP\\alice";
-  client.policy.intranet_sites = {"*.corp.contoso.com"};
-  ws1.client = client;
-  env.hosts.push_back(ws1);
+  env.hosts.push_back(test::corp_client("ws1", "10.0.1.21", "CORP\\alice"));
   for (const auto& h : env.hosts) env.dns.add_a(h.fqdn, h.ip);
   env.dns.add_a("reports.corp.contoso.com", "10.0.0.100");
   env.load_balancers.push_back({"lb1", "10.0.0.100", {"web1", "web2"}});

@@ -2,6 +2,7 @@
 
 #include "kerberos/ap_req.h"
 #include "kerberos/kdc.h"
+#include "support/corp.h"
 
 using namespace kerbsim;
 using namespace kerbsim::kerberos;
@@ -20,20 +21,10 @@ struct World {
     bob.sensitive = true;
     Account& carol = dir.account(add_user("carol"));
     carol.groups = {"Protected Users"};
-    Account web1;
-    web1.name = "CORP\\WEB1$";
-    web1.domain = "corp.contoso.com";
-    web1.sam = "WEB1$";
-    web1.kind = AccountKind::Computer;
-    web1.spns = {"HOST/web1", "HOST/web1.corp.contoso.com"};
-    web1.supported_enctypes = kAes256Bit | kAes128Bit | kRc4Bit;
+    Account web1 = test::corp_computer("web1");
     web1.trusted_for_delegation = true;
     dir.add_account(web1);
-    Account old;
-    old.name = "CORP\\svc-legacy";
-    old.domain = "corp.contoso.com";
-    old.sam = "svc-legacy";
-    old.spns = {"HTTP/legacy.corp.contoso.com"};
+    Account old = test::corp_user("svc-legacy", {"HTTP/legacy.corp.contoso.com"});
     old.aes_keys = false;  // password set before AES keys existed
     old.kvno = 4;
     dir.add_account(old);
@@ -44,13 +35,7 @@ struct World {
     emea.spns = {"HTTP/app.emea.corp.contoso.com"};
     dir.add_account(emea);
   }
-  directory::AccountId add_user(const std::string& sam) {
-    Account a;
-    a.name = "CORP\\" + sam;
-    a.domain = "corp.contoso.com";
-    a.sam = sam;
-    return dir.add_account(a);
-  }
+  directory::AccountId add_user(const std::string& sam) { return dir.add_account(test::corp_user(sam)); }
   const directory::Domain& corp() const { return *dir.domain_by_dns("corp.contoso.com"); }
 };
 

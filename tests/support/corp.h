@@ -1,0 +1,61 @@
+// Building blocks for worlds written in C++ in tests: accounts and hosts of the corp.contoso.com
+// domain (NetBIOS CORP), named as the builder names them.
+#pragma once
+
+#include <cctype>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "directory/directory.h"
+#include "flow/environment.h"
+#include "kerberos/etype.h"
+
+namespace kerbsim::test {
+
+inline std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// CORP\<sam>, a user account.
+inline directory::Account corp_user(const std::string& sam, std::vector<std::string> spns = {}) {
+  directory::Account a;
+  a.name = "CORP\\" + sam;
+  a.domain = "corp.contoso.com";
+  a.sam = sam;
+  a.spns = std::move(spns);
+  return a;
+}
+
+// CORP\<NAME>$ with HOST/<name> and HOST/<fqdn> (kerberos-rules R1.5) and the computer's etypes (R2.4).
+inline directory::Account corp_computer(const std::string& name, const std::vector<std::string>& extra_spns = {}) {
+  directory::Account a = corp_user(upper(name) + "$", {"HOST/" + name, "HOST/" + name + ".corp.contoso.com"});
+  a.kind = directory::AccountKind::Computer;
+  for (const auto& s : extra_spns) a.spns.push_back(s);
+  a.supported_enctypes = kerberos::kAes256Bit | kerberos::kAes128Bit | kerberos::kRc4Bit;
+  return a;
+}
+
+// A domain member with no role yet.
+inline flow::Host corp_member(const std::string& name, const std::string& ip) {
+  flow::Host h;
+  h.name = name;
+  h.domain = "corp.contoso.com";
+  h.fqdn = name + ".corp.contoso.com";
+  h.ip = ip;
+  h.computer_account = "CORP\\" + upper(name) + "$";
+  return h;
+}
+
+// A workstation where user is logged on with Edge, *.corp.contoso.com in the Local intranet zone.
+inline flow::Host corp_client(const std::string& name, const std::string& ip, const std::string& user) {
+  flow::Host h = corp_member(name, ip);
+  flow::ClientRole client;
+  client.user = user;
+  client.policy.intranet_sites = {"*.corp.contoso.com"};
+  h.client = client;
+  return h;
+}
+
+}  // namespace kerbsim::test
