@@ -73,6 +73,28 @@ void Directory::add_spn(AccountId id, const std::string& spn) {
   spn_index_[spn_key(spn)].push_back(id);
 }
 
+bool Directory::remove_spn(AccountId id, const std::string& spn) {
+  Account& a = accounts_.at(id);
+  const std::string key = spn_key(spn);
+  const auto held = std::find_if(a.spns.begin(), a.spns.end(), [&](const std::string& s) { return spn_key(s) == key; });
+  if (held == a.spns.end()) return false;
+  a.spns.erase(held);
+  auto& holders = spn_index_[key];
+  holders.erase(std::remove(holders.begin(), holders.end(), id), holders.end());
+  if (holders.empty()) spn_index_.erase(key);
+  return true;
+}
+
+Directory Directory::clone() const {
+  Directory d;
+  d.domains_ = domains_;
+  d.trusts_ = trusts_;
+  d.accounts_ = accounts_;
+  d.by_name_ = by_name_;
+  d.spn_index_ = spn_index_;
+  return d;
+}
+
 const Domain* Directory::domain_by_dns(const std::string& dns) const {
   for (const auto& d : domains_)
     if (iequals(d.dns, dns)) return &d;

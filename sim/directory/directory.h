@@ -77,12 +77,16 @@ class Directory {
   Directory& operator=(const Directory&) = delete;
   Directory(Directory&&) = default;
   Directory& operator=(Directory&&) = default;
+  // An independent copy: a simulation keeps one view of the directory per DC (kerberos-rules R8.4).
+  Directory clone() const;
 
   void add_domain(Domain d);
   void add_trust(Trust t);
   AccountId add_account(Account a);
   // Writes one more SPN on an account (what setspn or a service's self-registration does).
   void add_spn(AccountId id, const std::string& spn);
+  // Removes an SPN from an account (setspn -D); false when the account did not hold it.
+  bool remove_spn(AccountId id, const std::string& spn);
 
   const std::vector<Domain>& domains() const { return domains_; }
   const std::vector<Trust>& trusts() const { return trusts_; }

@@ -6,6 +6,21 @@ namespace kerbsim::flow {
 
 using directory::iequals;
 
+Environment Environment::clone() const {
+  Environment e;
+  e.name = name;
+  e.title = title;
+  e.description = description;
+  e.kdc_policy = kdc_policy;
+  e.spn_negative_cache = spn_negative_cache;
+  e.directory = directory.clone();
+  e.dns = dns;
+  e.load_balancers = load_balancers;
+  e.hosts = hosts;
+  e.flows = flows;
+  return e;
+}
+
 const Host* Environment::host(const std::string& name) const {
   for (const auto& h : hosts)
     if (iequals(h.name, name)) return &h;

@@ -58,6 +58,8 @@ class Environment {
   Environment& operator=(const Environment&) = delete;
   Environment(Environment&&) = default;
   Environment& operator=(Environment&&) = default;
+  // An independent copy, for a simulation that changes the environment as its timeline runs.
+  Environment clone() const;
 
   std::string name;
   std::string title;

@@ -43,8 +43,19 @@ struct Attempt {
 class PathTracer {
  public:
   PathTracer(const Environment& env, const Host& client, const net::Url& url, const net::DnsAnswer& dns,
-             const Host& node, const net::LoadBalancer* lb)
-      : env_(env), client_(client), url_(url), dns_(dns), node_(node), lb_(lb) {}
+             const Host& node, const net::LoadBalancer* lb, const ClientState& state, const NodeState& node_state,
+             ClientGains* gains)
+      : env_(env),
+        client_(client),
+        url_(url),
+        dns_(dns),
+        node_(node),
+        lb_(lb),
+        state_(state),
+        node_state_(node_state),
+        gains_(gains),
+        client_offset_(state.clock_offset.value_or(client.clock_offset)),
+        node_offset_(node_state.clock_offset.value_or(node.clock_offset)) {}
 
   PathOutcome run();
 
@@ -76,6 +87,7 @@ class PathTracer {
   bool server_accepts_ntlm() const;
   bool kerberos_only() const;
   std::string process_identity() const;
+  kerberos::ServiceKey service_key(const std::string& account) const;
   void finish();
 
   const Environment& env_;
@@ -84,6 +96,11 @@ class PathTracer {
   const net::DnsAnswer& dns_;
   const Host& node_;
   const net::LoadBalancer* lb_;
+  const ClientState& state_;
+  const NodeState& node_state_;
+  ClientGains* gains_;
+  engine::SimTime client_offset_;
+  engine::SimTime node_offset_;
   Endpoint ep_;
   PathOutcome out_;
   Attempt attempt_;
@@ -124,6 +141,15 @@ bool PathTracer::find_endpoint() {
   attempt_.http_status = 0;
   fail_root("NO_WEB_SERVER");
   return false;
+}
+
+kerberos::ServiceKey PathTracer::service_key(const std::string& account) const {
+  kerberos::ServiceKey key{account, {}};
+  if (const auto held = node_state_.held_kvnos.find(account); held != node_state_.held_kvnos.end())
+    key.kvnos = held->second;
+  else if (const auto id = env_.directory.find_account(account))
+    key.kvnos = {env_.directory.account(*id).kvno};
+  return key;
 }
 
 std::string PathTracer::process_identity() const {
@@ -236,10 +262,45 @@ std::optional<Ticket> PathTracer::get_service_ticket(const std::string& spn) {
   if (!user_dom) return std::nullopt;
   const engine::SimTime now = 0;
 
+  if (!state_.kdc_reachable) {
+    add(StepKind::Decision, client_.name, client_.name, "locate a KDC of " + domain, "no DC answers",
+        "every DC of " + domain + " is down, so the client cannot get a ticket and Kerberos is not possible",
+        "kerberos-rules R8.1")
+        .failed = true;
+    fail_root("KDC_UNREACHABLE");
+    return std::nullopt;
+  }
+  if (state_.spn_not_found) {
+    Step& s = add(StepKind::Decision, client_.name, client_.name, "TGS-REQ " + spn + "?",
+                  "no: \"not found\" is in the negative SPN cache",
+                  "the KDC answered that no account holds " + spn + " less than " +
+                      engine::format_duration(env_.spn_negative_cache) +
+                      " (SpnCacheTimeout) ago, so the client does not ask again",
+                  "kerberos-rules R1.6");
+    s.failed = true;
+    s.details.push_back("klist purge empties the negative cache with the tickets [kerberos-rules R8.3]");
+    fail_root(kerberos::error_name(KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN));
+    return std::nullopt;
+  }
+  if (state_.service_ticket && iequals(state_.service_ticket->server, spn)) {
+    const Ticket& cached = *state_.service_ticket;
+    if (state_.tgt) user_tgt_ = *state_.tgt;
+    add(StepKind::Decision, client_.name, client_.name, "ticket for " + spn + "?",
+        "from the cache: encrypted for " + cached.encrypted_for + " (kvno " + std::to_string(cached.kvno) + ")",
+        "the client keeps one service ticket per SPN for its lifetime and replays it to whichever server answers; "
+        "changes in AD do not reach a cached ticket",
+        "kerberos-rules R8.3");
+    return cached;
+  }
+
   // The logon TGT (kerberos-rules R8.8, R2.9).
   kerberos::Kdc home(env_.directory, *user_dom, env_.kdc_policy);
-  const KdcReply as = home.as_exchange(user(), now, client_.clock_offset);
-  {
+  const bool cached_tgt = state_.tgt.has_value();
+  const KdcReply as = cached_tgt ? KdcReply{} : home.as_exchange(user(), now, client_offset_);
+  if (cached_tgt) {
+    add(StepKind::Decision, client_.name, client_.name, "TGT?", "from the cache",
+        "the logon session still holds a TGT that has not expired", "kerberos-rules R2.9");
+  } else {
     Step& s =
         add(StepKind::AsExchange, client_.name, dc_for(domain), "AS-REQ " + user() + " (logon TGT)",
             as.ok() ? "AS-REP, TGT " + std::string(as.ticket.flags.forwardable ? "forwardable" : "not forwardable")
@@ -249,13 +310,14 @@ std::optional<Ticket> PathTracer::get_service_ticket(const std::string& spn) {
     for (const auto& n : as.notes) s.details.push_back(n);
     for (const auto& e : as.events) s.details.push_back(e.log + " event " + std::to_string(e.id) + ": " + e.text);
   }
-  if (!as.ok()) {
+  if (!cached_tgt && !as.ok()) {
     fail_root(kerberos::error_name(as.error));
     return std::nullopt;
   }
 
-  Ticket tgt = as.ticket;
-  user_tgt_ = as.ticket;
+  Ticket tgt = cached_tgt ? *state_.tgt : as.ticket;
+  user_tgt_ = tgt;
+  if (!cached_tgt && gains_) gains_->tgt = tgt;
   std::string kdc_domain = domain;
   // Referrals: at most MaxReferralCount = 6 (kerberos-rules R1.12).
   for (int hop = 0; hop <= 6; ++hop) {
@@ -275,10 +337,16 @@ std::optional<Ticket> PathTracer::get_service_ticket(const std::string& spn) {
     s.failed = !r.ok();
     for (const auto& n : r.notes) s.details.push_back(n);
     for (const auto& e : r.events) s.details.push_back(e.log + " event " + std::to_string(e.id) + ": " + e.text);
-    if (r.kind == KdcReply::Kind::Ticket) return r.ticket;
+    if (r.kind == KdcReply::Kind::Ticket) {
+      if (gains_) gains_->service_ticket = r.ticket;
+      return r.ticket;
+    }
     if (r.kind == KdcReply::Kind::Error) {
       fail_root(kerberos::error_name(r.error));
-      if (r.error == KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN || r.error == KrbError::KDC_ERR_PRINCIPAL_NOT_UNIQUE)
+      const bool negative =
+          r.error == KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN || r.error == KrbError::KDC_ERR_PRINCIPAL_NOT_UNIQUE;
+      if (negative && gains_) gains_->spn_not_found = true;
+      if (negative)
         s.details.push_back("the client caches \"SPN not found\" for " +
                             engine::format_duration(env_.spn_negative_cache) +
                             " (SpnCacheTimeout): an SPN added now is seen only after that or a klist purge "
@@ -408,9 +476,7 @@ void PathTracer::negotiate() {
       key.account.empty() ? "none: no domain key on this host" : "the key of " + key.account, key.why, key.rule);
   out_.front.decrypted_with = key.account.empty() ? std::nullopt : std::optional<std::string>(key.account);
 
-  kerberos::ServiceKey service_key{key.account, {}};
-  if (const auto id = env_.directory.find_account(key.account)) service_key.kvnos = {env_.directory.account(*id).kvno};
-  const kerberos::ApReqResult ap = kerberos::accept_ap_req(t, service_key, 0, client_.clock_offset, node_.clock_offset,
+  const kerberos::ApReqResult ap = kerberos::accept_ap_req(t, service_key(key.account), 0, client_offset_, node_offset_,
                                                            env_.kdc_policy.max_clock_skew);
   if (ap.ok()) {
     Step& ok = add(StepKind::ApExchange, client_.name, node_.name, ap_msg, "200 OK as " + user(), ap.why, ap.rule);
@@ -523,6 +589,16 @@ void PathTracer::ntlm(bool fallback) {
     return;
   }
   const std::string dc = dc_for(dom->dns);
+  if (!state_.kdc_reachable) {
+    add(StepKind::Ntlm, node_.name, dc, "NetLogon pass-through for " + user_name, "STATUS_NO_LOGON_SERVERS",
+        "no DC of " + dom->dns + " answers, so " + node_.name + " cannot validate the NTLM response",
+        "kerberos-rules R5.1")
+        .failed = true;
+    attempt_ = {Protocol::Ntlm, 401, false, std::string("STATUS_NO_LOGON_SERVERS")};
+    prompt_after_ntlm_failure();
+    fail_root("STATUS_NO_LOGON_SERVERS");
+    return;
+  }
   if (protected_user) {
     Step& s =
         add(StepKind::Ntlm, node_.name, dc, "NetLogon pass-through for " + user_name, "STATUS_ACCOUNT_RESTRICTION",
@@ -651,10 +727,8 @@ void PathTracer::sql_login() {
           (inst.service_account.built_in() ? ", which is the computer account's key on the network" : ""),
       "iis-rules 6.1");
   out_.front.decrypted_with = key_account;
-  kerberos::ServiceKey key{key_account, {}};
-  if (const auto id = env_.directory.find_account(key_account)) key.kvnos = {env_.directory.account(*id).kvno};
-  const kerberos::ApReqResult ap = kerberos::accept_ap_req(*ticket, key, 0, client_.clock_offset, node_.clock_offset,
-                                                           env_.kdc_policy.max_clock_skew);
+  const kerberos::ApReqResult ap = kerberos::accept_ap_req(*ticket, service_key(key_account), 0, client_offset_,
+                                                           node_offset_, env_.kdc_policy.max_clock_skew);
   if (ap.ok()) {
     add(StepKind::Sql, client_.name, node_.name,
         "TDS login with Kerberos (AP-REQ, ticket for " + ticket->encrypted_for + ")",
@@ -846,81 +920,98 @@ PathOutcome PathTracer::run() {
   return out_;
 }
 
+// Where the flow's URL resolves to, as the client sees it.
+struct Resolution {
+  const Host* client = nullptr;
+  std::optional<net::Url> url;
+  net::DnsAnswer dns;
+  std::string ip;
+};
+
+Resolution resolve(const Environment& env, const FlowSpec& flow) {
+  Resolution r;
+  r.client = env.host(flow.client);
+  r.url = net::parse_url(flow.url);
+  if (!r.client || !r.client->client || !r.url) return r;  // the loader guarantees these
+  if (r.url->host_is_ip()) {
+    r.ip = r.url->host;
+    r.dns.found = true;
+    r.dns.ip = r.ip;
+    r.dns.canonical = r.url->host;
+  } else {
+    r.dns = env.dns.resolve(r.url->host, r.client->domain);
+    r.ip = r.dns.ip;
+  }
+  return r;
+}
+
+// The path of a request that reaches no web server: the name does not resolve, or nothing answers.
+PathOutcome dead_end(const Resolution& r) {
+  PathOutcome p;
+  Step s;
+  s.seq = 1;
+  s.from = r.client->name;
+  s.failed = true;
+  if (!r.dns.found) {
+    s.kind = StepKind::Dns;
+    s.to = "dns";
+    s.message = "A? " + r.dns.queried;
+    s.result = "NXDOMAIN";
+    s.why = r.dns.why;
+    s.rule = "iis-rules 4.4";
+    p.front.error = "DNS_NAME_NOT_FOUND";
+    p.summary = "the name " + r.url->host + " does not resolve";
+  } else {
+    s.kind = StepKind::Http;
+    s.to = r.ip;
+    s.message = "connect to " + r.ip + ":" + std::to_string(r.url->port);
+    s.result = "no answer";
+    s.why = "no host or load balancer in the scenario has the address " + r.ip;
+    s.rule = "iis-rules 5.1";
+    p.front.error = "HOST_UNREACHABLE";
+    p.summary = "nothing answers at " + r.ip;
+  }
+  p.steps.push_back(s);
+  p.verdict = Verdict::Failed;
+  return p;
+}
+
+FlowTarget target_of(const Environment& env, const Resolution& r) {
+  FlowTarget t;
+  if (!r.client || !r.client->client || !r.url || !r.dns.found) return t;
+  if (const net::LoadBalancer* lb = env.balancer_by_vip(r.ip)) {
+    t.balancer = lb;
+    for (const auto& member : lb->members)
+      if (const Host* node = env.host(member)) t.nodes.push_back(node);
+  } else if (const Host* node = env.host_by_ip(r.ip)) {
+    t.nodes.push_back(node);
+  }
+  return t;
+}
+
+const ClientState kFreshClient{};
+const NodeState kNodeAsConfigured{};
+
 FlowOutcome trace_flow(const Environment& env, const FlowSpec& flow, const TraceOptions& options) {
   FlowOutcome fo;
   fo.flow = flow.name;
   fo.client = flow.client;
   fo.url = flow.url;
-  const Host* client = env.host(flow.client);
-  const auto url = net::parse_url(flow.url);
-  if (!client || !client->client || !url) return fo;  // the loader guarantees these
-  fo.user = client->client->user;
-  fo.browser = net::browser_name(client->client->policy.browser);
-
-  net::DnsAnswer dns;
-  std::string ip;
-  if (url->host_is_ip()) {
-    ip = url->host;
-    dns.found = true;
-    dns.ip = ip;
-    dns.canonical = url->host;
-  } else {
-    dns = env.dns.resolve(url->host, client->domain);
-    ip = dns.ip;
+  const Resolution r = resolve(env, flow);
+  if (!r.client || !r.client->client || !r.url) return fo;
+  fo.user = r.client->client->user;
+  fo.browser = net::browser_name(r.client->client->policy.browser);
+  const FlowTarget target = target_of(env, r);
+  if (target.balancer) fo.balancer = target.balancer->name;
+  if (target.nodes.empty() && !target.balancer) {
+    fo.paths.push_back(dead_end(r));
+    return fo;
   }
-
-  const auto one_path = [&](const Host& node, const net::LoadBalancer* lb) {
-    PathTracer tracer(env, *client, *url, dns, node, lb);
+  for (const Host* node : target.nodes) {
+    if (target.balancer && !options.via.empty() && !iequals(options.via, node->name)) continue;
+    PathTracer tracer(env, *r.client, *r.url, r.dns, *node, target.balancer, kFreshClient, kNodeAsConfigured, nullptr);
     fo.paths.push_back(tracer.run());
-  };
-
-  if (!dns.found) {
-    PathOutcome p;
-    Step s;
-    s.seq = 1;
-    s.kind = StepKind::Dns;
-    s.from = client->name;
-    s.to = "dns";
-    s.message = "A? " + dns.queried;
-    s.result = "NXDOMAIN";
-    s.why = dns.why;
-    s.rule = "iis-rules 4.4";
-    s.failed = true;
-    p.steps.push_back(s);
-    p.front.error = "DNS_NAME_NOT_FOUND";
-    p.verdict = Verdict::Failed;
-    p.summary = "the name " + url->host + " does not resolve";
-    fo.paths.push_back(p);
-    return fo;
   }
-  if (const net::LoadBalancer* lb = env.balancer_by_vip(ip)) {
-    fo.balancer = lb->name;
-    for (const auto& member : lb->members) {
-      if (!options.via.empty() && !iequals(options.via, member)) continue;
-      if (const Host* node = env.host(member)) one_path(*node, lb);
-    }
-    return fo;
-  }
-  if (const Host* node = env.host_by_ip(ip)) {
-    one_path(*node, nullptr);
-    return fo;
-  }
-  PathOutcome p;
-  Step s;
-  s.seq = 1;
-  s.kind = StepKind::Http;
-  s.from = client->name;
-  s.to = ip;
-  s.message = "connect to " + ip + ":" + std::to_string(url->port);
-  s.result = "no answer";
-  s.why = "no host or load balancer in the scenario has the address " + ip;
-  s.rule = "iis-rules 5.1";
-  s.failed = true;
-  p.steps.push_back(s);
-  p.front.error = "HOST_UNREACHABLE";
-  p.verdict = Verdict::Failed;
-  p.summary = "nothing answers at " + ip;
-  fo.paths.push_back(p);
   return fo;
 }
 
@@ -935,6 +1026,21 @@ TraceReport trace(const Environment& env, const TraceOptions& options) {
     report.flows.push_back(trace_flow(env, flow, options));
   }
   return report;
+}
+
+FlowTarget flow_target(const Environment& env, const FlowSpec& flow) { return target_of(env, resolve(env, flow)); }
+
+PathOutcome trace_path(const Environment& env, const FlowSpec& flow, const std::string& node, const ClientState& client,
+                       const NodeState& server, ClientGains* gains) {
+  const Resolution r = resolve(env, flow);
+  if (!r.client || !r.client->client || !r.url) return {};
+  const FlowTarget target = target_of(env, r);
+  for (const Host* n : target.nodes)
+    if (iequals(n->name, node)) {
+      PathTracer tracer(env, *r.client, *r.url, r.dns, *n, target.balancer, client, server, gains);
+      return tracer.run();
+    }
+  return dead_end(r);
 }
 
 }  // namespace kerbsim::flow

@@ -4,9 +4,13 @@
 // rule. A request to a load-balancer VIP is traced once per member, as the outcome differs per node.
 #pragma once
 
+#include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "flow/environment.h"
+#include "kerberos/ticket.h"
 #include "kerbsim/outcome.h"
 
 namespace kerbsim::flow {
@@ -17,5 +21,42 @@ struct TraceOptions {
 };
 
 TraceReport trace(const Environment& env, const TraceOptions& options = {});
+
+// What one client brings to a request besides the scenario, as a simulation keeps it: its ticket
+// cache, its negative SPN cache, whether any DC answers, and its clock. A plain trace starts empty.
+struct ClientState {
+  std::optional<kerberos::Ticket> tgt;             // a cached TGT: no AS exchange (kerberos-rules R8.3)
+  std::optional<kerberos::Ticket> service_ticket;  // a cached ticket, used when its SPN is the one built
+  bool spn_not_found = false;                      // the negative SPN cache holds the SPN (R1.6)
+  bool kdc_reachable = true;                       // false: every DC of the user's domain is down
+  std::optional<engine::SimTime> clock_offset;     // the client's clock minus the DCs'
+};
+
+// The state of the node that answers, as a simulation keeps it.
+struct NodeState {
+  std::optional<engine::SimTime> clock_offset;
+  // Key versions the node's processes hold per account; an account not listed holds the
+  // directory's current kvno (kerberos-rules R2.6, R2.7).
+  std::map<std::string, std::vector<int>> held_kvnos;
+};
+
+// What the client obtained on the way and would keep in its caches.
+struct ClientGains {
+  std::optional<kerberos::Ticket> tgt;
+  std::optional<kerberos::Ticket> service_ticket;
+  bool spn_not_found = false;  // the KDC answered "not found": the client caches that (R1.6)
+};
+
+// Where a flow's URL leads: the load balancer and its members, or one node, or nowhere.
+struct FlowTarget {
+  const net::LoadBalancer* balancer = nullptr;
+  std::vector<const Host*> nodes;  // empty: DNS or the address leads nowhere
+};
+FlowTarget flow_target(const Environment& env, const FlowSpec& flow);
+
+// One path of one flow, through `node` (a member of the flow's balancer, or its only node; ""
+// when the flow leads nowhere), for a client in the given state.
+PathOutcome trace_path(const Environment& env, const FlowSpec& flow, const std::string& node, const ClientState& client,
+                       const NodeState& server, ClientGains* gains);
 
 }  // namespace kerbsim::flow
