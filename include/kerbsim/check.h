@@ -3,6 +3,8 @@
 // and must have the same length (scenario-format.md, "expect").
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,10 +34,30 @@ struct ExpectationResult {
   std::string problem;                     // e.g. "no flow named ..." / "flow has no path via web3"
 };
 
+// A number a simulation must produce: metric over [from, until), for one node or flow or all.
+struct SimulationExpectation {
+  std::string metric;  // "failure_fraction", "peak_netlogon_queue", ... (scenarios/README.md)
+  std::string node;    // "" = every node
+  std::string flow;    // "" = every flow
+  std::int64_t from_s = 0;
+  std::optional<std::int64_t> until_s;
+  std::optional<double> min;
+  std::optional<double> max;
+  std::string where;
+  std::string describe() const;  // "failure_fraction on web2 from 0s to 4h in [0.7, 0.8]"
+};
+
+struct SimulationResult {
+  SimulationExpectation expectation;
+  double actual = 0;
+  bool passed = false;
+};
+
 struct CheckReport {
   std::string scenario;
   std::string file;
   std::vector<ExpectationResult> results;
+  std::vector<SimulationResult> simulation;  // run only when the scenario has simulation expectations
   int passed() const;
   int failed() const;
 };

@@ -11,6 +11,7 @@
 #include "kerbsim/diagnostic.h"
 #include "kerbsim/lint.h"
 #include "kerbsim/outcome.h"
+#include "kerbsim/simulation.h"
 
 namespace kerbsim {
 
@@ -37,6 +38,10 @@ class Scenario {
   std::vector<std::string> host_names() const;
 
   TraceReport trace(const TraceRequest& request = {}) const;
+  // Runs the scenario's workload. Throws ScenarioError, before starting, when the workload would
+  // exceed the request's budget.
+  SimulationReport simulate(const SimulateRequest& request = {}) const;
+  // Trace expectations; simulation expectations too when there are any (one simulation run).
   CheckReport check() const;
   LintReport lint() const;
 

@@ -6,6 +6,7 @@
 #include "kerbsim/check.h"
 #include "kerbsim/lint.h"
 #include "kerbsim/outcome.h"
+#include "kerbsim/simulation.h"
 
 namespace kerbsim {
 
@@ -21,5 +22,10 @@ void print_trace_mermaid(const TraceReport& report, std::ostream& out);
 void print_check_text(const CheckReport& report, const PrintOptions& options, std::ostream& out);
 void print_lint_text(const LintReport& report, const PrintOptions& options, std::ostream& out);
 void print_lint_json(const LintReport& report, std::ostream& out);
+
+void print_simulation_text(const SimulationReport& report, const PrintOptions& options, std::ostream& out);
+void print_simulation_json(const SimulationReport& report, std::ostream& out);
+// The timeline, one interval per line, for a spreadsheet.
+void print_simulation_csv(const SimulationReport& report, std::ostream& out);
 
 }  // namespace kerbsim

@@ -2,8 +2,11 @@
 // (scenario-format.md, "expect").
 #include "kerbsim/check.h"
 
+#include "engine/time.h"
+
 #include <algorithm>
 #include <cctype>
+#include <sstream>
 
 namespace kerbsim {
 
@@ -91,10 +94,33 @@ ExpectationResult check_one(const TraceReport& trace, const Expectation& expecta
 
 int CheckReport::passed() const {
   return static_cast<int>(
-      std::count_if(results.begin(), results.end(), [](const ExpectationResult& r) { return r.passed; }));
+      std::count_if(results.begin(), results.end(), [](const ExpectationResult& r) { return r.passed; }) +
+      std::count_if(simulation.begin(), simulation.end(), [](const SimulationResult& r) { return r.passed; }));
 }
 
-int CheckReport::failed() const { return static_cast<int>(results.size()) - passed(); }
+int CheckReport::failed() const { return static_cast<int>(results.size() + simulation.size()) - passed(); }
+
+std::string SimulationExpectation::describe() const {
+  const auto number = [](double v) {
+    std::ostringstream o;
+    o << v;
+    return o.str();
+  };
+  std::string out = metric;
+  if (!node.empty()) out += " on " + node;
+  if (!flow.empty()) out += " for flow \"" + flow + "\"";
+  if (from_s > 0 || until_s) {
+    out += " from " + engine::format_duration(engine::seconds(from_s));
+    if (until_s) out += " to " + engine::format_duration(engine::seconds(*until_s));
+  }
+  if (min && max)
+    out += " in [" + number(*min) + ", " + number(*max) + "]";
+  else if (min)
+    out += " >= " + number(*min);
+  else if (max)
+    out += " <= " + number(*max);
+  return out;
+}
 
 // Objects: every expected key must be present and match. Arrays: same length, element by element
 // (a length difference is reported once, as "<path>.length"). Scalars: equal; numbers compare by

@@ -27,3 +27,20 @@ void print_lint_json(const LintReport& report, std::ostream& out) {
 }
 
 }  // namespace kerbsim
+
+namespace kerbsim {
+
+void print_simulation_json(const SimulationReport& report, std::ostream& out) {
+  out << to_value(report).dump(2) << '\n';
+}
+
+void print_simulation_csv(const SimulationReport& report, std::ostream& out) {
+  out << "start_s,requests,ok,degraded,failed,kerberos,ntlm,new_connections,kdc_requests,netlogon_calls,"
+         "peak_netlogon_queue\n";
+  for (const auto& i : report.timeline)
+    out << i.start / 1000000 << ',' << i.requests.requests << ',' << i.requests.ok << ',' << i.requests.degraded << ','
+        << i.requests.failed << ',' << i.kerberos << ',' << i.ntlm << ',' << i.new_connections << ',' << i.kdc_requests
+        << ',' << i.netlogon_calls << ',' << i.peak_netlogon_queue << '\n';
+}
+
+}  // namespace kerbsim

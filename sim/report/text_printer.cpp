@@ -1,7 +1,9 @@
 // Text printers for people: the trace narrative, `kerbsim check` results and lint findings. They only
 // lay out what the tracer, the checker and the linter decided; colour only when asked.
 #include <algorithm>
+#include <cstdio>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -351,6 +353,14 @@ void print_check_text(const CheckReport& report, const PrintOptions& options, st
       write_wrapped(out, "    ", 6, where + ": expected " + m.expected + ", got " + m.actual);
     }
   }
+  for (const auto& r : report.simulation) {
+    std::ostringstream actual;
+    actual << r.actual;
+    out << (r.passed ? paint.green("✔") : paint.red("✘")) << " simulation: " << r.expectation.describe();
+    if (!r.passed && !r.expectation.where.empty()) out << "  (" << r.expectation.where << ")";
+    out << '\n';
+    if (!r.passed) write_wrapped(out, "    ", 6, "the simulation gave " + actual.str());
+  }
   // CI tooling reads this line: keep its exact form and never colour it.
   out << report.passed() << " passed, " << report.failed() << " failed\n";
 }
@@ -394,6 +404,121 @@ void print_lint_text(const LintReport& report, const PrintOptions& options, std:
   }
   out << counted(errors, "error", "errors") << ", " << counted(warnings, "warning", "warnings") << ", "
       << counted(notes, "note", "notes") << '\n';
+}
+
+}  // namespace kerbsim
+
+namespace kerbsim {
+namespace {
+
+std::string clock_time(Microseconds us, bool with_seconds) {
+  const long long s = us / 1000000;
+  char buf[32];
+  if (with_seconds)
+    std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%02lld:%02lld", s / 3600, s / 60 % 60);
+  return buf;
+}
+
+std::string percent(std::uint64_t part, std::uint64_t whole) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%",
+                whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
+  return buf;
+}
+
+std::string fixed(double v, int decimals) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+std::string pad_left(const std::string& s, int width) { return spaces(width - display_width(s)) + s; }
+
+}  // namespace
+
+void print_simulation_text(const SimulationReport& r, const PrintOptions& options, std::ostream& out) {
+  const Painter paint(options.color);
+  out << paint.bold(r.scenario);
+  if (!r.title.empty()) out << " — " << r.title;
+  out << '\n';
+  out << "simulated " << clock_time(r.duration, true) << " with " << r.users << " users (seed " << r.seed
+      << "): " << r.requests.requests << " requests on " << r.connections << " connections\n\n";
+
+  out << paint.bold("Requests") << "        total        ok  degraded    failed  failed\n";
+  const auto row = [&](const std::string& name, const Tally& t) {
+    out << "  " << pad_right(name, 12) << pad_left(std::to_string(t.requests), 7) << pad_left(std::to_string(t.ok), 10)
+        << pad_left(std::to_string(t.degraded), 10) << pad_left(std::to_string(t.failed), 10) << "  "
+        << (t.failed ? paint.red(percent(t.failed, t.requests)) : percent(t.failed, t.requests)) << '\n';
+  };
+  row("all", r.requests);
+  for (const auto& n : r.nodes)
+    if (n.requests.requests) row(n.node, n.requests);
+  out << '\n';
+
+  out << paint.bold("Protocols") << "  ";
+  for (std::size_t i = 0; i < r.protocols.size(); ++i)
+    out << (i ? ", " : "") << r.protocols[i].name << ' ' << r.protocols[i].count << " ("
+        << percent(r.protocols[i].count, r.requests.requests) << ")";
+  out << '\n';
+  out << paint.bold("Users") << "      " << r.user_spread.active << " active: " << r.user_spread.never_failing
+      << " never failed, " << r.user_spread.sometimes_failing << " sometimes failed, " << r.user_spread.always_failing
+      << " always failed\n";
+  if (!r.errors.empty()) {
+    out << paint.bold("Errors") << "     ";
+    for (std::size_t i = 0; i < r.errors.size(); ++i)
+      out << (i ? "\n           " : "") << r.errors[i].name << ' ' << r.errors[i].count;
+    out << '\n';
+  }
+  for (const auto& d : r.dcs)
+    out << paint.bold("KDC") << "        " << d.dc << ": " << d.as_requests << " AS, " << d.tgs_requests << " TGS, "
+        << d.s4u_requests << " S4U, " << d.ntlm_validations << " NTLM validations; peak " << d.peak_per_s
+        << "/s, peak queue " << d.peak_queue << ", mean wait " << fixed(d.mean_wait_ms, 2) << " ms\n";
+  for (const auto& n : r.nodes)
+    if (n.netlogon_calls)
+      out << paint.bold("Netlogon") << "   " << n.node << ": " << n.netlogon_calls << " pass-through calls, peak "
+          << n.peak_netlogon_per_s << "/s, peak queue " << n.peak_netlogon_queue << ", "
+          << (n.netlogon_timeouts ? paint.red(std::to_string(n.netlogon_timeouts) + " timed out")
+                                  : std::string("none timed out"))
+          << '\n';
+  out << paint.bold("Latency") << "    p50 " << fixed(r.latency.p50_ms, 1) << " ms, p95 " << fixed(r.latency.p95_ms, 1)
+      << " ms, p99 " << fixed(r.latency.p99_ms, 1) << " ms, max " << fixed(r.latency.max_ms, 1) << " ms\n\n";
+
+  // The timeline as a small chart: one bar per interval, failed / degraded / ok.
+  std::uint64_t most = 1;
+  for (const auto& i : r.timeline) most = std::max(most, i.requests.requests);
+  constexpr int kBar = 40;
+  const long long minutes = r.interval / 60000000;
+  const std::string every = minutes % 60 ? std::to_string(minutes) + "m" : std::to_string(minutes / 60) + "h";
+  out << paint.bold("Timeline") << " (" << every << " intervals; " << paint.red("█") << " failed, " << paint.yellow("▒")
+      << " degraded, " << paint.green("░") << " ok)\n";
+  for (const auto& i : r.timeline) {
+    const auto cells = [&](std::uint64_t n) { return static_cast<int>((n * kBar + most - 1) / most); };
+    const int failed = cells(i.requests.failed);
+    const int degraded = std::min(kBar - failed, cells(i.requests.degraded));
+    const int ok = std::max(0, std::min(kBar - failed - degraded, cells(i.requests.requests) - failed - degraded));
+    std::string bar;
+    std::string f, d, o;
+    for (int k = 0; k < failed; ++k) f += "█";
+    for (int k = 0; k < degraded; ++k) d += "▒";
+    for (int k = 0; k < ok; ++k) o += "░";
+    bar = paint.red(f) + paint.yellow(d) + paint.green(o) + spaces(kBar - failed - degraded - ok);
+    out << "  " << clock_time(i.start, false) << "  " << bar << ' ' << pad_left(std::to_string(i.requests.requests), 7)
+        << " req " << pad_left(std::to_string(i.requests.failed), 6) << " failed "
+        << pad_left(std::to_string(i.ntlm), 6) << " NTLM";
+    if (i.peak_netlogon_queue) out << ", Netlogon queue " << i.peak_netlogon_queue;
+    out << '\n';
+  }
+  if (!r.changes.empty()) {
+    out << '\n' << paint.bold("Changes") << '\n';
+    for (const auto& c : r.changes)
+      out << "  " << clock_time(c.at, true) << "  " << pad_right(c.action, 13) << ' ' << c.what << "  [" << c.where
+          << "]\n";
+  }
+  out << '\n' << paint.bold("Notes") << '\n';
+  for (const auto& n : r.notes) write_wrapped(out, "  - ", 4, n);
+  out << "  - " << r.events << " engine events; " << r.traces << " distinct authentications traced\n";
 }
 
 }  // namespace kerbsim

@@ -1,5 +1,6 @@
 #include "scenario/builder.h"
 
+#include <algorithm>
 #include <set>
 
 #include "directory/names.h"
@@ -313,6 +314,101 @@ flow::Environment build(const spec::Scenario& spec) {
   }
   for (const auto& f : spec.flows) env.flows.push_back({f.name, f.client, f.url});
   return env;
+}
+
+namespace {
+
+workload::Action action_of(const std::string& name) {
+  using workload::Action;
+  static const std::pair<const char*, Action> table[] = {
+      {"add_spn", Action::AddSpn},
+      {"remove_spn", Action::RemoveSpn},
+      {"change_app_pool_identity", Action::ChangeAppPoolIdentity},
+      {"set_use_app_pool_credentials", Action::SetUseAppPoolCredentials},
+      {"set_kernel_mode", Action::SetKernelMode},
+      {"set_delegation", Action::SetDelegation},
+      {"password_change", Action::PasswordChange},
+      {"app_pool_restart", Action::AppPoolRestart},
+      {"purge_tickets", Action::PurgeTickets},
+      {"node_down", Action::NodeDown},
+      {"node_up", Action::NodeUp},
+      {"dc_down", Action::DcDown},
+      {"dc_up", Action::DcUp},
+      {"clock_step", Action::ClockStep},
+      {"clock_drift", Action::ClockDrift},
+  };
+  for (const auto& [n, a] : table)
+    if (name == n) return a;
+  return Action::AddSpn;  // the loader accepts only the names above
+}
+
+std::vector<std::string> strings(const Value& v) {
+  std::vector<std::string> out;
+  if (v.is_array())
+    for (const auto& x : v.as_array()) out.push_back(x.as_string());
+  return out;
+}
+
+}  // namespace
+
+workload::Workload build_workload(const spec::Scenario& spec) {
+  workload::Workload w;
+  if (!spec.workload) return w;
+  const spec::Workload& s = *spec.workload;
+  using engine::kMillisecond;
+  using engine::seconds;
+  w.duration = seconds(s.duration);
+  w.seed = s.seed;
+  w.users = s.users;
+  w.requests_per_user_per_hour = s.requests_per_user_per_hour;
+  w.connection_reuse = s.connection_reuse;
+  w.kdc_capacity_per_s = s.kdc_capacity_per_s;
+  w.netlogon_max_concurrent_api = s.netlogon_max_concurrent_api;
+  w.flows = s.flows;
+  w.logon_spread = seconds(s.logon_spread);
+  w.idle_timeout = seconds(s.idle_timeout);
+  w.replication_delay = seconds(s.replication_delay);
+  w.netlogon_call_time = s.netlogon_call_ms * kMillisecond;
+  w.netlogon_timeout = seconds(s.netlogon_timeout);
+  w.network_rtt = s.network_rtt_ms * kMillisecond;
+  w.server_time = s.server_time_ms * kMillisecond;
+  w.interval = seconds(s.interval);
+  w.restart_keeps_previous_key = s.restart_keeps_previous_key;
+  for (const auto& ev : s.events) {
+    workload::Change c;
+    c.at = seconds(ev.at_time);
+    c.action = action_of(ev.action);
+    const auto text = [&](const char* key) {
+      const Value* v = ev.fields.find(key);
+      return v && v->is_string() ? v->as_string() : std::string();
+    };
+    const auto flag = [&](const char* key) -> std::optional<bool> {
+      const Value* v = ev.fields.find(key);
+      if (v && v->is_bool()) return v->as_bool();
+      return std::nullopt;
+    };
+    c.account = text("account");
+    c.spn = text("spn");
+    c.host = text("host");
+    c.app_pool = text("app_pool");
+    c.site = text("site");
+    c.dc = text("dc");
+    if (const Value* v = ev.fields.find("identity"); v && v->is_string())
+      c.identity = web::parse_identity(v->as_string());
+    c.value = flag("value").value_or(false);
+    c.trusted_for_delegation = flag("trusted_for_delegation");
+    c.trusted_to_auth_for_delegation = flag("trusted_to_auth_for_delegation");
+    c.sensitive = flag("sensitive");
+    if (const Value* v = ev.fields.find("allowed_to_delegate_to")) c.allowed_to_delegate_to = strings(*v);
+    if (const Value* v = ev.fields.find("allowed_to_act")) c.allowed_to_act = strings(*v);
+    if (const Value* v = ev.fields.find("clients")) c.clients = strings(*v);
+    for (const char* key : {"offset", "per_hour"})
+      if (const Value* v = ev.fields.find(key); v && v->is_int()) c.offset = seconds(v->as_int());
+    w.changes.push_back(std::move(c));
+  }
+  std::stable_sort(w.changes.begin(), w.changes.end(),
+                   [](const workload::Change& a, const workload::Change& b) { return a.at < b.at; });
+  return w;
 }
 
 }  // namespace kerbsim::scenario

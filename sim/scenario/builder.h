@@ -4,10 +4,14 @@
 
 #include "flow/environment.h"
 #include "scenario/spec.h"
+#include "workload/workload.h"
 
 namespace kerbsim::scenario {
 
 // The spec must have passed the loader's validation; the builder asserts rather than re-checks.
 flow::Environment build(const spec::Scenario& spec);
+
+// The scenario's workload (its defaults when it has none) with its events as timeline changes.
+workload::Workload build_workload(const spec::Scenario& spec);
 
 }  // namespace kerbsim::scenario

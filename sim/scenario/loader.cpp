@@ -13,6 +13,7 @@
 
 #include "scenario/json_tree.h"
 #include "scenario/validate.h"
+#include "workload/workload.h"
 
 namespace kerbsim::scenario {
 
@@ -46,6 +47,7 @@ enum class K {
   workload,
   event,
   expectation,
+  simulation,
   outcome,
   front,
   ticket,
@@ -137,10 +139,16 @@ const std::vector<Kind>& kinds() {
        "the workload",
        "in the workload",
        {"duration", "seed", "users", "requests_per_user_per_hour", "connection_reuse", "kdc_capacity_per_s",
-        "netlogon_max_concurrent_api", "events"},
+        "netlogon_max_concurrent_api", "flows", "logon_spread", "idle_timeout", "replication_delay", "netlogon_call_ms",
+        "netlogon_timeout", "network_rtt_ms", "server_time_ms", "interval", "restart_keeps_previous_key", "events"},
        {}},
       {K::event, "a workload event", "in a workload event", {"at", "action"}, {"at", "action"}},
-      {K::expectation, "an expectation", "in an expectation", {"flow", "via", "outcome"}, {"flow", "outcome"}},
+      {K::expectation, "an expectation", "in an expectation", {"flow", "via", "outcome", "simulation"}, {}},
+      {K::simulation,
+       "a simulation expectation",
+       "in a simulation expectation",
+       {"metric", "node", "flow", "from", "until", "min", "max"},
+       {"metric"}},
       {K::outcome, "an outcome", "in an outcome", {"via", "spn", "front", "hops", "verdict", "steps", "fixes"}, {}},
       {K::front,
        "an outcome's front",
@@ -187,6 +195,7 @@ const std::vector<ActionRule>& action_rules() {
       {"dc_down", {"dc"}, {}},
       {"dc_up", {"dc"}, {}},
       {"clock_step", {"host", "offset"}, {}},
+      {"clock_drift", {"host", "per_hour"}, {}},
   };
   return table;
 }
@@ -866,6 +875,16 @@ class Reader {
     whole(n.find("connection_reuse"), w.connection_reuse, 1);
     positive_real(n.find("kdc_capacity_per_s"), w.kdc_capacity_per_s);
     whole(n.find("netlogon_max_concurrent_api"), w.netlogon_max_concurrent_api, 1, 150);
+    texts(n.find("flows"), w.flows);
+    duration(n.find("logon_spread"), w.logon_spread, {false, true});
+    duration(n.find("idle_timeout"), w.idle_timeout, {false, false});
+    duration(n.find("replication_delay"), w.replication_delay, {false, true});
+    whole(n.find("netlogon_call_ms"), w.netlogon_call_ms, 1, 600000);
+    duration(n.find("netlogon_timeout"), w.netlogon_timeout, {false, false});
+    whole(n.find("network_rtt_ms"), w.network_rtt_ms, 0, 60000);
+    whole(n.find("server_time_ms"), w.server_time_ms, 0, 600000);
+    duration(n.find("interval"), w.interval, {false, false});
+    flag(n.find("restart_keeps_previous_key"), w.restart_keeps_previous_key);
     for (const auto* e : items(n.find("events"))) {
       if (!e->is_object()) {
         wrong_type(*e, "an object { ... }");
@@ -916,7 +935,7 @@ class Reader {
       if (flag(&n, b)) return Value(b);
       return std::nullopt;
     }
-    if (key == "offset") {
+    if (key == "offset" || key == "per_hour") {
       spec::Seconds offset = 0;
       if (duration(&n, offset, {true, true})) return Value(static_cast<std::int64_t>(offset));
       return std::nullopt;
@@ -955,12 +974,47 @@ class Reader {
   spec::Expectation expectation(const JsonNode& n) {
     spec::Expectation e;
     e.at = n.path;
+    if (const auto* sim = n.find("simulation")) {
+      for (const char* key : {"flow", "via", "outcome"})
+        if (const auto* other = n.find(key))
+          r_.at(*other, "an expectation has either \"simulation\" or \"flow\" and \"outcome\", not both");
+      if (object(*sim, K::simulation)) e.simulation = simulation_expectation(*sim);
+      return e;
+    }
+    if (!n.find("flow"))
+      r_.at(n, "an expectation needs \"flow\" and \"outcome\" (or \"simulation\")");
+    else if (!n.find("outcome"))
+      r_.at(n, "an expectation needs \"outcome\"");
     nonempty_text(n.find("flow"), e.flow);
     nonempty_text(n.find("via"), e.via);
     if (const auto* o = n.find("outcome"); o && object(*o, K::outcome)) {
       outcome(*o);
       e.outcome = to_value(*o);
     }
+    return e;
+  }
+
+  spec::SimulationExpectation simulation_expectation(const JsonNode& n) {
+    spec::SimulationExpectation e;
+    e.at = n.path;
+    choice(n.find("metric"), e.metric, workload::metric_names());
+    nonempty_text(n.find("node"), e.node);
+    nonempty_text(n.find("flow"), e.flow);
+    duration(n.find("from"), e.from, {false, true});
+    spec::Seconds until = 0;
+    if (duration(n.find("until"), until, {false, false})) e.until = until;
+    for (const char* key : {"min", "max"})
+      if (const auto* b = n.find(key)) {
+        if (b->kind != JsonKind::integer && b->kind != JsonKind::number) {
+          wrong_type(*b, "a number");
+          continue;
+        }
+        (std::string(key) == "min" ? e.min : e.max) =
+            b->kind == JsonKind::integer ? static_cast<double>(b->integer) : b->number;
+      }
+    if (!n.find("min") && !n.find("max")) r_.at(n, "a simulation expectation needs \"min\", \"max\" or both");
+    if (e.min && e.max && *e.min > *e.max) r_.at(n, "\"min\" is greater than \"max\"");
+    if (e.until && e.from >= *e.until) r_.at(n, "\"from\" must come before \"until\"");
     return e;
   }
 

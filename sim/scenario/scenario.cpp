@@ -5,6 +5,9 @@
 #include "scenario/builder.h"
 #include "scenario/fixes.h"
 #include "scenario/loader.h"
+#include "workload/simulator.h"
+
+#include <cstdio>
 
 namespace kerbsim {
 
@@ -48,12 +51,89 @@ TraceReport Scenario::trace(const TraceRequest& request) const {
   return report;
 }
 
+namespace {
+
+std::string rounded(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.3g", v);
+  return buf;
+}
+
+workload::Workload effective_workload(const spec::Scenario& spec, const flow::Environment& env,
+                                      const SimulateRequest& request) {
+  workload::Workload w = scenario::build_workload(spec);
+  if (request.duration) w.duration = *request.duration;
+  if (request.seed) w.seed = *request.seed;
+  if (request.users) w.users = *request.users;
+  // Refuse what would not fit before spending anything on it (bounded resources).
+  const std::string at = spec.workload ? spec.workload->at : std::string("/workload");
+  std::vector<Diagnostic> problems;
+  const workload::Estimate need = workload::estimate(env, w);
+  if (need.requests > request.max_requests)
+    problems.push_back({spec.file, 0, 0, at,
+                        "this workload would make about " + rounded(static_cast<double>(need.requests)) +
+                            " requests, more than the budget of " + rounded(static_cast<double>(request.max_requests)) +
+                            "; lower \"users\", \"requests_per_user_per_hour\" or \"duration\" (or --users, "
+                            "--duration), or raise the budget with --max-requests"});
+  if (need.bytes > request.max_memory_bytes)
+    problems.push_back({spec.file, 0, 0, at,
+                        "this workload would need about " + rounded(static_cast<double>(need.bytes) / 1048576.0) +
+                            " MiB, more than the budget of " +
+                            rounded(static_cast<double>(request.max_memory_bytes) / 1048576.0) +
+                            " MiB; lower \"users\" (or --users), or raise the budget with --max-memory"});
+  if (!problems.empty()) throw ScenarioError(std::move(problems));
+  return w;
+}
+
+}  // namespace
+
+SimulationReport Scenario::simulate(const SimulateRequest& request) const {
+  const workload::Workload w = effective_workload(impl_->spec, impl_->env, request);
+  return workload::simulate(impl_->env, w, {}, request.progress).report;
+}
+
 CheckReport Scenario::check() const {
   std::vector<Expectation> expectations;
-  for (const auto& e : impl_->spec.expect)
+  std::vector<SimulationExpectation> wanted;
+  std::vector<workload::Probe> probes;
+  for (const auto& e : impl_->spec.expect) {
+    if (e.simulation) {
+      const auto& s = *e.simulation;
+      SimulationExpectation x;
+      x.metric = s.metric;
+      x.node = s.node;
+      x.flow = s.flow;
+      x.from_s = s.from;
+      x.until_s = s.until;
+      x.min = s.min;
+      x.max = s.max;
+      x.where = impl_->spec.file + ": " + s.at;
+      wanted.push_back(x);
+      workload::Probe p;
+      p.metric = s.metric;
+      p.node = s.node;
+      p.flow = s.flow;
+      p.from = engine::seconds(s.from);
+      if (s.until) p.until = engine::seconds(*s.until);
+      probes.push_back(p);
+      continue;
+    }
     expectations.push_back({e.flow, e.via, e.outcome, impl_->spec.file + ": " + e.at});
+  }
   CheckReport report = check_expectations(trace(), expectations);
   report.file = impl_->spec.file;
+  if (!probes.empty()) {
+    const workload::Workload w = effective_workload(impl_->spec, impl_->env, {});
+    const workload::RunResult run = workload::simulate(impl_->env, w, probes);
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+      SimulationResult r;
+      r.expectation = wanted[i];
+      r.actual = run.probes[i];
+      r.passed = (!r.expectation.min || r.actual >= *r.expectation.min) &&
+                 (!r.expectation.max || r.actual <= *r.expectation.max);
+      report.simulation.push_back(r);
+    }
+  }
   return report;
 }
 

@@ -221,12 +221,34 @@ struct Workload {
   int connection_reuse = 5;
   double kdc_capacity_per_s = 2000;
   int netlogon_max_concurrent_api = 10;
+  std::vector<std::string> flows;  // empty = every flow
+  Seconds logon_spread = 3600;
+  Seconds idle_timeout = 120;  // IIS limits.connectionTimeout
+  Seconds replication_delay = 15;
+  int netlogon_call_ms = 20;
+  Seconds netlogon_timeout = 45;
+  int network_rtt_ms = 1;
+  int server_time_ms = 20;
+  Seconds interval = 0;  // 0 = chosen from the duration
+  bool restart_keeps_previous_key = false;
   std::vector<WorkloadEvent> events;
-  Value extra;  // further keys defined by the workload issue
+  Path at;
+};
+
+// A number a simulation must produce, within bounds ("expect": [{ "simulation": { ... } }]).
+struct SimulationExpectation {
+  std::string metric;
+  std::string node;
+  std::string flow;
+  Seconds from = 0;
+  std::optional<Seconds> until;
+  std::optional<double> min;
+  std::optional<double> max;
   Path at;
 };
 
 struct Expectation {
+  std::optional<SimulationExpectation> simulation;  // set: a simulation expectation, flow and outcome unused
   std::string flow;
   std::string via;  // empty = every path must match
   Value outcome;    // a partial traced outcome

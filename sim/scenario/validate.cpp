@@ -1487,7 +1487,30 @@ class CrossCheck {
         }
       }
       if (!e.via.empty()) host_ref(e.via, p(e.at, "via"), "the expectation goes via " + e.via);
+      if (e.simulation) {
+        auto& sim = *e.simulation;
+        if (!sim.node.empty())
+          if (const auto h = host_ref(sim.node, p(sim.at, "node"), "the expectation is about node " + sim.node))
+            sim.node = s_.hosts[*h].name;
+        if (!sim.flow.empty()) flow_ref(flows, sim.flow, p(sim.at, "flow"), "the expectation is about flow ");
+      }
     }
+    if (s_.workload)
+      for (std::size_t i = 0; i < s_.workload->flows.size(); ++i)
+        flow_ref(flows, s_.workload->flows[i], p(p(s_.workload->at, "flows"), i), "the workload runs flow ");
+  }
+
+  void flow_ref(const Names& flows, std::string& name, const std::string& path, const std::string& what) {
+    if (const std::string* found = flows.find(name)) {
+      name = *found;
+      return;
+    }
+    std::string msg = what + quote(name) + ", but there is no flow of that name";
+    if (const std::string close = suggest(name, flows.list); !close.empty())
+      msg += "; did you mean " + quote(close) + "?";
+    else if (!flows.list.empty())
+      msg += " (flows: " + short_list(flows.list) + ")";
+    r_.at_path(path, msg);
   }
 
   std::optional<std::size_t> event_host(spec::WorkloadEvent& ev) {

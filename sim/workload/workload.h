@@ -1,0 +1,90 @@
+// A workload as the simulator runs it: how many users, how often they ask, the capacities of the
+// DCs and of each server's Netlogon channel, and the changes made while it runs. Built from a
+// scenario's "workload" by sim/scenario; plain data, no parsing.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/time.h"
+#include "web/identity.h"
+
+namespace kerbsim::workload {
+
+enum class Action {
+  AddSpn,
+  RemoveSpn,
+  ChangeAppPoolIdentity,
+  SetUseAppPoolCredentials,
+  SetKernelMode,
+  SetDelegation,
+  PasswordChange,
+  AppPoolRestart,
+  PurgeTickets,
+  NodeDown,
+  NodeUp,
+  DcDown,
+  DcUp,
+  ClockStep,
+  ClockDrift,
+};
+std::string action_name(Action a);  // "add_spn", as written in a scenario
+
+// One timeline change, with the keys its action uses.
+struct Change {
+  engine::SimTime at = 0;
+  Action action = Action::AddSpn;
+  std::string account;  // canonical
+  std::string spn;
+  std::string host;
+  std::string app_pool;
+  std::string site;
+  std::string dc;
+  web::ProcessIdentity identity;
+  bool value = false;
+  std::optional<bool> trusted_for_delegation;
+  std::optional<bool> trusted_to_auth_for_delegation;
+  std::optional<bool> sensitive;
+  std::optional<std::vector<std::string>> allowed_to_delegate_to;
+  std::optional<std::vector<std::string>> allowed_to_act;
+  std::vector<std::string> clients;  // purge_tickets: client hosts; empty = all
+  engine::SimTime offset = 0;        // clock_step: the step; clock_drift: drift per hour
+
+  // Does the change write to Active Directory (and so reach each DC only after replication)?
+  bool in_directory() const;
+};
+
+struct Workload {
+  engine::SimTime duration = 8 * engine::kHour;
+  std::uint64_t seed = 1;
+  int users = 100;
+  double requests_per_user_per_hour = 30;
+  int connection_reuse = 5;  // requests per keep-alive connection
+  double kdc_capacity_per_s = 2000;
+  int netlogon_max_concurrent_api = 10;
+  std::vector<std::string> flows;                        // the flows users are cloned from; empty = all
+  engine::SimTime logon_spread = engine::kHour;          // users start their day evenly over this
+  engine::SimTime idle_timeout = 120 * engine::kSecond;  // IIS connectionTimeout (iis-rules 5.6)
+  engine::SimTime replication_delay = 15 * engine::kSecond;
+  engine::SimTime netlogon_call_time = 20 * engine::kMillisecond;  // one pass-through round trip to a DC
+  engine::SimTime netlogon_timeout = 45 * engine::kSecond;
+  engine::SimTime network_rtt = engine::kMillisecond;
+  engine::SimTime server_time = 20 * engine::kMillisecond;  // the page's own work
+  engine::SimTime interval = 0;                             // timeline bucket; 0 = chosen from the duration
+  bool restart_keeps_previous_key = false;
+  std::vector<Change> changes;  // in time order
+};
+
+// One number a simulation expectation asks for, over a window and optionally one node or flow.
+struct Probe {
+  std::string metric;  // one of metric_names()
+  std::string node;    // "" = all
+  std::string flow;    // "" = all
+  engine::SimTime from = 0;
+  std::optional<engine::SimTime> until;
+};
+const std::vector<std::string>& metric_names();
+
+}  // namespace kerbsim::workload
