@@ -198,7 +198,10 @@ struct User {
   SimTime ticket_end = 0;
   SimTime negative_until = 0;
   SimTime last_used = 0;
-  std::uint32_t auth = 0;   // the connection's authentication (index into auths_)
+  std::uint16_t error = 0;  // the connection's authentication: its root cause, if any
+  Protocol protocol = Protocol::None;
+  Verdict verdict = Verdict::Failed;
+  bool ok = false;          // authenticated: later requests on the connection need no new authentication
   std::uint32_t epoch = 0;  // the node's epoch when the connection opened
   std::uint16_t node = kNone;
   std::uint16_t left = 0;        // requests the connection still takes
@@ -267,9 +270,24 @@ class Simulator {
   std::uint32_t trace(const FlowRun& f, std::uint16_t node, std::size_t view, const flow::ClientState& cs,
                       const flow::NodeState& ns);
   SimTime kdc_call(std::size_t dc, std::uint64_t n, bool s4u, bool ntlm);
+  SimTime client_load(const FlowRun& f, std::uint32_t u, std::uint16_t node, const Auth& a);
   std::optional<SimTime> netlogon_call(std::uint16_t host);
-  void record(std::uint32_t u, const FlowRun& f, std::uint16_t node, const Auth& auth, Verdict verdict,
+  void record(std::uint32_t u, const FlowRun& f, std::uint16_t node, Protocol protocol, Verdict verdict,
               std::uint16_t error, SimTime latency, bool new_connection);
+  struct Attempt {
+    std::uint32_t auth = 0;
+    Protocol protocol = Protocol::None;
+    Verdict verdict = Verdict::Failed;
+    std::uint16_t error = 0;
+    SimTime latency = 0;
+  };
+  Attempt attempt(FlowRun& f, User& user, std::uint32_t u, std::uint16_t node);
+  static void keep(User& user, const Attempt& a) {
+    user.ok = a.verdict != Verdict::Failed;
+    user.protocol = a.protocol;
+    user.verdict = a.verdict;
+    user.error = a.error;
+  }
   std::uint16_t error_id(const std::string& name);
   SimTime client_offset(const FlowRun& f) const { return client_clocks_[f.client].at(now()); }
   SimTime now() const { return sim_.now(); }
@@ -758,84 +776,97 @@ std::optional<SimTime> Simulator::netlogon_call(std::uint16_t host) {
   return start - t + w_.netlogon_call_time + dc_wait;
 }
 
+// The load one authentication puts on the DCs and on Netlogon, as the time it adds; negative when a
+// pass-through timed out waiting for a MaxConcurrentApi slot.
+SimTime Simulator::client_load(const FlowRun& f, std::uint32_t u, std::uint16_t node, const Auth& a) {
+  SimTime latency = 0;
+  const std::optional<std::size_t> dc = user_dc(f, u);
+  if (dc && (a.client_as || a.client_tgs)) {
+    latency += kdc_call(*dc, a.client_as + a.client_tgs, false, false);
+    dcs_[*dc].load.as_requests += a.client_as;
+    dcs_[*dc].load.tgs_requests += a.client_tgs;
+  }
+  if (a.server_kdc && node != kNone && nodes_[node].has_dc) {
+    auto& until = s4u_cache_[static_cast<std::uint64_t>(node) << 32 | u];
+    if (until <= now()) {  // the server keeps the tickets it got for this user (S4UTicketLifetime)
+      latency += kdc_call(nodes_[node].domain_dc, a.server_kdc, true, false);
+      until = now() + kS4uTicketLifetime;
+    }
+  }
+  for (const auto h : a.passthrough) {
+    const auto waited = netlogon_call(h);
+    if (!waited) return -1;
+    latency += *waited;
+  }
+  return latency;
+}
+
+// One authentication at a node and the load it causes: the remembered trace, then the DCs and
+// Netlogon, which may still fail it (a pass-through that timed out waiting for a slot).
+Simulator::Attempt Simulator::attempt(FlowRun& f, User& user, std::uint32_t u, std::uint16_t node) {
+  Attempt out;
+  const Auth& a = authenticate(f, user, u, node, user_dc(f, u), out.auth);
+  out.protocol = a.protocol;
+  out.verdict = a.verdict;
+  out.error = a.error;
+  if (node == kNone && !f.nodes.empty()) {
+    out.verdict = Verdict::Failed;
+    out.error = error_id("NO_NODE_IN_SERVICE");
+  }
+  const SimTime load = client_load(f, u, node, a);
+  if (load < 0) {
+    out.verdict = Verdict::Failed;
+    out.error = error_id("NETLOGON_TIMEOUT");
+    out.latency = w_.netlogon_timeout;
+  } else {
+    out.latency = load;
+  }
+  out.latency += static_cast<SimTime>(a.round_trips) * w_.network_rtt;
+  return out;
+}
+
 void Simulator::request(std::uint32_t u) {
   User& user = users_[u];
   FlowRun& f = flows_[user.flow];
   const SimTime t = now();
   const bool layer7 = f.balancer >= 0 && env_.load_balancers[static_cast<std::size_t>(f.balancer)].layer == 7;
+  const SimTime base = w_.network_rtt + w_.server_time;
 
-  // An open connection carries the request without a new authentication, unless it is used up,
-  // idle too long, its node went down, or a layer-7 balancer re-pools it (iis-rules 5.6, 5.7).
-  const bool reuse = user.node != kNone && user.left > 0 && t - user.last_used <= w_.idle_timeout &&
-                     nodes_[user.node].up && nodes_[user.node].epoch == user.epoch && !layer7;
-  SimTime latency = w_.network_rtt + w_.server_time;
-  if (reuse) {
+  // An open connection carries the request, unless it is used up, idle too long, its node went
+  // down, or a layer-7 balancer re-pools it (iis-rules 5.6, 5.7).
+  const bool open = user.node != kNone && user.left > 0 && t - user.last_used <= w_.idle_timeout &&
+                    nodes_[user.node].up && nodes_[user.node].epoch == user.epoch && !layer7;
+  if (open) {
     --user.left;
     user.last_used = t;
-    const Auth& a = auths_[user.auth];
-    record(u, f, user.node, a, a.verdict, a.error, latency, false);
+    if (user.ok) {  // authenticated once for the connection (authPersistNonNTLM; NTLM per connection)
+      record(u, f, user.node, user.protocol, user.verdict, user.error, base, false);
+    } else {
+      // The connection never authenticated: the browser tries again on it with whatever its
+      // caches hold now (a ticket purged or expired meanwhile is asked for again).
+      const Attempt a = attempt(f, user, u, user.node);
+      keep(user, a);
+      record(u, f, user.node, a.protocol, a.verdict, a.error, base + a.latency, false);
+    }
   } else {
     if (user.node != kNone && nodes_[user.node].open_connections) --nodes_[user.node].open_connections;
     const std::uint16_t node = pick_node(f, user, u);
-    const std::optional<std::size_t> dc = user_dc(f, u);
-    std::uint32_t index = 0;
-    const Auth& a = authenticate(f, user, u, node, dc, index);
-    Verdict verdict = a.verdict;
-    std::uint16_t error = a.error;
-    if (node == kNone && !f.nodes.empty()) {
-      verdict = Verdict::Failed;
-      error = error_id("NO_NODE_IN_SERVICE");
-    }
-    // Load: the client's AS/TGS at its DC, the servers' own KDC requests, NTLM pass-through.
-    if (dc && (a.client_as || a.client_tgs)) {
-      latency += kdc_call(*dc, a.client_as, false, false);
-      dcs_[*dc].load.as_requests += a.client_as;
-      latency += kdc_call(*dc, a.client_tgs, false, false) - (a.client_as ? 0 : 0);
-      dcs_[*dc].load.tgs_requests += a.client_tgs;
-    }
-    if (a.server_kdc && node != kNone && nodes_[node].has_dc) {
-      const std::uint64_t key = static_cast<std::uint64_t>(node) << 32 | u;
-      auto& until = s4u_cache_[key];
-      if (until <= t) {  // the server caches the tickets it got for this user (S4UTicketLifetime)
-        latency += kdc_call(nodes_[node].domain_dc, a.server_kdc, true, false);
-        until = t + kS4uTicketLifetime;
-      }
-    }
-    for (const auto h : a.passthrough) {
-      const auto waited = netlogon_call(h);
-      if (!waited) {
-        verdict = Verdict::Failed;
-        error = error_id("NETLOGON_TIMEOUT");
-        latency += w_.netlogon_timeout;
-        break;
-      }
-      latency += *waited;
-    }
-    latency += static_cast<SimTime>(a.round_trips) * w_.network_rtt;
+    const Attempt a = attempt(f, user, u, node);
     user.node = node;
-    user.auth = index;
     user.left = static_cast<std::uint16_t>(std::max(0, w_.connection_reuse - 1));
     user.last_used = t;
+    keep(user, a);
     if (node != kNone) {
       user.epoch = nodes_[node].epoch;
       ++nodes_[node].open_connections;
     }
-    if (verdict != a.verdict || error != a.error) {
-      // A connection whose logon timed out is not kept.
-      user.node = kNone;
-      Auth failed = a;
-      failed.verdict = verdict;
-      failed.error = error;
-      record(u, f, node, failed, verdict, error, latency, true);
-    } else {
-      record(u, f, node, a, verdict, error, latency, true);
-    }
+    record(u, f, node, a.protocol, a.verdict, a.error, base + a.latency, true);
   }
   const auto next = t + static_cast<SimTime>(arrivals_.exponential(mean_think_)) + 1;
   if (next < w_.duration) sim_.schedule_at(next, &Simulator::on_request, u);
 }
 
-void Simulator::record(std::uint32_t u, const FlowRun& f, std::uint16_t node, const Auth& a, Verdict verdict,
+void Simulator::record(std::uint32_t u, const FlowRun& f, std::uint16_t node, Protocol protocol, Verdict verdict,
                        std::uint16_t error, SimTime latency, bool new_connection) {
   const SimTime t = now();
   const bool failed = verdict == Verdict::Failed;
@@ -848,10 +879,9 @@ void Simulator::record(std::uint32_t u, const FlowRun& f, std::uint16_t node, co
   add(report_.requests);
   auto& iv = report_.timeline[interval_index(t)];
   add(iv.requests);
-  const auto proto = static_cast<std::size_t>(a.protocol);
-  ++protocol_counts_[proto];
-  if (a.protocol == Protocol::Kerberos) ++iv.kerberos;
-  if (a.protocol == Protocol::Ntlm) ++iv.ntlm;
+  ++protocol_counts_[static_cast<std::size_t>(protocol)];
+  if (protocol == Protocol::Kerberos) ++iv.kerberos;
+  if (protocol == Protocol::Ntlm) ++iv.ntlm;
   if (error && verdict != Verdict::Ok) {
     if (error_counts_.size() <= error) error_counts_.resize(error + 1U, 0);
     ++error_counts_[error];
@@ -877,8 +907,8 @@ void Simulator::record(std::uint32_t u, const FlowRun& f, std::uint16_t node, co
     if (p.node >= 0 && p.node != static_cast<int>(node)) continue;
     if (p.dc >= 0 && p.node < 0) continue;  // a DC probe counts KDC requests only
     add(p.tally);
-    p.kerberos += a.protocol == Protocol::Kerberos;
-    p.ntlm += a.protocol == Protocol::Ntlm;
+    p.kerberos += protocol == Protocol::Kerberos;
+    p.ntlm += protocol == Protocol::Ntlm;
     if (new_connection) {
       ++p.connections;
       p.failed_connections += failed;
