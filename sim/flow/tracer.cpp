@@ -316,6 +316,7 @@ std::optional<Ticket> PathTracer::get_service_ticket(const std::string& spn) {
   }
 
   Ticket tgt = cached_tgt ? *state_.tgt : as.ticket;
+  if (!cached_tgt && state_.token_groups) tgt.pac_sids = *state_.token_groups;
   user_tgt_ = tgt;
   if (!cached_tgt && gains_) gains_->tgt = tgt;
   std::string kdc_domain = domain;

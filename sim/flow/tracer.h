@@ -29,6 +29,7 @@ struct ClientState {
   std::optional<kerberos::Ticket> service_ticket;  // a cached ticket, used when its SPN is the one built
   bool spn_not_found = false;                      // the negative SPN cache holds the SPN (R1.6)
   bool kdc_reachable = true;                       // false: every DC of the user's domain is down
+  std::optional<int> token_groups;                 // this user's group count, for the PAC (R6.3)
   std::optional<engine::SimTime> clock_offset;     // the client's clock minus the DCs'
 };
 

@@ -374,6 +374,7 @@ workload::Workload build_workload(const spec::Scenario& spec) {
   w.server_time = s.server_time_ms * kMillisecond;
   w.interval = seconds(s.interval);
   w.restart_keeps_previous_key = s.restart_keeps_previous_key;
+  for (const auto& g : s.group_counts) w.group_counts.push_back({g.groups, g.share});
   for (const auto& ev : s.events) {
     workload::Change c;
     c.at = seconds(ev.at_time);

@@ -45,6 +45,7 @@ enum class K {
   load_balancer,
   flow,
   workload,
+  group_share,
   event,
   expectation,
   simulation,
@@ -140,8 +141,10 @@ const std::vector<Kind>& kinds() {
        "in the workload",
        {"duration", "seed", "users", "requests_per_user_per_hour", "connection_reuse", "kdc_capacity_per_s",
         "netlogon_max_concurrent_api", "flows", "logon_spread", "idle_timeout", "replication_delay", "netlogon_call_ms",
-        "netlogon_timeout", "network_rtt_ms", "server_time_ms", "interval", "restart_keeps_previous_key", "events"},
+        "netlogon_timeout", "network_rtt_ms", "server_time_ms", "interval", "restart_keeps_previous_key",
+        "group_counts", "events"},
        {}},
+      {K::group_share, "a group count", "in a group count", {"groups", "share"}, {"groups", "share"}},
       {K::event, "a workload event", "in a workload event", {"at", "action"}, {"at", "action"}},
       {K::expectation, "an expectation", "in an expectation", {"flow", "via", "outcome", "simulation"}, {}},
       {K::simulation,
@@ -167,7 +170,10 @@ const std::vector<Kind>& kinds() {
   return table;
 }
 
-const Kind& kind(K id) { return kinds()[static_cast<std::size_t>(id)]; }
+const Kind& kind(K id) {
+  const auto& table = kinds();
+  return *std::find_if(table.begin(), table.end(), [id](const Kind& k) { return k.id == id; });
+}
 
 // Keys each workload event action takes besides "at" and "action": required, then optional.
 struct ActionRule {
@@ -885,6 +891,15 @@ class Reader {
     whole(n.find("server_time_ms"), w.server_time_ms, 0, 600000);
     duration(n.find("interval"), w.interval, {false, false});
     flag(n.find("restart_keeps_previous_key"), w.restart_keeps_previous_key);
+    const auto shares = items(n.find("group_counts"));
+    if (shares.size() > 16) r_.at(*n.find("group_counts"), "\"group_counts\" takes at most 16 shares");
+    for (const auto* g : shares) {
+      if (!object(*g, K::group_share)) continue;
+      spec::Workload::GroupShare share;
+      whole(g->find("groups"), share.groups, 0, 5000);
+      positive_real(g->find("share"), share.share);
+      w.group_counts.push_back(share);
+    }
     for (const auto* e : items(n.find("events"))) {
       if (!e->is_object()) {
         wrong_type(*e, "an object { ... }");

@@ -231,6 +231,11 @@ struct Workload {
   int server_time_ms = 20;
   Seconds interval = 0;  // 0 = chosen from the duration
   bool restart_keeps_previous_key = false;
+  struct GroupShare {
+    int groups = 0;
+    double share = 1;
+  };
+  std::vector<GroupShare> group_counts;
   std::vector<WorkloadEvent> events;
   Path at;
 };

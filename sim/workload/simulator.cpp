@@ -207,7 +207,8 @@ struct User {
   std::uint16_t left = 0;        // requests the connection still takes
   std::uint16_t pinned = kNone;  // cookie affinity
   std::uint16_t flow = 0;
-  std::uint8_t seen = 0;  // 1: had a request that did not fail, 2: had one that failed
+  std::uint8_t seen = 0;    // 1: had a request that did not fail, 2: had one that failed
+  std::uint8_t groups = 0;  // index into Workload::group_counts
 };
 
 // A probe: what one simulation expectation measures.
@@ -289,6 +290,7 @@ class Simulator {
     user.error = a.error;
   }
   std::uint16_t error_id(const std::string& name);
+  std::uint8_t group_class();
   SimTime client_offset(const FlowRun& f) const { return client_clocks_[f.client].at(now()); }
   SimTime now() const { return sim_.now(); }
   std::size_t interval_index(SimTime t) const { return static_cast<std::size_t>(t / interval_); }
@@ -436,6 +438,7 @@ RunResult Simulator::run(const std::function<void(double)>& progress) {
       if (p.wants_users) p.users.assign(users_.size(), 0);
     for (std::size_t u = 0; u < users_.size(); ++u) {
       users_[u].flow = static_cast<std::uint16_t>(u % flows_.size());
+      users_[u].groups = group_class();
       const auto start = static_cast<SimTime>(logons_.uniform() * static_cast<double>(w_.logon_spread));
       if (start < d) sim_.schedule_at(start, &Simulator::on_request, u);
     }
@@ -616,6 +619,19 @@ std::uint16_t Simulator::pick_node(FlowRun& f, User& user, std::uint32_t u) {
   return chosen;
 }
 
+// Which share of the population a new user falls in (Workload::group_counts).
+std::uint8_t Simulator::group_class() {
+  if (w_.group_counts.size() < 2) return 0;
+  double total = 0;
+  for (const auto& g : w_.group_counts) total += g.share;
+  double x = logons_.uniform() * total;
+  for (std::size_t i = 0; i < w_.group_counts.size(); ++i) {
+    x -= w_.group_counts[i].share;
+    if (x < 0) return static_cast<std::uint8_t>(i);
+  }
+  return static_cast<std::uint8_t>(w_.group_counts.size() - 1);
+}
+
 std::uint16_t Simulator::error_id(const std::string& name) {
   for (std::size_t i = 1; i < error_names_.size(); ++i)
     if (error_names_[i] == name) return static_cast<std::uint16_t>(i);
@@ -670,8 +686,8 @@ const Auth& Simulator::authenticate(FlowRun& f, User& user, std::uint32_t u, std
   const bool client_node_skewed = std::llabs(c_off - n_off) > skew;
 
   AuthKey key;
-  const std::uint64_t flags =
-      (negative ? 1U : 0U) | (dc ? 2U : 0U) | (client_dc_skewed ? 4U : 0U) | (client_node_skewed ? 8U : 0U);
+  const std::uint64_t flags = (negative ? 1U : 0U) | (dc ? 2U : 0U) | (client_dc_skewed ? 4U : 0U) |
+                              (client_node_skewed ? 8U : 0U) | static_cast<std::uint64_t>(user.groups) << 4;
   key.a = static_cast<std::uint64_t>(f.index) << 48 | static_cast<std::uint64_t>(node) << 32 |
           static_cast<std::uint64_t>(view) << 16 | flags;
   key.b = static_cast<std::uint64_t>(dcs_[view].version) << 32 | (node == kNone ? 0U : nodes_[node].key_version);
@@ -686,6 +702,7 @@ const Auth& Simulator::authenticate(FlowRun& f, User& user, std::uint32_t u, std
     cs.spn_not_found = negative;
     cs.kdc_reachable = dc.has_value();
     cs.clock_offset = c_off;
+    if (!w_.group_counts.empty()) cs.token_groups = w_.group_counts[user.groups].groups;
     flow::NodeState ns;
     if (node != kNone) {
       ns = nodes_[node].state;

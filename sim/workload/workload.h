@@ -74,6 +74,13 @@ struct Workload {
   engine::SimTime server_time = 20 * engine::kMillisecond;  // the page's own work
   engine::SimTime interval = 0;                             // timeline bucket; 0 = chosen from the duration
   bool restart_keeps_previous_key = false;
+  // How many groups users are in (their PAC and token size, kerberos-rules R6.3): each share of the
+  // population has its count. Empty = every user has the flow client's account's count.
+  struct GroupShare {
+    int groups = 0;
+    double share = 1;
+  };
+  std::vector<GroupShare> group_counts;
   std::vector<Change> changes;  // in time order
 };
 
