@@ -205,6 +205,7 @@ flow::Environment build(const spec::Scenario& spec) {
         for (const auto& p : s.windows.providers) site.providers.push_back(parse_provider(p));
         site.kernel_mode = s.windows.kernel_mode;
         site.use_app_pool_credentials = s.windows.use_app_pool_credentials;
+        site.auth_persist_non_ntlm = s.windows.auth_persist_non_ntlm;
         site.basic_enabled = s.basic;
         site.impersonate = s.impersonate;
         site.content_readers = s.content_readers;

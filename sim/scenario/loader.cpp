@@ -112,7 +112,7 @@ const std::vector<Kind>& kinds() {
       {K::windows,
        "windows authentication",
        "in windows authentication",
-       {"enabled", "providers", "kernel_mode", "use_app_pool_credentials"},
+       {"enabled", "providers", "kernel_mode", "use_app_pool_credentials", "auth_persist_non_ntlm"},
        {}},
       {K::basic, "basic authentication", "in basic authentication", {"enabled"}, {}},
       {K::call, "a call", "in a call", {"to", "instance", "url", "as"}, {"to"}},
@@ -670,6 +670,8 @@ class Reader {
       }
       flag(w->find("kernel_mode"), s.windows.kernel_mode);
       flag(w->find("use_app_pool_credentials"), s.windows.use_app_pool_credentials);
+      if (bool persist = false; flag(w->find("auth_persist_non_ntlm"), persist))
+        s.windows.auth_persist_non_ntlm = persist;
     }
     if (const auto* b = n.find("basic"); b && object(*b, K::basic)) flag(b->find("enabled"), s.basic);
     flag(n.find("impersonate"), s.impersonate);

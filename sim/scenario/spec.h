@@ -102,8 +102,9 @@ struct AnonymousAuth {
 struct WindowsAuth {
   bool enabled = false;  // applicationHost.config default (iis-rules 3.1)
   std::vector<std::string> providers = {"Negotiate", "NTLM"};
-  bool kernel_mode = true;                // useKernelMode (iis-rules 3.3)
-  bool use_app_pool_credentials = false;  // (iis-rules 3.4)
+  bool kernel_mode = true;                    // useKernelMode (iis-rules 3.3)
+  bool use_app_pool_credentials = false;      // (iis-rules 3.4)
+  std::optional<bool> auth_persist_non_ntlm;  // (iis-rules 3.8) unset: by IIS version
 };
 
 struct Site {

@@ -25,6 +25,11 @@ std::string provider_name(Provider p) {
 
 int IisServer::major_version() const { return std::atoi(version.c_str()); }
 
+bool IisServer::kerberos_per_connection(const Site& site) const {
+  if (site.auth_persist_non_ntlm) return *site.auth_persist_non_ntlm;
+  return std::atof(version.c_str()) >= 8.5;  // iis-rules 3.8 (UNCONFIRMED version default)
+}
+
 const AppPool* IisServer::pool(const std::string& name) const {
   for (const auto& p : app_pools)
     if (iequals(p.name, name)) return &p;

@@ -44,6 +44,7 @@ struct Site {
   std::vector<Provider> providers = {Provider::Negotiate, Provider::Ntlm};
   bool kernel_mode = true;
   bool use_app_pool_credentials = false;
+  std::optional<bool> auth_persist_non_ntlm;  // unset: the version's default (IisServer::kerberos_per_connection)
   bool basic_enabled = false;
   bool impersonate = false;
   std::optional<std::vector<std::string>> content_readers;
@@ -84,6 +85,11 @@ class IisServer {
   ProcessIdentity worker_identity(const Site& site, const HostInfo& host) const;
   // The worker process identity as seen locally (iis-rules 2.1, 1.3).
   std::string process_identity(const Site& site, const HostInfo& host) const;
+  // Does a Kerberos logon last for the connection (authPersistNonNTLM), or is every request
+  // authenticated again? The setting, else session-based from IIS 8.5 (Windows Server 2012 R2) on
+  // as the IIS support article says; the configuration reference's default is false, so the
+  // version default is UNCONFIRMED (iis-rules 3.8). NTLM always lasts for the connection.
+  bool kerberos_per_connection(const Site& site) const;
   // The WWW-Authenticate schemes a 401 carries, in order (iis-rules 3.2, 3.7).
   std::vector<net::AuthScheme> challenge(const Site& site) const;
 };

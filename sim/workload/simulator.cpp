@@ -15,6 +15,7 @@
 #include "engine/event_queue.h"
 #include "engine/random.h"
 #include "flow/tracer.h"
+#include "net/url.h"
 #include "workload/changes.h"
 
 namespace kerbsim::workload {
@@ -183,11 +184,12 @@ struct Balancer {
 
 struct FlowRun {
   const flow::FlowSpec* spec = nullptr;
-  std::size_t index = 0;             // in env.flows
-  std::size_t client = 0;            // host index of the client the users are cloned from
-  std::vector<std::uint16_t> nodes;  // host indexes of the balancer's members, or the one node
-  int balancer = -1;                 // index in env.load_balancers
-  std::vector<std::size_t> dcs;      // DCs of the user's domain
+  std::size_t index = 0;                           // in env.flows
+  std::size_t client = 0;                          // host index of the client the users are cloned from
+  std::vector<std::uint16_t> nodes;                // host indexes of the balancer's members, or the one node
+  int balancer = -1;                               // index in env.load_balancers
+  std::vector<std::uint8_t> kerberos_per_request;  // per host: its site re-authenticates every request
+  std::vector<std::size_t> dcs;                    // DCs of the user's domain
 };
 
 // One simulated user. Kept small: a population of 100,000 is a few megabytes.
@@ -388,6 +390,16 @@ void Simulator::setup_flows() {
     }
     for (std::size_t b = 0; b < env_.load_balancers.size(); ++b)
       if (target.balancer == &env_.load_balancers[b]) f.balancer = static_cast<int>(b);
+    // authPersistNonNTLM per node (iis-rules 3.8); SSRS authenticates the connection (iis-rules 7).
+    f.kerberos_per_request.assign(env_.hosts.size(), 0);
+    if (const auto url = net::parse_url(spec.url))
+      for (const auto n : f.nodes) {
+        const auto& host = env_.hosts[n];
+        const bool ssrs = host.ssrs && (!host.iis || backend::SsrsServer::serves_path(url->path));
+        if (ssrs || !host.iis) continue;
+        if (const auto* site = host.iis->site_for(url->scheme, url->host, url->port))
+          f.kerberos_per_request[n] = host.iis->kerberos_per_connection(*site) ? 0 : 1;
+      }
     const auto split = directory::split_account(env_.hosts[f.client].client->user);
     if (const auto* d = env_.directory.domain_by_netbios(split.domain))
       for (std::size_t k = 0; k < dcs_.size(); ++k)
@@ -496,10 +508,11 @@ RunResult Simulator::run(const std::function<void(double)>& progress) {
                     " before expiry, a service ticket counts as expired 5m before its end) and negative SPN cache "
                     "[kerberos-rules R2.8, R2.9, R1.6]");
   r.notes.push_back(
-      "Kerberos authenticates once per connection (authPersistNonNTLM), NTLM once per connection; a "
+      "Kerberos authenticates once per connection where the site's authPersistNonNTLM is true (the default from "
+      "IIS 8.5 on, UNCONFIRMED), else on every request; NTLM once per connection; a "
       "connection carries up to " +
       std::to_string(w_.connection_reuse) + " requests and closes after " + engine::format_duration(w_.idle_timeout) +
-      " idle [iis-rules 5.6, 5.7]");
+      " idle [iis-rules 3.8, 5.6, 5.7]");
   r.notes.push_back("directory changes reach the first DC of the account's domain at once and the others after " +
                     engine::format_duration(w_.replication_delay) + " [kerberos-rules R8.4]");
   r.notes.push_back("Netlogon pass-through: " + std::to_string(w_.netlogon_max_concurrent_api) +
@@ -856,11 +869,13 @@ void Simulator::request(std::uint32_t u) {
   if (open) {
     --user.left;
     user.last_used = t;
-    if (user.ok) {  // authenticated once for the connection (authPersistNonNTLM; NTLM per connection)
+    const bool again = user.protocol == Protocol::Kerberos && f.kerberos_per_request[user.node];
+    if (user.ok && !again) {  // authenticated once for the connection (authPersistNonNTLM; NTLM per connection)
       record(u, f, user.node, user.protocol, user.verdict, user.error, base, false);
     } else {
-      // The connection never authenticated: the browser tries again on it with whatever its
-      // caches hold now (a ticket purged or expired meanwhile is asked for again).
+      // The connection never authenticated, or the site authenticates every Kerberos request: the
+      // browser sends a ticket again, with whatever its caches hold now (a ticket purged or
+      // expired meanwhile is asked for again).
       const Attempt a = attempt(f, user, u, user.node);
       keep(user, a);
       record(u, f, user.node, a.protocol, a.verdict, a.error, base + a.latency, false);
