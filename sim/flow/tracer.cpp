@@ -262,14 +262,6 @@ std::optional<Ticket> PathTracer::get_service_ticket(const std::string& spn) {
   if (!user_dom) return std::nullopt;
   const engine::SimTime now = 0;
 
-  if (!state_.kdc_reachable) {
-    add(StepKind::Decision, client_.name, client_.name, "locate a KDC of " + domain, "no DC answers",
-        "every DC of " + domain + " is down, so the client cannot get a ticket and Kerberos is not possible",
-        "kerberos-rules R8.1")
-        .failed = true;
-    fail_root("KDC_UNREACHABLE");
-    return std::nullopt;
-  }
   if (state_.spn_not_found) {
     Step& s = add(StepKind::Decision, client_.name, client_.name, "TGS-REQ " + spn + "?",
                   "no: \"not found\" is in the negative SPN cache",
@@ -293,6 +285,14 @@ std::optional<Ticket> PathTracer::get_service_ticket(const std::string& spn) {
     return cached;
   }
 
+  if (!state_.kdc_reachable) {
+    add(StepKind::Decision, client_.name, client_.name, "locate a KDC of " + domain, "no DC answers",
+        "every DC of " + domain + " is down, so the client cannot get a ticket and Kerberos is not possible",
+        "kerberos-rules R8.1")
+        .failed = true;
+    fail_root("KDC_UNREACHABLE");
+    return std::nullopt;
+  }
   // The logon TGT (kerberos-rules R8.8, R2.9).
   kerberos::Kdc home(env_.directory, *user_dom, env_.kdc_policy);
   const bool cached_tgt = state_.tgt.has_value();

@@ -863,6 +863,8 @@ class Reader {
   spec::Workload workload(const JsonNode& n) {
     spec::Workload w;
     w.at = n.path;
+    w.line = n.line;
+    w.column = n.column;
     duration(n.find("duration"), w.duration, {false, false});
     if (const auto* s = n.find("seed")) {
       std::uint64_t seed = 0;

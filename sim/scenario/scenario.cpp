@@ -7,8 +7,6 @@
 #include "scenario/loader.h"
 #include "workload/simulator.h"
 
-#include <cstdio>
-
 namespace kerbsim {
 
 std::string version() { return "0.1.0"; }
@@ -53,10 +51,11 @@ TraceReport Scenario::trace(const TraceRequest& request) const {
 
 namespace {
 
+// 18000000000 -> "18,000,000,000"
 std::string rounded(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
+  std::string digits = std::to_string(static_cast<unsigned long long>(v + 0.5));
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
+  return digits;
 }
 
 workload::Workload effective_workload(const spec::Scenario& spec, const flow::Environment& env,
@@ -67,16 +66,18 @@ workload::Workload effective_workload(const spec::Scenario& spec, const flow::En
   if (request.users) w.users = *request.users;
   // Refuse what would not fit before spending anything on it (bounded resources).
   const std::string at = spec.workload ? spec.workload->at : std::string("/workload");
+  const int line = spec.workload ? spec.workload->line : 0;
+  const int column = spec.workload ? spec.workload->column : 0;
   std::vector<Diagnostic> problems;
   const workload::Estimate need = workload::estimate(env, w);
   if (need.requests > request.max_requests)
-    problems.push_back({spec.file, 0, 0, at,
+    problems.push_back({spec.file, line, column, at,
                         "this workload would make about " + rounded(static_cast<double>(need.requests)) +
                             " requests, more than the budget of " + rounded(static_cast<double>(request.max_requests)) +
                             "; lower \"users\", \"requests_per_user_per_hour\" or \"duration\" (or --users, "
                             "--duration), or raise the budget with --max-requests"});
   if (need.bytes > request.max_memory_bytes)
-    problems.push_back({spec.file, 0, 0, at,
+    problems.push_back({spec.file, line, column, at,
                         "this workload would need about " + rounded(static_cast<double>(need.bytes) / 1048576.0) +
                             " MiB, more than the budget of " +
                             rounded(static_cast<double>(request.max_memory_bytes) / 1048576.0) +

@@ -239,6 +239,8 @@ struct Workload {
   std::vector<GroupShare> group_counts;
   std::vector<WorkloadEvent> events;
   Path at;
+  int line = 0;  // where "workload" starts, for messages given after loading (the budget check)
+  int column = 0;
 };
 
 // A number a simulation must produce, within bounds ("expect": [{ "simulation": { ... } }]).
