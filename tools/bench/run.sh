@@ -4,6 +4,10 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$root/tools/deps.sh"
 kerbsim_install_deps
+# SimPy 3 for simulation_bench's SimPy peer; optional: without it that comparison is skipped.
+kerbsim_install_deps python3-simpy3 || echo "python3-simpy3 could not be installed: the SimPy comparison is skipped"
 cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$root/build" --target benchmarks -j "$(nproc)"
 "$root/build/tools/bench/engine_bench"
+echo
+"$root/build/tools/bench/simulation_bench"
