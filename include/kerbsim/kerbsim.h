@@ -9,6 +9,7 @@
 
 #include "kerbsim/check.h"
 #include "kerbsim/diagnostic.h"
+#include "kerbsim/kdc_question.h"
 #include "kerbsim/lint.h"
 #include "kerbsim/outcome.h"
 #include "kerbsim/simulation.h"
@@ -44,6 +45,8 @@ class Scenario {
   // Trace expectations; simulation expectations too when there are any (one simulation run).
   CheckReport check() const;
   LintReport lint() const;
+  // One question to the simulated KDC of the account's domain (`kerbsim kdc`).
+  KdcAnswer ask_kdc(const KdcQuestion& question) const;
 
  private:
   struct Impl;

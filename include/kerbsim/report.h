@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "kerbsim/check.h"
+#include "kerbsim/kdc_question.h"
 #include "kerbsim/lint.h"
 #include "kerbsim/outcome.h"
 #include "kerbsim/simulation.h"
@@ -22,6 +23,9 @@ void print_trace_mermaid(const TraceReport& report, std::ostream& out);
 void print_check_text(const CheckReport& report, const PrintOptions& options, std::ostream& out);
 void print_lint_text(const LintReport& report, const PrintOptions& options, std::ostream& out);
 void print_lint_json(const LintReport& report, std::ostream& out);
+
+void print_kdc_text(const KdcAnswer& answer, const PrintOptions& options, std::ostream& out);
+void print_kdc_json(const KdcAnswer& answer, std::ostream& out);
 
 void print_simulation_text(const SimulationReport& report, const PrintOptions& options, std::ostream& out);
 void print_simulation_json(const SimulationReport& report, std::ostream& out);

@@ -85,6 +85,18 @@ bool Directory::remove_spn(AccountId id, const std::string& spn) {
   return true;
 }
 
+std::string profile_name(KdcProfile p) {
+  switch (p) {
+    case KdcProfile::Windows2016:
+      return "windows-2016";
+    case KdcProfile::Windows2012R2:
+      return "windows-2012r2";
+    case KdcProfile::Samba417:
+      return "samba-4.17";
+  }
+  return "";
+}
+
 Directory Directory::clone() const {
   Directory d;
   d.domains_ = domains_;

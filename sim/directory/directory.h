@@ -15,12 +15,19 @@ namespace kerbsim::directory {
 
 using AccountId = std::size_t;
 
+// The software a domain's DCs run, where KDC behaviour really differs between versions: S4U2Self's
+// forwardable rule, Protected Users at the S4U exchanges, RBCD, the order of the KCD checks, etype
+// defaults, disabled accounts (kerberos-rules R2.5, R3.3.2, R3.4; samba-kdc-notes).
+enum class KdcProfile { Windows2016, Windows2012R2, Samba417 };
+std::string profile_name(KdcProfile p);  // "windows-2016", "windows-2012r2", "samba-4.17"
+
 struct Domain {
   std::string dns;      // "corp.contoso.com"
   std::string netbios;  // "CORP"
   std::string forest;   // dns name of the forest root
   std::string functional_level = "2016";
   std::vector<std::string> dcs;  // host names of its KDCs
+  KdcProfile kdc = KdcProfile::Windows2016;
 
   std::string realm() const;  // upper-case DNS name (kerberos-rules R8.1)
 };

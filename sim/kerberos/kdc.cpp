@@ -19,9 +19,19 @@ using engine::SimTime;
 Kdc::Kdc(const directory::Directory& directory, const directory::Domain& domain, KdcPolicy policy)
     : directory_(directory), domain_(domain), policy_(policy) {}
 
+// DefaultDomainSupportedEncTypes: the scenario's setting, else the DC software's default (R2.5):
+// AES only after the April 2026 updates; RC4 tickets with AES session keys (the November 2022
+// default, 0x27) on Windows Server 2012 R2 (UNCONFIRMED: its last updates) and on Samba 4.17
+// (samba-kdc-notes, etypes).
+std::uint32_t Kdc::default_enctypes() const {
+  if (policy_.default_enctypes_set || domain_.kdc == directory::KdcProfile::Windows2016)
+    return policy_.default_domain_supported_enctypes;
+  return kRc4Bit;
+}
+
 Kdc::EtypeChoice Kdc::choose_etype(const Account& target) const {
   EtypeChoice c;
-  c.supported = target.supported_enctypes.value_or(policy_.default_domain_supported_enctypes);
+  c.supported = target.supported_enctypes.value_or(default_enctypes());
   c.keys = target.aes_keys ? (kAes256Bit | kAes128Bit | kRc4Bit) : kRc4Bit;
   const std::uint32_t usable = c.supported & c.keys & kKdcEnabledEtypes;
   const std::string source = target.supported_enctypes

@@ -22,6 +22,7 @@ struct KdcPolicy {
   engine::SimTime max_renew_age = 7 * 24 * engine::kHour;
   engine::SimTime protected_users_tgt_lifetime = 4 * engine::kHour;
   std::uint32_t default_domain_supported_enctypes = kAes256Bit | kAes128Bit;  // DDSET
+  bool default_enctypes_set = false;  // given by the scenario; else the KDC profile's default
   KrbError duplicate_spn_error = KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN;
 };
 
@@ -71,6 +72,7 @@ class Kdc {
     std::string why;
   };
   EtypeChoice choose_etype(const directory::Account& target) const;
+  std::uint32_t default_enctypes() const;
 
   // S4U2Self (kerberos-rules R3.3): service_tgt is the TGT of the service account (from
   // as_exchange on that account); the reply is a ticket to the service itself, on behalf of user,

@@ -179,6 +179,13 @@ KdcReply Kdc::s4u2self(const Ticket& service_tgt, const std::string& user, SimTi
     return r;
   }
 
+  const bool samba = domain_.kdc == directory::KdcProfile::Samba417;
+  if (!u.enabled && samba) {
+    // Samba's KDC refuses S4U2Self for a disabled user with KDC_ERR_POLICY (samba-kdc-notes).
+    return refusal(KrbError::KDC_ERR_POLICY, NtStatus::None,
+                   u.name + " is disabled, and a Samba 4.17 KDC refuses S4U2Self on its behalf with KDC_ERR_POLICY",
+                   "samba-kdc-notes (disabled accounts)");
+  }
   if (!u.enabled) {
     KdcReply r = refusal(KrbError::KDC_ERR_CLIENT_REVOKED, NtStatus::None,
                          u.name + " is disabled, so no ticket is issued on its behalf", "kerberos-rules R2.10");
@@ -191,8 +198,12 @@ KdcReply Kdc::s4u2self(const Ticket& service_tgt, const std::string& user, SimTi
 
   // FORWARDABLE only when all three conditions of R3.3.2 hold.
   const std::string row = protocol_transition_row(service);
-  const std::string barred = not_delegated_reason(directory_, u);
-  const bool row_forwardable = service.trusted_to_auth_for_delegation || service.allowed_to_delegate_to.empty();
+  // Samba 4.17 enforces Protected Users only at the AS exchange, not here (samba-kdc-notes).
+  const std::string barred = samba && !u.sensitive ? std::string() : not_delegated_reason(directory_, u);
+  // Samba 4.17 lacks the "empty list -> forwardable" row: only protocol transition makes the
+  // ticket forwardable (samba-kdc-notes; kerberos-rules R3.3.2 notes the version dependence).
+  const bool row_forwardable =
+      service.trusted_to_auth_for_delegation || (!samba && service.allowed_to_delegate_to.empty());
   const bool forwardable = service_tgt.flags.forwardable && barred.empty() && row_forwardable;
 
   KdcReply r;
@@ -234,6 +245,11 @@ KdcReply Kdc::s4u2self(const Ticket& service_tgt, const std::string& user, SimTi
   } else if (row_forwardable) {
     r.why = head + "it is not trusted for protocol transition, but its msDS-AllowedToDelegateTo is empty";
     r.rule = "kerberos-rules R3.3.2";
+  } else if (samba) {
+    r.why = head +
+            "it is not trusted to authenticate for delegation, and a Samba 4.17 KDC makes S4U2Self tickets "
+            "forwardable only for such services, whatever the delegation list";
+    r.rule = "samba-kdc-notes (S4U2Self forwardable flag)";
   } else {
     r.why = head +
             "it has a constrained-delegation list with \"Use Kerberos only\", so the ticket serves local "
@@ -263,6 +279,8 @@ KdcReply Kdc::s4u2self(const Ticket& service_tgt, const std::string& user, SimTi
 
 KdcReply Kdc::s4u2proxy(const Ticket& service_tgt, const Ticket& evidence, const std::string& target_spn, SimTime now,
                         bool rbcd_bit) const {
+  // Samba 4.17's KDC never evaluates resource-based delegation (samba-kdc-notes).
+  if (domain_.kdc == directory::KdcProfile::Samba417) rbcd_bit = false;
   if (service_tgt.end <= now)
     return refusal(KrbError::KRB_AP_ERR_TKT_EXPIRED, NtStatus::None, "the service's TGT has expired",
                    "kerberos-rules R2.9");
@@ -413,6 +431,19 @@ KdcReply Kdc::s4u2proxy(const Ticket& service_tgt, const Ticket& evidence, const
     return r;
   };
 
+  if (domain_.kdc == directory::KdcProfile::Samba417) {
+    // Samba 4.17 checks the evidence's forwardable flag before the list (samba-kdc-notes).
+    if (!evidence.flags.forwardable) {
+      KdcReply r = refusal(KrbError::KDC_ERR_BADOPTION, NtStatus::None,
+                           "the user's ticket to " + service1.name +
+                               " is not forwardable, and a Samba 4.17 KDC refuses constrained delegation with a "
+                               "non-forwardable evidence ticket before it looks at the list (\"Missing forwardable "
+                               "flag\")",
+                           "samba-kdc-notes (classic KCD)");
+      audit_bad_option(r, account, owner_audit, kS4u2ProxyOptions, service1_audit);
+      return r;
+    }
+  }
   const RbcdVerdict rbcd = rbcd_bit ? rbcd_verdict(service1, owner, evidence) : RbcdVerdict{};
 
   if (same_domain && listed) {

@@ -30,6 +30,8 @@ void print_lint_json(const LintReport& report, std::ostream& out) {
 
 namespace kerbsim {
 
+void print_kdc_json(const KdcAnswer& answer, std::ostream& out) { out << to_value(answer).dump(2) << '\n'; }
+
 void print_simulation_json(const SimulationReport& report, std::ostream& out) {
   out << to_value(report).dump(2) << '\n';
 }

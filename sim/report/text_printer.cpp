@@ -332,6 +332,29 @@ void print_trace_text(const TraceReport& report, const PrintOptions& options, st
   }
 }
 
+void print_kdc_text(const KdcAnswer& answer, const PrintOptions& options, std::ostream& out) {
+  const Painter paint(options.color);
+  int widest = 12;
+  for (const auto& step : answer.steps) widest = std::max(widest, display_width(step_label(step)));
+  const int label_width = std::min(widest, kMaxLabel);
+  const StepLayout layout{label_width, 4 + 2 + label_width + 2};
+  for (const auto& step : answer.steps) print_step(step, layout, paint, options.explain, out);
+  out << '\n';
+  if (answer.ok) {
+    std::string flags;
+    for (const auto& f : answer.flags) flags += (flags.empty() ? "" : ", ") + f;
+    out << paint.green("granted") << ": a ticket encrypted for " << answer.encrypted_for.value_or("?") << " ("
+        << answer.etype.value_or("?") << "), valid " << answer.lifetime_s.value_or(0) / 3600 << "h"
+        << (answer.lifetime_s.value_or(0) % 3600 ? " " + std::to_string(answer.lifetime_s.value_or(0) % 3600 / 60) + "m"
+                                                 : std::string())
+        << ", flags: " << (flags.empty() ? "none" : flags) << '\n';
+  } else {
+    out << paint.red("refused") << ": " << answer.error.value_or("?");
+    if (answer.status) out << " (" << *answer.status << ")";
+    out << '\n';
+  }
+}
+
 void print_check_text(const CheckReport& report, const PrintOptions& options, std::ostream& out) {
   const Painter paint(options.color);
   if (!report.scenario.empty() || !report.file.empty()) {

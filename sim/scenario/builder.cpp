@@ -97,6 +97,7 @@ flow::Environment build(const spec::Scenario& spec) {
   env.kdc_policy.service_ticket_lifetime = st.service_ticket_lifetime * engine::kSecond;
   env.kdc_policy.protected_users_tgt_lifetime = st.protected_users_tgt_lifetime * engine::kSecond;
   env.kdc_policy.default_domain_supported_enctypes = kerberos::enctype_bits(st.default_enctypes);
+  env.kdc_policy.default_enctypes_set = st.default_enctypes_given;
   env.kdc_policy.duplicate_spn_error = st.duplicate_spn_error == 8 ? kerberos::KrbError::KDC_ERR_PRINCIPAL_NOT_UNIQUE
                                                                    : kerberos::KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN;
   env.spn_negative_cache = st.spn_negative_cache * engine::kSecond;
@@ -108,6 +109,8 @@ flow::Environment build(const spec::Scenario& spec) {
     dom.forest = d.forest.empty() ? d.dns : d.forest;
     dom.functional_level = d.functional_level;
     dom.dcs = d.dcs;
+    if (d.kdc == "windows-2012r2") dom.kdc = directory::KdcProfile::Windows2012R2;
+    if (d.kdc == "samba-4.17") dom.kdc = directory::KdcProfile::Samba417;
     env.directory.add_domain(dom);
   }
   for (const auto& t : spec.trusts) {

@@ -535,6 +535,7 @@ class Reader {
           r_.at(*e, "\"default_enctypes\" must list at least one encryption type");
         else
           s.default_enctypes = v;
+        s.default_enctypes_given = true;
       }
     }
     if (const auto* e = n.find("duplicate_spn_error")) {

@@ -1,6 +1,7 @@
 #include "kerbsim/kerbsim.h"
 
 #include "analysis/lint.h"
+#include "flow/kdc_question.h"
 #include "flow/tracer.h"
 #include "scenario/builder.h"
 #include "scenario/fixes.h"
@@ -137,6 +138,8 @@ CheckReport Scenario::check() const {
   }
   return report;
 }
+
+KdcAnswer Scenario::ask_kdc(const KdcQuestion& question) const { return flow::ask_kdc(impl_->env, question); }
 
 LintReport Scenario::lint() const { return analysis::lint(impl_->env); }
 

@@ -31,6 +31,7 @@ struct Settings {
   // DefaultDomainSupportedEncTypes for accounts without msDS-SupportedEncryptionTypes (R2.5):
   // AES only since the April 2026 updates.
   std::vector<std::string> default_enctypes = {"aes256", "aes128"};
+  bool default_enctypes_given = false;
   // What the KDC answers for a duplicate SPN (R1.7): "7" KDC_ERR_S_PRINCIPAL_UNKNOWN (default) or
   // "8" KDC_ERR_PRINCIPAL_NOT_UNIQUE.
   int duplicate_spn_error = 7;

@@ -23,6 +23,7 @@ using Args = std::vector<std::string>;
 int trace_command(const Args& args);
 int check_command(const Args& args);
 int simulate_command(const Args& args);
+int kdc_command(const Args& args);
 int lint_command(const Args& args);
 int explain_command(const Args& args);
 int list_command(const Args& args);

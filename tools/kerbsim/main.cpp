@@ -16,6 +16,7 @@ constexpr const char* kUsage =
     "  trace SCENARIO     follow each request message by message, with the rule behind each decision\n"
     "  simulate SCENARIO  run a user population over simulated time: intermittent failures, load\n"
     "  check SCENARIO...  verify every expectation of the scenarios (exit 1 on a mismatch)\n"
+    "  kdc SCENARIO KIND  ask the simulated KDC one question: as, tgs, s4u2self, s4u2proxy, forward-tgt\n"
     "  lint SCENARIO      validate and list static findings (duplicate or missing SPNs, risky settings)\n"
     "  explain SCENARIO   the scenario's teaching text, then its trace with every detail\n"
     "  list               the bundled scenarios\n"
@@ -28,7 +29,7 @@ constexpr const char* kUsage =
 int main(int argc, char** argv) {
   using namespace kerbsim::cli;
   const std::map<std::string, int (*)(const Args&)> commands = {
-      {"trace", trace_command}, {"check", check_command},     {"simulate", simulate_command},
+      {"trace", trace_command}, {"check", check_command},     {"simulate", simulate_command}, {"kdc", kdc_command},
       {"lint", lint_command},   {"explain", explain_command}, {"list", list_command}};
   if (argc < 2) {
     std::cerr << kUsage;
