@@ -170,7 +170,7 @@ class Real:
             m = re.search(r"for client (\S+?),", line)
             if m:
                 cur["client"] = m.group(1)
-            m = re.search(r"Flags: (\S*)", line)
+            m = re.search(r"Flags: ([A-Za-z]*)", line)
             if m:
                 cur["flags"] = [KLIST_FLAGS.get(c, c) for c in m.group(1)]
             m = re.search(r"Etype \(skey, tkt\): ([^,]+), (\S+)", line)
