@@ -93,7 +93,7 @@ LintReport lint(const flow::Environment& env) {
   }
 
   for (const auto& a : env.directory.accounts()) {
-    if (a.trusted_for_delegation)
+    if (a.trusted_for_delegation && !a.domain_controller)  // a DC is trusted for delegation by design
       out.push_back({Severity::Warning, "unconstrained-delegation", a.name,
                      a.name + " is trusted for unconstrained delegation: any user's forwarded TGT lands on it. "
                               "Prefer constrained or resource-based delegation.",

@@ -138,7 +138,11 @@ int level_rank(const std::string& level) {
 
 bool Directory::protected_user_enforced(const Account& a) const {
   const Domain* d = domain_by_dns(a.domain);
-  return a.protected_user() && d && level_rank(d->functional_level) >= level_rank("2012R2");
+  if (!a.protected_user() || !d) return false;
+  // Samba 4.17 enforces the group whatever the level, which it cannot raise above 2008 R2
+  // (fidelity suite: db-glue.c has no level test).
+  if (d->kdc == KdcProfile::Samba417) return true;
+  return level_rank(d->functional_level) >= level_rank("2012R2");
 }
 
 bool Directory::host_alias(const std::string& service_class) {

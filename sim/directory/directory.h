@@ -61,6 +61,7 @@ struct Account {
   bool aes_keys = true;
   int kvno = 1;
   bool enabled = true;
+  bool domain_controller = false;  // a DC's computer account: trusted for delegation by default
 
   bool member_of(const std::string& group) const;
   bool protected_user() const { return member_of("Protected Users"); }

@@ -63,7 +63,8 @@ class Asker {
         std::optional<Ticket> evidence;
         if (q_.user_ticket_evidence) {
           // The user reached the service with Kerberos: its own ticket to one of the service's SPNs.
-          const auto& spns = env_.directory.account(*service_id_).spns;
+          const auto id = env_.directory.find_account(*service);
+          const auto& spns = env_.directory.account(*id).spns;
           if (spns.empty()) {
             answer_.problem = q_.service + " holds no SPN, so no user can get a ticket to it";
             break;
@@ -110,7 +111,7 @@ class Asker {
       for (const auto& d : env_.directory.domains())
         if (directory::iequals(d.dns, name.substr(at + 1))) wanted = d.netbios + "\\" + name.substr(0, at);
     }
-    if (const auto id = env_.directory.find_account(wanted)) return remember(*id);
+    if (const auto id = env_.directory.find_account(wanted)) return env_.directory.account(*id).name;
     std::optional<directory::AccountId> found;
     const auto& accounts = env_.directory.accounts();
     for (std::size_t i = 0; i < accounts.size(); ++i)
@@ -121,18 +122,28 @@ class Asker {
         }
         found = i;
       }
-    if (found) return remember(*found);
-    answer_.problem = "the scenario has no account \"" + name + "\"";
-    return std::nullopt;
-  }
-  std::string remember(directory::AccountId id) {
-    if (q_.kind == KdcQuestionKind::S4u2Proxy && !service_id_) service_id_ = id;
-    return env_.directory.account(id).name;
+    if (found) return env_.directory.account(*found).name;
+    // No such account: the question still goes to the KDC, which answers for unknown names
+    // (KDC_ERR_C_PRINCIPAL_UNKNOWN), as a real one does.
+    if (env_.directory.domains().empty()) {
+      answer_.problem = "the scenario has no domain, so there is no KDC to ask";
+      return std::nullopt;
+    }
+    if (wanted.find('\\') != std::string::npos) {
+      if (!env_.directory.domain_by_netbios(directory::split_account(wanted).domain)) {
+        answer_.problem = "the scenario has no domain " + directory::split_account(wanted).domain;
+        return std::nullopt;
+      }
+      return wanted;
+    }
+    return env_.directory.domains().front().netbios + "\\" + wanted;
   }
 
   const directory::Domain& domain_of(const std::string& account) const {
-    const auto id = env_.directory.find_account(account);
-    return *env_.directory.domain_by_dns(env_.directory.account(*id).domain);
+    if (const auto id = env_.directory.find_account(account))
+      return *env_.directory.domain_by_dns(env_.directory.account(*id).domain);
+    if (const auto* d = env_.directory.domain_by_netbios(directory::split_account(account).domain)) return *d;
+    return env_.directory.domains().front();
   }
   std::string dc(const directory::Domain& d) const { return env_.dc_name(d.dns); }
 
@@ -212,7 +223,6 @@ class Asker {
   const Environment& env_;
   const KdcQuestion& q_;
   KdcAnswer answer_;
-  std::optional<directory::AccountId> service_id_;
 };
 
 }  // namespace

@@ -272,6 +272,9 @@ KdcReply Kdc::tgs_exchange(const Ticket& tgt, const std::string& spn, SimTime no
   t.start = now;
   t.end = std::min(now + policy_.service_ticket_lifetime, tgt.end);  // never past the TGT (R2.9)
   t.renew_till = tgt.renew_till;
+  // Samba's Heimdal KDC drops RENEWABLE when the ticket cannot be renewed past its end, as for a
+  // Protected User whose renew-till is the TGT's end (fidelity suite, kdc/krb5tgs.c).
+  if (domain_.kdc == directory::KdcProfile::Samba417 && t.renew_till <= t.end) t.flags.renewable = false;
   t.pac_sids = tgt.pac_sids;
   t.pac_foreign_sids = tgt.pac_foreign_sids;
   t.user_not_delegated = tgt.user_not_delegated;

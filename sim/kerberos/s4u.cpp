@@ -217,6 +217,7 @@ KdcReply Kdc::s4u2self(const Ticket& service_tgt, const std::string& user, SimTi
   t.kvno = service.kvno;
   t.flags.forwardable = forwardable;
   t.flags.renewable = service_tgt.flags.renewable;
+  t.flags.pre_authent = service_tgt.flags.pre_authent;      // copied from the TGT of the request (RFC 4120 2.2)
   t.flags.ok_as_delegate = service.trusted_for_delegation;  // R3.1.1
   t.flags.name_canonicalize = true;
   t.start = now;
@@ -392,6 +393,7 @@ KdcReply Kdc::s4u2proxy(const Ticket& service_tgt, const Ticket& evidence, const
     t.kvno = owner.kvno;
     t.flags.forwardable = !evidence.user_not_delegated;  // R3.2.4; never for such users (R3.5.1)
     t.flags.renewable = evidence.flags.renewable;
+    t.flags.pre_authent = service_tgt.flags.pre_authent;    // copied from the TGT of the request (RFC 4120 2.2)
     t.flags.ok_as_delegate = owner.trusted_for_delegation;  // R3.1.1
     t.flags.name_canonicalize = true;
     t.start = now;
@@ -527,6 +529,9 @@ KdcReply Kdc::forwarded_tgt(const Ticket& user_tgt, SimTime now) const {
   t.flags.initial = false;
   t.start = now;
   t.end = user_tgt.end;  // a forwarded TGT never outlives the one it came from (R3.1.2)
+  // Samba's krbtgt entry is ok-as-delegate, and its KDC copies the server entry's flag into TGS
+  // replies, the forwarded TGT included (samba-kdc-notes, fidelity suite).
+  if (domain_.kdc == directory::KdcProfile::Samba417) t.flags.ok_as_delegate = true;
   r.kind = KdcReply::Kind::Ticket;
   r.ticket = t;
   r.why = user_tgt.client +

@@ -184,6 +184,13 @@ flow::Environment build(const spec::Scenario& spec) {
       // HOST/<name> and HOST/<fqdn> are registered at domain join (kerberos-rules R1.5).
       computer.spns = {"HOST/" + h.name, "HOST/" + host.fqdn};
       apply_delegation(computer, h.account);
+      // A DC's computer account is created with SERVER_TRUST_ACCOUNT | TRUSTED_FOR_DELEGATION
+      // (userAccountControl 0x82000): DCs are trusted for unconstrained delegation by default.
+      if (dom &&
+          std::any_of(dom->dcs.begin(), dom->dcs.end(), [&](const std::string& dc) { return iequals(dc, h.name); })) {
+        computer.domain_controller = true;
+        computer.trusted_for_delegation = true;
+      }
       computer.supported_enctypes = kComputerEnctypes;
       computer.token_groups = 2;
       host.computer_account = computer.name;
