@@ -29,10 +29,10 @@ if [ ! -f "$build/compile_commands.json" ]; then
   echo "clang-tidy: no $build/compile_commands.json (configure with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)"
   exit 1
 fi
-if ! printf '%s\n' "${sources[@]}" | xargs -P "$(nproc)" -n 4 clang-tidy -p "$build" --quiet --extra-arg=-Wno-unknown-warning-option 2>/dev/null \
-    | grep -E "(error|warning):" ; then
-  :
-else
+findings="$(printf '%s\n' "${sources[@]}" | xargs -P "$(nproc)" -n 4 clang-tidy -p "$build" --quiet \
+  --extra-arg=-Wno-unknown-warning-option 2>/dev/null | grep -E "(error|warning):" || true)"
+if [ -n "$findings" ]; then
+  echo "$findings"
   status=1
 fi
 [ "$status" -eq 0 ] && echo "static analysis: clean"

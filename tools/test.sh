@@ -2,7 +2,8 @@
 # Builds and runs every test: the unit tests, `kerbsim check` over every bundled scenario, the pinned
 # golden traces, the command-line tests and the bad-input corpus — once in a Release build with
 # warnings as errors, once under AddressSanitizer + UndefinedBehaviorSanitizer — plus static analysis
-# (clang-format, cppcheck, clang-tidy) and a short fuzz run.
+# (clang-format, cppcheck, clang-tidy), the real-KDC differential suite (tests/fidelity, Samba on
+# 127.0.0.1; skipped with a message when its packages cannot be installed) and a short fuzz run.
 # Installs missing Debian packages first. KERBSIM_FUZZ_SECONDS=0 skips the fuzz run.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,6 +16,17 @@ cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release -DKERBSIM_WERROR=ON
   -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
 cmake --build "$root/build" -j "$jobs"
 (cd "$root/build" && ctest --output-on-failure -j "$jobs")
+
+echo "== Real-KDC differential suite: kerbsim kdc against a Samba 4.17 AD DC on 127.0.0.1"
+# tests/fidelity/run installs Samba's packages if it can; exit 77 means it could not, and says why.
+fidelity=0
+KERBSIM="$root/build/tools/kerbsim/kerbsim" "$root/tests/fidelity/run" || fidelity=$?
+if [ "$fidelity" -eq 77 ]; then
+  echo "== SKIPPED the real-KDC differential suite: the Samba packages are missing and cannot be installed"
+elif [ "$fidelity" -ne 0 ]; then
+  echo "== the real-KDC differential suite failed (exit $fidelity)" >&2
+  exit 1
+fi
 
 echo "== Static analysis: clang-format, cppcheck, clang-tidy"
 "$root/tools/check-code.sh" "$root/build"

@@ -1,5 +1,7 @@
 #include "kerbsim/kerbsim.h"
 
+#include <cmath>
+
 #include "analysis/lint.h"
 #include "flow/kdc_question.h"
 #include "flow/tracer.h"
@@ -54,7 +56,7 @@ namespace {
 
 // 18000000000 -> "18,000,000,000"
 std::string rounded(double v) {
-  std::string digits = std::to_string(static_cast<unsigned long long>(v + 0.5));
+  std::string digits = std::to_string(std::llround(v));
   for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
   return digits;
 }

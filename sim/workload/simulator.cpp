@@ -1037,15 +1037,15 @@ void Simulator::change(std::size_t i) {
       break;
     }
     case Action::PurgeTickets: {
-      for (std::size_t u = 0; u < users_.size(); ++u) {
-        const auto& client = env_.hosts[flows_[users_[u].flow].client].name;
+      for (auto& user : users_) {
+        const auto& client = env_.hosts[flows_[user.flow].client].name;
         const bool chosen = c.clients.empty() || std::any_of(c.clients.begin(), c.clients.end(), [&](const auto& x) {
                               return directory::iequals(x, client);
                             });
         if (!chosen) continue;
-        users_[u].tgt = 0;
-        users_[u].ticket = 0;
-        users_[u].negative_until = 0;
+        user.tgt = 0;
+        user.ticket = 0;
+        user.negative_until = 0;
       }
       applied(c.clients.empty() ? "every client" : "the listed clients");
       break;
