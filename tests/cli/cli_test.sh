@@ -59,6 +59,51 @@ expect "misspelled key" 2 'typo\.json:[0-9]+:[0-9]+: /hosts/3/client/browsr: .*d
 sed 's/"error": "KRB_AP_ERR_MODIFIED"/"error": "KDC_ERR_S_PRINCIPAL_UNKNOWN"/' "$default" > "$tmp/wrong.json"
 expect "failed expectation" 1 'expected "KDC_ERR_S_PRINCIPAL_UNKNOWN"' -- "$kerbsim" check "$tmp/wrong.json"
 
+# simulate: options checked before loading, the budget refused before running, every format.
+sim="$root/scenarios/sim-farm-round-robin.json"
+short=(--duration 10m --users 20)
+expect "simulate --help" 0 "Usage: kerbsim simulate SCENARIO" -- "$kerbsim" simulate --help
+expect "simulate without scenario" 2 "SCENARIO is required" -- "$kerbsim" simulate
+expect "simulate bad option" 2 "unrecognised option '--frob'" -- "$kerbsim" simulate "$sim" --frob
+expect "simulate bad format" 2 "--format must be text, json or csv, not 'xml'" -- "$kerbsim" simulate "$sim" --format xml
+expect "simulate bad duration" 2 "--duration must be like 8h, 90m, 30s or 2d, not '5x'" -- \
+  "$kerbsim" simulate "$sim" --duration 5x
+expect "simulate zero duration" 2 "--duration must be like .*not '0'" -- "$kerbsim" simulate "$sim" --duration 0
+expect "simulate negative duration" 2 "--duration must be like .*not '-1h'" -- "$kerbsim" simulate "$sim" --duration=-1h
+expect "simulate negative users" 2 "--users must be 1 or more" -- "$kerbsim" simulate "$sim" --users -3
+expect "simulate users not a number" 2 "\('many'\) for option '--users' is invalid" -- "$kerbsim" simulate "$sim" --users many
+expect "simulate unknown scenario" 2 "nope-scenario" -- "$kerbsim" simulate nope-scenario
+expect "simulate budget refusal" 2 \
+  'sim-farm-round-robin\.json:[0-9]+:[0-9]+: /workload: this workload would make about 24,000,000,000 requests, more than the budget of 50,000,000; lower "users", "requests_per_user_per_hour" or "duration" \(or --users, --duration\), or raise the budget with --max-requests' \
+  -- timeout 5 "$kerbsim" simulate "$sim" --users 100000000
+expect "simulate memory refusal" 2 '/workload: this workload would need about 8,392 MiB, more than the budget of 2,048 MiB; lower "users" \(or --users\)' \
+  -- timeout 5 "$kerbsim" simulate "$sim" --users 100000000
+expect "simulate --max-requests" 2 "about 96,000 requests, more than the budget of 1,000" -- \
+  "$kerbsim" simulate "$sim" --max-requests 1000
+expect "simulate text" 0 "simulated 00:10:00 with 20 users \(seed 1\)" -- "$kerbsim" simulate "$sim" "${short[@]}"
+expect "simulate --seed" 0 "\(seed 7\)" -- "$kerbsim" simulate "$sim" "${short[@]}" --seed 7
+expect "simulate by bundled name" 0 "with 20 users" -- "$kerbsim" simulate sim-farm-round-robin "${short[@]}"
+expect "simulate json" 0 '"duration_s": 600' -- "$kerbsim" simulate "$sim" "${short[@]}" --format json
+# shellcheck disable=SC2016  # expanded by the inner shell
+expect "simulate csv header" 0 '^start_s,requests,ok,degraded,failed,kerberos,ntlm,new_connections,kdc_requests,netlogon_calls,peak_netlogon_queue$' \
+  -- bash -o pipefail -c '"$0" simulate "$1" --duration 10m --users 20 --format csv | head -n 1' "$kerbsim" "$sim"
+# shellcheck disable=SC2016  # expanded by the inner shell
+expect "simulate csv rows" 0 '^11$' \
+  -- bash -o pipefail -c '"$0" simulate "$1" --duration 10m --users 20 --format csv | wc -l' "$kerbsim" "$sim"
+expect "simulate --output" 0 "" -- "$kerbsim" simulate "$sim" "${short[@]}" --format json --output "$tmp/sim.json"
+expect "simulate output file" 0 '"scenario": "sim-farm-round-robin"' -- cat "$tmp/sim.json"
+# shellcheck disable=SC2016  # expanded by the inner shell
+expect "simulate output is the same as stdout" 0 "" -- \
+  bash -c 'diff <("$0" simulate "$1" --duration 10m --users 20 --format json) "$2"' "$kerbsim" "$sim" "$tmp/sim.json"
+expect "simulate --output csv" 0 "" -- "$kerbsim" simulate "$sim" "${short[@]}" --format csv -o "$tmp/sim.csv"
+expect "simulate csv file header" 0 '^start_s,requests,' -- head -n 1 "$tmp/sim.csv"
+expect "simulate output into a missing folder" 2 "cannot write" -- \
+  "$kerbsim" simulate "$sim" "${short[@]}" --output "$tmp/no/such/dir/sim.txt"
+# shellcheck disable=SC2016  # expanded by the inner shell
+expect "simulate refusal writes no file" 0 "" -- \
+  bash -c '"$0" simulate "$1" --users 100000000 --output "$2" 2>/dev/null; test ! -e "$2"' "$kerbsim" "$sim" "$tmp/refused.txt"
+expect "check runs simulation expectations" 0 "simulation: failure_fraction" -- "$kerbsim" check "$sim"
+
 # Every file of the bad-input corpus: exit code 2 with a message, well within a few seconds.
 for bad in "$root"/tests/bad-input/*.json; do
   expect "bad input $(basename "$bad")" 2 "problem" -- timeout 5 "$kerbsim" check "$bad"

@@ -1,10 +1,14 @@
 // libFuzzer target: arbitrary bytes into the scenario loader; when a file loads, every flow is traced,
-// expectations checked, lint run and every printer exercised. Any crash, hang, leak or sanitizer
+// expectations checked, lint run, a short simulation of the workload run (at most 20 users for at most
+// 10 minutes, refused like `kerbsim simulate` when even that would exceed a small budget) with the
+// simulation expectations as probes, and every printer exercised. Any crash, hang, leak or sanitizer
 // report is a bug. Run with tools/fuzz.sh.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <sstream>
 #include <string_view>
+#include <vector>
 
 #include "analysis/lint.h"
 #include "flow/tracer.h"
@@ -12,6 +16,7 @@
 #include "kerbsim/report.h"
 #include "scenario/builder.h"
 #include "scenario/loader.h"
+#include "workload/simulator.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -35,5 +40,36 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   kerbsim::print_check_text(check, {}, sink);
   kerbsim::print_lint_text(lint, {}, sink);
   kerbsim::print_lint_json(lint, sink);
+
+  // A short simulation. Every input has its own workload (or the defaults), shrunk so that one run
+  // stays within a few milliseconds; what still exceeds the budget is refused, as the facade does.
+  kerbsim::workload::Workload w = kerbsim::scenario::build_workload(spec);
+  w.users = std::min(w.users, 20);
+  w.duration = std::min<kerbsim::engine::SimTime>(w.duration, 10 * kerbsim::engine::kMinute);
+  const kerbsim::workload::Estimate need = kerbsim::workload::estimate(env, w);
+  if (need.requests > 5000 || need.bytes > (std::uint64_t{64} << 20)) return 0;
+  std::vector<kerbsim::workload::Probe> probes;
+  kerbsim::CheckReport simulated;
+  for (const auto& e : spec.expect) {
+    if (!e.simulation) continue;
+    const auto& s = *e.simulation;
+    kerbsim::workload::Probe p;
+    p.metric = s.metric;
+    p.node = s.node;
+    p.flow = s.flow;
+    p.from = kerbsim::engine::seconds(s.from);
+    if (s.until) p.until = kerbsim::engine::seconds(*s.until);
+    probes.push_back(p);
+    kerbsim::SimulationResult r;
+    r.expectation = {s.metric, s.node, s.flow, s.from, s.until, s.min, s.max, s.at};
+    simulated.simulation.push_back(r);
+  }
+  const kerbsim::workload::RunResult run = kerbsim::workload::simulate(env, w, probes);
+  if (run.probes.size() != probes.size()) __builtin_trap();
+  for (std::size_t i = 0; i < probes.size(); ++i) simulated.simulation[i].actual = run.probes[i];
+  kerbsim::print_check_text(simulated, {}, sink);
+  kerbsim::print_simulation_text(run.report, {true, true}, sink);
+  kerbsim::print_simulation_json(run.report, sink);
+  kerbsim::print_simulation_csv(run.report, sink);
   return 0;
 }

@@ -10,6 +10,8 @@
 #include "directory/directory.h"
 #include "flow/environment.h"
 #include "kerberos/etype.h"
+#include "web/identity.h"
+#include "web/iis.h"
 
 namespace kerbsim::test {
 
@@ -55,6 +57,27 @@ inline flow::Host corp_client(const std::string& name, const std::string& ip, co
   client.user = user;
   client.policy.intranet_sites = {"*.corp.contoso.com"};
   h.client = client;
+  return h;
+}
+
+// A domain member running IIS: one app pool `pool` running as `identity` ("ApplicationPoolIdentity",
+// "CORP\\svc-portal", ...) and one site of the same name on http://*:80 with anonymous access off and
+// Windows authentication on (Negotiate, NTLM; kernel mode).
+inline flow::Host corp_iis_node(const std::string& name, const std::string& ip,
+                                const std::string& identity = "ApplicationPoolIdentity",
+                                bool use_app_pool_credentials = false, const std::string& pool = "Portal") {
+  flow::Host h = corp_member(name, ip);
+  web::IisServer iis;
+  iis.app_pools.push_back({pool, web::parse_identity(identity)});
+  web::Site site;
+  site.name = pool;
+  site.bindings = {web::Binding{}};
+  site.app_pool = pool;
+  site.anonymous_enabled = false;
+  site.windows_enabled = true;
+  site.use_app_pool_credentials = use_app_pool_credentials;
+  iis.sites.push_back(site);
+  h.iis = iis;
   return h;
 }
 
