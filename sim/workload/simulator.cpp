@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -68,6 +69,7 @@ struct Auth {
   std::uint8_t client_tgs = 0;
   std::uint8_t server_kdc = 0;  // the servers' own KDC requests for the hops (S4U, service logons)
   std::uint8_t round_trips = 1;
+  std::uint8_t hops = 0;  // calls behind the front end that every request makes (SSRS data source, SQL, ...)
   std::vector<std::uint16_t> passthrough;  // host index of each NTLM pass-through, in order
 };
 
@@ -211,6 +213,7 @@ struct User {
   std::uint16_t flow = 0;
   std::uint8_t seen = 0;    // 1: had a request that did not fail, 2: had one that failed
   std::uint8_t groups = 0;  // index into Workload::group_counts
+  std::uint8_t hops = 0;    // calls behind the front end on the connection's requests
 };
 
 // A probe: what one simulation expectation measures.
@@ -282,11 +285,13 @@ class Simulator {
     Protocol protocol = Protocol::None;
     Verdict verdict = Verdict::Failed;
     std::uint16_t error = 0;
+    std::uint8_t hops = 0;
     SimTime latency = 0;
   };
   Attempt attempt(FlowRun& f, User& user, std::uint32_t u, std::uint16_t node);
   static void keep(User& user, const Attempt& a) {
     user.ok = a.verdict != Verdict::Failed;
+    user.hops = a.hops;
     user.protocol = a.protocol;
     user.verdict = a.verdict;
     user.error = a.error;
@@ -680,6 +685,15 @@ std::uint32_t Simulator::trace(const FlowRun& f, std::uint16_t node, std::size_t
       ++trips;
   }
   a.round_trips = static_cast<std::uint8_t>(std::clamp(trips, 1, 255));
+  std::size_t calls = 0;
+  const std::function<void(const std::vector<HopOutcome>&)> count = [&](const std::vector<HopOutcome>& hops) {
+    for (const auto& h : hops) {
+      if (h.result == HopResult::Ok) ++calls;
+      count(h.hops);
+    }
+  };
+  count(p.hops);
+  a.hops = static_cast<std::uint8_t>(std::min<std::size_t>(calls, 255));
   auths_.push_back(std::move(a));
   return static_cast<std::uint32_t>(auths_.size() - 1);
 }
@@ -837,6 +851,7 @@ Simulator::Attempt Simulator::attempt(FlowRun& f, User& user, std::uint32_t u, s
   Attempt out;
   const Auth& a = authenticate(f, user, u, node, user_dc(f, u), out.auth);
   out.protocol = a.protocol;
+  out.hops = a.hops;
   out.verdict = a.verdict;
   out.error = a.error;
   if (node == kNone && !f.nodes.empty()) {
@@ -860,7 +875,9 @@ void Simulator::request(std::uint32_t u) {
   FlowRun& f = flows_[user.flow];
   const SimTime t = now();
   const bool layer7 = f.balancer >= 0 && env_.load_balancers[static_cast<std::size_t>(f.balancer)].layer == 7;
-  const SimTime base = w_.network_rtt + w_.server_time;
+  // A request: one round trip and the page's work, plus one round trip and the work of each tier
+  // it calls behind the front end.
+  const auto work = [&](std::uint8_t hops) { return (1 + hops) * (w_.network_rtt + w_.server_time); };
 
   // An open connection carries the request, unless it is used up, idle too long, its node went
   // down, or a layer-7 balancer re-pools it (iis-rules 5.6, 5.7).
@@ -871,14 +888,14 @@ void Simulator::request(std::uint32_t u) {
     user.last_used = t;
     const bool again = user.protocol == Protocol::Kerberos && f.kerberos_per_request[user.node];
     if (user.ok && !again) {  // authenticated once for the connection (authPersistNonNTLM; NTLM per connection)
-      record(u, f, user.node, user.protocol, user.verdict, user.error, base, false);
+      record(u, f, user.node, user.protocol, user.verdict, user.error, work(user.hops), false);
     } else {
       // The connection never authenticated, or the site authenticates every Kerberos request: the
       // browser sends a ticket again, with whatever its caches hold now (a ticket purged or
       // expired meanwhile is asked for again).
       const Attempt a = attempt(f, user, u, user.node);
       keep(user, a);
-      record(u, f, user.node, a.protocol, a.verdict, a.error, base + a.latency, false);
+      record(u, f, user.node, a.protocol, a.verdict, a.error, work(a.hops) + a.latency, false);
     }
   } else {
     if (user.node != kNone && nodes_[user.node].open_connections) --nodes_[user.node].open_connections;
@@ -892,7 +909,7 @@ void Simulator::request(std::uint32_t u) {
       user.epoch = nodes_[node].epoch;
       ++nodes_[node].open_connections;
     }
-    record(u, f, node, a.protocol, a.verdict, a.error, base + a.latency, true);
+    record(u, f, node, a.protocol, a.verdict, a.error, work(a.hops) + a.latency, true);
   }
   const auto next = t + static_cast<SimTime>(arrivals_.exponential(mean_think_)) + 1;
   if (next < w_.duration) sim_.schedule_at(next, &Simulator::on_request, u);
