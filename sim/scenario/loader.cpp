@@ -882,7 +882,11 @@ class Reader {
         wrong_type(*s, "a whole number");
     }
     whole(n.find("users"), w.users, 1);
-    positive_real(n.find("requests_per_user_per_hour"), w.requests_per_user_per_hour);
+    if (positive_real(n.find("requests_per_user_per_hour"), w.requests_per_user_per_hour) &&
+        (w.requests_per_user_per_hour < 0.001 || w.requests_per_user_per_hour > 3600000))
+      r_.at(*n.find("requests_per_user_per_hour"),
+            "\"requests_per_user_per_hour\" must be from 0.001 to 3600000 (one a millisecond), not " +
+                n.find("requests_per_user_per_hour")->text);
     whole(n.find("connection_reuse"), w.connection_reuse, 1);
     positive_real(n.find("kdc_capacity_per_s"), w.kdc_capacity_per_s);
     whole(n.find("netlogon_max_concurrent_api"), w.netlogon_max_concurrent_api, 1, 150);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -30,6 +31,7 @@ using engine::SimTime;
 using kerberos::Ticket;
 
 constexpr std::uint16_t kNone = 0xFFFF;
+constexpr int kNoMatch = -2;                          // a probe filter that matches nothing
 constexpr SimTime kTgtRenewalTime = 600 * kSecond;    // TgtRenewalTime (kerberos-rules R2.9)
 constexpr SimTime kS4uTicketLifetime = 15 * kMinute;  // S4UTicketLifetime (kerberos-rules R8.3)
 
@@ -419,13 +421,17 @@ void Simulator::setup_probes(const std::vector<Probe>& probes) {
     r.probe = p;
     r.until = p.until.value_or(w_.duration + 1);
     if (!p.node.empty()) {
-      r.node = index_of(env_.hosts, p.node);
+      // A DC named for the KDC metrics counts that DC's requests; any other host, its requests.
       for (std::size_t d = 0; d < dcs_.size(); ++d)
         if (directory::iequals(dcs_[d].name, p.node)) r.dc = static_cast<int>(d);
+      if (r.dc < 0) r.node = index_of(env_.hosts, p.node);
+      if (r.dc < 0 && r.node < 0) r.node = kNoMatch;
     }
-    if (!p.flow.empty())
+    if (!p.flow.empty()) {
+      r.flow = kNoMatch;  // a flow the workload does not run counts nothing
       for (std::size_t i = 0; i < flows_.size(); ++i)
         if (flows_[i].spec->name == p.flow) r.flow = static_cast<int>(i);
+    }
     r.wants_users = p.metric.rfind("users_", 0) == 0;
     probes_.push_back(std::move(r));
   }
@@ -771,7 +777,7 @@ SimTime Simulator::kdc_call(std::size_t d, std::uint64_t n, bool s4u, bool ntlm)
     dc.wait_sum += static_cast<double>(start - t);
     ++dc.served;
     for (auto& p : probes_)
-      if (p.in(t) && (p.dc < 0 || p.dc == static_cast<int>(d)) && p.node < 0) {
+      if (p.in(t) && (p.dc == -1 || p.dc == static_cast<int>(d)) && p.node == -1) {
         ++p.kdc_requests;
         p.kdc_rate.add(t);
         p.peak_kdc_queue = std::max(p.peak_kdc_queue, queue);
@@ -805,7 +811,7 @@ std::optional<SimTime> Simulator::netlogon_call(std::uint16_t host) {
   auto& iv = report_.timeline[interval_index(t)];
   iv.peak_netlogon_queue = std::max(iv.peak_netlogon_queue, queue);
   for (auto& p : probes_)
-    if (p.in(t) && (p.node < 0 || p.node == static_cast<int>(host))) {
+    if (p.in(t) && p.dc == -1 && (p.node == -1 || p.node == static_cast<int>(host))) {
       ++p.netlogon_calls;
       p.netlogon_timeouts += timed_out;
       p.peak_netlogon_queue = std::max(p.peak_netlogon_queue, queue);
@@ -911,8 +917,10 @@ void Simulator::request(std::uint32_t u) {
     }
     record(u, f, node, a.protocol, a.verdict, a.error, work(a.hops) + a.latency, true);
   }
-  const auto next = t + static_cast<SimTime>(arrivals_.exponential(mean_think_)) + 1;
-  if (next < w_.duration) sim_.schedule_at(next, &Simulator::on_request, u);
+  // The gap is compared as a number before it becomes a time, so no rate can overflow the clock.
+  const double gap = arrivals_.exponential(mean_think_) + 1;
+  if (gap < static_cast<double>(w_.duration - t))
+    sim_.schedule_at(t + static_cast<SimTime>(gap), &Simulator::on_request, u);
 }
 
 void Simulator::record(std::uint32_t u, const FlowRun& f, std::uint16_t node, Protocol protocol, Verdict verdict,
@@ -952,9 +960,9 @@ void Simulator::record(std::uint32_t u, const FlowRun& f, std::uint16_t node, Pr
   latency_.add(latency);
   const int flow_index = static_cast<int>(&f - flows_.data());
   for (auto& p : probes_) {
-    if (!p.in(t) || (p.flow >= 0 && p.flow != flow_index)) continue;
-    if (p.node >= 0 && p.node != static_cast<int>(node)) continue;
-    if (p.dc >= 0 && p.node < 0) continue;  // a DC probe counts KDC requests only
+    if (!p.in(t) || (p.flow != -1 && p.flow != flow_index)) continue;
+    if (p.node != -1 && p.node != static_cast<int>(node)) continue;
+    if (p.dc != -1) continue;  // a DC probe counts KDC requests only
     add(p.tally);
     p.kerberos += protocol == Protocol::Kerberos;
     p.ntlm += protocol == Protocol::Ntlm;
@@ -1037,7 +1045,12 @@ void Simulator::change(std::size_t i) {
         if (const auto* pool = host.iis->pool(c.app_pool)) {
           const std::string account = pool->identity.key_account(host.computer_account);
           const auto it = n.state.held_kvnos.find(account);
-          if (it != n.state.held_kvnos.end()) {
+          // Only a user account's service is stuck with its old key; gMSA hosts and computers
+          // keep the current and previous keys across restarts (kerberos-rules R2.7).
+          bool user_account = false;
+          if (const auto id = dcs_.front().view.directory.find_account(account))
+            user_account = dcs_.front().view.directory.account(*id).kind == directory::AccountKind::User;
+          if (it != n.state.held_kvnos.end() && user_account) {
             int current = it->second.front();
             for (const auto& dc : dcs_)
               if (const auto id = dc.view.directory.find_account(account))
@@ -1137,12 +1150,21 @@ const std::vector<std::string>& metric_names() {
   return names;
 }
 
-Estimate estimate(const flow::Environment& env, const Workload& w) {
+Estimate estimate(const flow::Environment& env, const Workload& w, std::size_t probes) {
+  // In doubles, saturating: a rate of 1e300 must give a huge estimate, not a wrapped-around one.
+  const auto saturate = [](double v) {
+    return v >= 1.8e19 ? std::numeric_limits<std::uint64_t>::max() : static_cast<std::uint64_t>(std::max(v, 0.0));
+  };
   Estimate e;
   const double hours = static_cast<double>(w.duration) / static_cast<double>(kHour);
-  e.requests = static_cast<std::uint64_t>(static_cast<double>(w.users) * w.requests_per_user_per_hour * hours);
-  e.bytes = static_cast<std::uint64_t>(w.users) * (sizeof(User) + 16) +
-            env.hosts.size() * (sizeof(Node) + 8 * static_cast<std::uint64_t>(w.netlogon_max_concurrent_api));
+  const double users = static_cast<double>(w.users);
+  e.requests = saturate(users * w.requests_per_user_per_hour * hours);
+  const double intervals = w.interval > 0 ? static_cast<double>(w.duration) / static_cast<double>(w.interval) + 1 : 61;
+  e.bytes =
+      saturate(users * static_cast<double>(sizeof(User) + 16 + probes) +
+               static_cast<double>(env.hosts.size()) *
+                   static_cast<double>(sizeof(Node) + 8 * static_cast<std::uint64_t>(w.netlogon_max_concurrent_api)) +
+               intervals * static_cast<double>(sizeof(TimelineInterval)));
   return e;
 }
 

@@ -21,7 +21,8 @@ struct Estimate {
   std::uint64_t requests = 0;
   std::uint64_t bytes = 0;
 };
-Estimate estimate(const flow::Environment& env, const Workload& workload);
+// probes: how many simulation expectations will be measured (each keeps a byte per user).
+Estimate estimate(const flow::Environment& env, const Workload& workload, std::size_t probes = 0);
 
 struct RunResult {
   SimulationReport report;

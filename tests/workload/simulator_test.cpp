@@ -468,12 +468,7 @@ TEST_CASE("a gMSA's or a computer's password change breaks nothing: their hosts 
   CHECK(run.report.requests.failed == 0);
 }
 
-// KNOWN BUG (reported): AppPoolRestart drops the previous key of whatever account the pool's key
-// belongs to unless restart_keeps_previous_key; a machine (LSA) and a gMSA host keep the previous
-// password whatever its processes do, so tickets issued before the change must keep working.
-// Remove [!shouldfail] once fixed.
-TEST_CASE("a pool restart after a gMSA's or a computer's password change keeps the previous key",
-          "[workload][!shouldfail]") {
+TEST_CASE("a pool restart after a gMSA's or a computer's password change keeps the previous key", "[workload]") {
   FarmOptions o;
   std::string account;
   SECTION("a gMSA running the pool") {
@@ -715,10 +710,7 @@ TEST_CASE("workload.flows limits the population to the flows it names", "[worklo
   CHECK(run.report.users == 50);
 }
 
-// KNOWN BUG (reported): setup_probes looks the flow up among the flows the workload runs only; a
-// flow of the scenario that the workload leaves out is not found, and the probe then counts every
-// flow. Remove [!shouldfail] once fixed.
-TEST_CASE("a probe for a flow the workload leaves out counts nothing", "[workload][!shouldfail]") {
+TEST_CASE("a probe for a flow the workload leaves out counts nothing", "[workload]") {
   FarmOptions o;
   o.clients = 2;
   const auto env = farm(o);
@@ -887,11 +879,7 @@ TEST_CASE("Scenario::check evaluates simulation expectations in one run", "[work
   CHECK(r.failed() == 1);
 }
 
-// KNOWN BUG (reported): a scenario file must declare its DCs as hosts, so a DC named by a
-// simulation expectation resolves to a host as well, and the KDC metrics then count nothing
-// (setup_probes sets both ProbeRun::node and ::dc; kdc_call counts only probes with node < 0).
-// Remove [!shouldfail] once fixed.
-TEST_CASE("KDC metrics for a DC that is also a declared host count its KDC requests", "[workload][!shouldfail]") {
+TEST_CASE("KDC metrics for a DC that is also a declared host count its KDC requests", "[workload]") {
   FarmOptions o;
   o.dc_hosts = true;
   const auto env = farm(o);

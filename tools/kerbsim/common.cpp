@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <new>
 
 #include "command.h"
 
@@ -91,6 +92,9 @@ int run_guarded(const std::string& command, const std::function<int()>& body) {
   } catch (const boost::program_options::error& e) {
     std::cerr << "kerbsim " << command << ": " << e.what() << "\n"
               << "Try 'kerbsim " << command << " --help'.\n";
+    return kExitUsage;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "kerbsim " << command << ": out of memory; ask for less (fewer users, a shorter duration)\n";
     return kExitUsage;
   }
 }

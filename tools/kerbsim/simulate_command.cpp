@@ -98,8 +98,11 @@ int simulate_command(const Args& args) {
     }
     for (const auto& a : args)
       if (a == "--seed" || a.rfind("--seed=", 0) == 0) request.seed = seed;
-    if (users < 0) throw po::error("--users must be 1 or more");
-    if (users > 0) request.users = users;
+    for (const auto& a : args)
+      if (a == "--users" || a.rfind("--users=", 0) == 0) {
+        if (users < 1) throw po::error("--users must be 1 or more");
+        request.users = users;
+      }
     request.max_requests = max_requests;
     request.max_memory_bytes = max_memory_mib << 20;
 
