@@ -1493,6 +1493,10 @@ class CrossCheck {
           if (const auto h = host_ref(sim.node, p(sim.at, "node"), "the expectation is about node " + sim.node))
             sim.node = s_.hosts[*h].name;
         if (!sim.flow.empty()) flow_ref(flows, sim.flow, p(sim.at, "flow"), "the expectation is about flow ");
+        const spec::Seconds duration = s_.workload ? s_.workload->duration : spec::Workload{}.duration;
+        if (sim.from >= duration)
+          r_.at_path(p(sim.at, "from"), "the window starts at or after the end of the simulation (the workload runs " +
+                                            std::to_string(duration) + " s), so it would measure nothing");
       }
     }
     if (s_.workload)
