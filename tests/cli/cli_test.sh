@@ -104,6 +104,78 @@ expect "simulate refusal writes no file" 0 "" -- \
   bash -c '"$0" simulate "$1" --users 100000000 --output "$2" 2>/dev/null; test ! -e "$2"' "$kerbsim" "$sim" "$tmp/refused.txt"
 expect "check runs simulation expectations" 0 "simulation: failure_fraction" -- "$kerbsim" check "$sim"
 
+# kdc: one question to the KDC of the real-KDC test domain (samba-4.17), text and JSON.
+contoso="$root/tests/fidelity/contoso.json"
+sql="MSSQLSvc/sql.contoso.test:1433"
+sed 's/"samba-4.17"/"windows-2016"/' "$contoso" > "$tmp/contoso-windows.json"
+expect "kdc --help" 0 "Usage: kerbsim kdc SCENARIO KIND" -- "$kerbsim" kdc --help
+expect "kdc as" 0 "granted: a ticket encrypted for CONTOSO\\\\krbtgt \(aes256\), valid 10h, flags: forwardable, renewable, initial, pre_authent$" \
+  -- "$kerbsim" kdc "$contoso" as alice
+expect "kdc as narrates the exchange" 0 "CONTOSO\\\\alice → dc1 +AS-REQ CONTOSO\\\\alice \(forwardable requested\)" \
+  -- "$kerbsim" kdc "$contoso" as alice
+expect "kdc as --not-forwardable" 0 "flags: renewable, initial, pre_authent$" -- "$kerbsim" kdc "$contoso" as alice --not-forwardable
+expect "kdc tgs" 0 "granted: a ticket encrypted for CONTOSO\\\\svc-plain \(rc4\), valid 10h, flags: forwardable, renewable, pre_authent$" \
+  -- "$kerbsim" kdc "$contoso" tgs alice HTTP/plain.contoso.test
+expect "kdc tgs on windows-2016" 0 "encrypted for CONTOSO\\\\svc-plain \(aes256\)" \
+  -- "$kerbsim" kdc "$tmp/contoso-windows.json" tgs alice HTTP/plain.contoso.test
+expect "kdc s4u2self" 0 "TGS-REQ to itself for CONTOSO\\\\bob \(S4U2Self\)" -- "$kerbsim" kdc "$contoso" s4u2self svc-pt bob
+expect "kdc s4u2proxy" 0 "granted: a ticket encrypted for CONTOSO\\\\svc-sql" -- "$kerbsim" kdc "$contoso" s4u2proxy svc-pt bob "$sql"
+expect "kdc s4u2proxy --evidence user-ticket" 0 "\(S4U2Proxy, evidence: the user's" \
+  -- "$kerbsim" kdc "$contoso" s4u2proxy svc-kcd bob "$sql" --evidence user-ticket
+expect "kdc forward-tgt" 0 "flags: forwardable, forwarded, renewable, pre_authent, ok_as_delegate$" \
+  -- "$kerbsim" kdc "$contoso" forward-tgt bob
+expect "kdc --explain shows DC events" 0 "Security event 4769" -- "$kerbsim" kdc "$contoso" tgs alice HTTP/plain.contoso.test --explain
+expect "kdc by bundled name" 0 "granted" -- "$kerbsim" kdc ssrs-farm-networkservice as alice
+# A refusal is an answer, not an error: exit 0.
+expect "kdc refusal" 0 "^refused: KDC_ERR_BADOPTION$" -- "$kerbsim" kdc "$contoso" s4u2proxy svc-kcd bob "$sql"
+expect "kdc refusal with NTSTATUS" 0 "^refused: KDC_ERR_BADOPTION \(STATUS_ACCOUNT_RESTRICTION\)$" \
+  -- "$kerbsim" kdc "$tmp/contoso-windows.json" s4u2proxy svc-kcd bob "$sql"
+expect "kdc unknown user" 0 "^refused: KDC_ERR_C_PRINCIPAL_UNKNOWN$" -- "$kerbsim" kdc "$contoso" as mallory
+expect "kdc disabled user" 0 "^refused: KDC_ERR_POLICY$" -- "$kerbsim" kdc "$contoso" s4u2self svc-pt erin
+# Usage errors: exit 2 before the scenario is read.
+expect "kdc without KIND" 2 "a SCENARIO and a KIND are required" -- "$kerbsim" kdc "$contoso"
+expect "kdc unknown KIND" 2 "unknown KIND 'kinit': as, tgs, s4u2self, s4u2proxy or forward-tgt" -- "$kerbsim" kdc "$contoso" kinit alice
+expect "kdc as with two names" 2 "usage: kerbsim kdc SCENARIO as USER" -- "$kerbsim" kdc "$contoso" as alice bob
+expect "kdc tgs without SPN" 2 "usage: kerbsim kdc SCENARIO tgs USER SPN" -- "$kerbsim" kdc "$contoso" tgs alice
+expect "kdc s4u2self with one name" 2 "usage: kerbsim kdc SCENARIO s4u2self SERVICE USER" -- "$kerbsim" kdc "$contoso" s4u2self svc-pt
+expect "kdc s4u2proxy without target" 2 "usage: kerbsim kdc SCENARIO s4u2proxy SERVICE USER TARGET-SPN" \
+  -- "$kerbsim" kdc "$contoso" s4u2proxy svc-pt bob
+expect "kdc forward-tgt without user" 2 "usage: kerbsim kdc SCENARIO forward-tgt USER" -- "$kerbsim" kdc "$contoso" forward-tgt
+expect "kdc bad format" 2 "--format must be text or json, not 'xml'" -- "$kerbsim" kdc "$contoso" as alice --format xml
+expect "kdc bad evidence" 2 "--evidence must be s4u2self or user-ticket, not 'ntlm'" \
+  -- "$kerbsim" kdc "$contoso" s4u2proxy svc-pt bob "$sql" --evidence ntlm
+expect "kdc bad option" 2 "unrecognised option '--frob'" -- "$kerbsim" kdc "$contoso" as alice --frob
+expect "kdc unknown scenario" 2 "nope-scenario" -- "$kerbsim" kdc nope-scenario as alice
+expect "kdc unknown domain" 2 "kerbsim kdc: the scenario has no domain NOPE" -- "$kerbsim" kdc "$contoso" as 'NOPE\alice'
+expect "kdc service without SPN" 2 "holds no SPN" -- "$kerbsim" kdc "$contoso" s4u2proxy alice bob "$sql" --evidence user-ticket
+# --format json: the keys in order and the values of a grant and of a refusal.
+cat > "$tmp/kdc_json.py" <<'PY'
+import json, sys
+a = json.load(sys.stdin)
+keys = ["ok", "error", "status", "flags", "lifetime", "encrypted_for", "etype", "reason", "steps"]
+assert list(a) == keys, list(a)
+for arg in sys.argv[1:]:
+    key, want = arg.split("=", 1)
+    assert a[key] == json.loads(want), (key, a[key])
+for i, s in enumerate(a["steps"]):
+    assert s["seq"] == i + 1 and s["why"] and s["rule"], s
+print("steps:", " ".join(s["kind"] + ("!" if s["failed"] else "") for s in a["steps"]))
+PY
+if command -v python3 > /dev/null; then
+  # shellcheck disable=SC2016  # expanded by the inner shell
+  expect "kdc json grant" 0 '^steps: as tgs$' -- bash -o pipefail -c '"$0" kdc "$1" tgs alice HTTP/plain.contoso.test --format json | python3 "$2" "${@:3}"' \
+    "$kerbsim" "$contoso" "$tmp/kdc_json.py" 'ok=true' 'error=null' 'status=null' 'etype="rc4"' 'lifetime=36000' \
+    'flags=["forwardable", "renewable", "pre_authent"]' 'encrypted_for="CONTOSO\\svc-plain"'
+  # shellcheck disable=SC2016  # expanded by the inner shell
+  expect "kdc json refusal" 0 '^steps: as tgs tgs!$' -- bash -o pipefail -c '"$0" kdc "$1" s4u2proxy svc-kcd bob "$2" --format json | python3 "$3" "${@:4}"' \
+    "$kerbsim" "$tmp/contoso-windows.json" "$sql" "$tmp/kdc_json.py" 'ok=false' 'error="KDC_ERR_BADOPTION"' \
+    'status="STATUS_ACCOUNT_RESTRICTION"' 'flags=[]' 'lifetime=null' 'etype=null' 'encrypted_for=null'
+else
+  expect "kdc json grant" 0 '"etype": "rc4"' -- "$kerbsim" kdc "$contoso" tgs alice HTTP/plain.contoso.test --format json
+  expect "kdc json refusal" 0 '"status": "STATUS_ACCOUNT_RESTRICTION"' \
+    -- "$kerbsim" kdc "$tmp/contoso-windows.json" s4u2proxy svc-kcd bob "$sql" --format json
+fi
+
 # Every file of the bad-input corpus: exit code 2 with a message, well within a few seconds.
 for bad in "$root"/tests/bad-input/*.json; do
   expect "bad input $(basename "$bad")" 2 "problem" -- timeout 5 "$kerbsim" check "$bad"
