@@ -76,14 +76,21 @@ class Asker {
           evidence = s4u2self(*tgt, *user);
         }
         if (!evidence) break;
-        const auto& dom = domain_of(*service);
-        kerberos::Kdc kdc(env_.directory, dom, env_.kdc_policy);
-        const KdcReply r = kdc.s4u2proxy(*tgt, *evidence, q_.spn, 0);
-        record(StepKind::TgsExchange, *service, dc(dom),
-               "TGS-REQ " + q_.spn + " (S4U2Proxy, evidence: " +
-                   (q_.user_ticket_evidence ? "the user's ticket" : "the S4U2Self ticket") + ")",
-               r);
-        if (r.kind == KdcReply::Kind::Ticket) finish(r.ticket);
+        // A back end in another domain: the service's KDC refers it there (R3.4.5), at most 6 hops.
+        Ticket service_tgt = *tgt;
+        const directory::Domain* dom = &domain_of(*service);
+        for (int hop = 0; hop <= 6 && dom; ++hop) {
+          kerberos::Kdc kdc(env_.directory, *dom, env_.kdc_policy);
+          const KdcReply r = kdc.s4u2proxy(service_tgt, *evidence, q_.spn, 0);
+          record(StepKind::TgsExchange, *service, dc(*dom),
+                 "TGS-REQ " + q_.spn + " (S4U2Proxy, evidence: " +
+                     (q_.user_ticket_evidence ? "the user's ticket" : "the S4U2Self ticket") + ")",
+                 r);
+          if (r.kind == KdcReply::Kind::Ticket) finish(r.ticket);
+          if (r.kind != KdcReply::Kind::Referral) break;
+          service_tgt = r.ticket;
+          dom = env_.directory.domain_by_dns(r.referral_domain);
+        }
         break;
       }
       case KdcQuestionKind::ForwardTgt: {
@@ -108,8 +115,15 @@ class Asker {
   std::optional<std::string> account(const std::string& name) {
     std::string wanted = name;
     if (const auto at = name.find('@'); at != std::string::npos) {
+      const std::string realm = name.substr(at + 1);
+      const directory::Domain* match = nullptr;
       for (const auto& d : env_.directory.domains())
-        if (directory::iequals(d.dns, name.substr(at + 1))) wanted = d.netbios + "\\" + name.substr(0, at);
+        if (directory::iequals(d.dns, realm)) match = &d;
+      if (!match) {
+        answer_.problem = "the scenario has no domain " + realm;
+        return std::nullopt;
+      }
+      wanted = match->netbios + "\\" + name.substr(0, at);
     }
     if (const auto id = env_.directory.find_account(wanted)) return env_.directory.account(*id).name;
     std::optional<directory::AccountId> found;
@@ -176,6 +190,9 @@ class Asker {
     KdcReply r = kdc.as_exchange(account, 0, 0);
     if (r.kind == KdcReply::Kind::Ticket && !forwardable && r.ticket.flags.forwardable) {
       r.ticket.flags.forwardable = false;
+      r.why = "pre-authenticated " + account + "; TGT valid " + engine::format_duration(r.ticket.end - r.ticket.start) +
+              ", not forwardable: the request did not ask for it (kinit without -f), so the KDC does not set the flag";
+      r.rule = "kerberos-rules R2.9";
       r.notes.push_back("the request did not ask for a forwardable ticket, so the KDC does not set the flag");
     }
     record(StepKind::AsExchange, account, dc(dom),
@@ -201,13 +218,20 @@ class Asker {
     return std::nullopt;
   }
 
-  std::optional<Ticket> s4u2self(const Ticket& service_tgt, const std::string& user) {
-    const auto& dom = domain_of(service_tgt.client);
-    kerberos::Kdc kdc(env_.directory, dom, env_.kdc_policy);
-    const KdcReply r = kdc.s4u2self(service_tgt, user, 0);
-    record(StepKind::TgsExchange, service_tgt.client, dc(dom), "TGS-REQ to itself for " + user + " (S4U2Self)", r);
-    if (r.kind != KdcReply::Kind::Ticket) return std::nullopt;
-    return r.ticket;
+  // A user of another domain: the service's KDC refers it to the user's (R3.3.3), at most 6 hops.
+  std::optional<Ticket> s4u2self(Ticket service_tgt, const std::string& user) {
+    const std::string service = service_tgt.client;
+    const directory::Domain* dom = &domain_of(service);
+    for (int hop = 0; hop <= 6 && dom; ++hop) {
+      kerberos::Kdc kdc(env_.directory, *dom, env_.kdc_policy);
+      const KdcReply r = kdc.s4u2self(service_tgt, user, 0);
+      record(StepKind::TgsExchange, service, dc(*dom), "TGS-REQ to itself for " + user + " (S4U2Self)", r);
+      if (r.kind == KdcReply::Kind::Ticket) return r.ticket;
+      if (r.kind != KdcReply::Kind::Referral) return std::nullopt;
+      service_tgt = r.ticket;
+      dom = env_.directory.domain_by_dns(r.referral_domain);
+    }
+    return std::nullopt;
   }
 
   void finish(const Ticket& t) {

@@ -687,13 +687,9 @@ TEST_CASE("kdc: the JSON answer has every key, null where a refusal has no value
   for (const char* k : {"lifetime", "encrypted_for", "etype"}) CHECK(refused.find(k)->is_null());
 }
 
-// ---- known bugs --------------------------------------------------------------------------------
+// ---- referrals, reasons, realms -----------------------------------------------------------------
 
-// KNOWN BUG (reported): Asker::s4u2self (sim/flow/kdc_question.cpp) stops at the referral the KDC
-// gives for a user of another domain (R3.3.3) instead of repeating the request at that domain's
-// KDC, as the hop tracer does; the answer is then "refused" with no error. Remove [!shouldfail]
-// once fixed.
-TEST_CASE("kdc s4u2self for a user of another domain follows the referral", "[flow][kdc][!shouldfail]") {
+TEST_CASE("kdc s4u2self for a user of another domain follows the referral", "[flow][kdc]") {
   const auto a = ask(s4u2self("svc-pt", "EMEA\\frank"));
   CHECK(a.ok);
   CHECK(a.encrypted_for.value_or("") == "CORP\\svc-pt");
@@ -703,10 +699,7 @@ TEST_CASE("kdc s4u2self for a user of another domain follows the referral", "[fl
   check_narration(a);
 }
 
-// KNOWN BUG (reported): the S4U2Proxy case of Asker::run makes one request at the service's
-// domain; a back end of another domain gets a referral (R3.4.5) that is not followed, so
-// resource-based delegation across domains is never decided. Remove [!shouldfail] once fixed.
-TEST_CASE("kdc s4u2proxy to a back end of another domain follows the referral", "[flow][kdc][!shouldfail]") {
+TEST_CASE("kdc s4u2proxy to a back end of another domain follows the referral", "[flow][kdc]") {
   const auto a = ask(s4u2proxy("svc-front", "alice", "MSSQLSvc/erbcd.emea.corp.contoso.com:1433"));
   CHECK(a.ok);
   CHECK(a.encrypted_for.value_or("") == "EMEA\\svc-erbcd");
@@ -716,20 +709,14 @@ TEST_CASE("kdc s4u2proxy to a back end of another domain follows the referral", 
   check_narration(a);
 }
 
-// KNOWN BUG (reported): with --not-forwardable, tgt_of clears the flag after the KDC wrote its
-// reason, so the AS step (and the answer's reason) still say "forwardable" of a ticket that is
-// not. Remove [!shouldfail] once fixed.
-TEST_CASE("kdc as --not-forwardable: the reason does not call the TGT forwardable", "[flow][kdc][!shouldfail]") {
+TEST_CASE("kdc as --not-forwardable: the reason does not call the TGT forwardable", "[flow][kdc]") {
   const auto a = ask(not_forwardable(as("alice")));
   CHECK(a.flags == Flags{"renewable", "initial", "pre_authent"});
   CHECK_THAT(a.steps.at(0).why, !Contains(", forwardable"));
   CHECK_THAT(a.reason, !Contains(", forwardable"));
 }
 
-// KNOWN BUG (reported): a NetBIOS domain the scenario lacks is a problem ("NOPE\\alice"), but
-// user@realm of a realm it lacks goes to the first domain's KDC as the account
-// "CORP\\alice@fabrikam.com". Remove [!shouldfail] once fixed.
-TEST_CASE("kdc: user@realm of a realm the scenario lacks is a problem", "[flow][kdc][!shouldfail]") {
+TEST_CASE("kdc: user@realm of a realm the scenario lacks is a problem", "[flow][kdc]") {
   const auto a = ask(as("alice@fabrikam.com"));
   CHECK_THAT(a.problem, Contains("fabrikam.com"));
   CHECK(a.steps.empty());
