@@ -135,7 +135,8 @@ void Simulation::replace_front(Key key) {
     if (large && hole == kRoot) __builtin_prefetch(&slots_[h[kRoot].order & kSlotMask]);
     hole = best;
   }
-  // Then sift the key up from that leaf.
+  // Then sift the key up from that leaf. (The same loop as in push(): a shared helper measured about
+  // 10% slower at 1k pending events with GCC 12, so the hot path keeps its own copy.)
   while (hole > kRoot) {
     const std::size_t p = parent(hole);
     if (!before(key, h[p])) break;
