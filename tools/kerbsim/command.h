@@ -42,6 +42,10 @@ std::unique_ptr<Scenario> load_or_report(const std::string& arg);
 // leaves a truncated or half-overwritten report. Returns false (after a message) on failure.
 bool write_file_atomically(const std::string& path, const std::string& text);
 
+// Prints a command's report to standard output, or (with --output) writes it to path atomically;
+// the command's exit code.
+int emit(const std::string& path, const std::string& text);
+
 // Parses a subcommand's arguments: its visible options plus positional arguments stored through
 // `value` (count -1 = any number). Prints the help and returns false for --help.
 bool parse_options(const Args& args, const boost::program_options::options_description& visible,

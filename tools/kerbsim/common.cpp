@@ -86,6 +86,14 @@ bool parse_options(const Args& args, const boost::program_options::options_descr
   return true;
 }
 
+int emit(const std::string& path, const std::string& text) {
+  if (path.empty()) {
+    std::cout << text;
+    return kExitOk;
+  }
+  return write_file_atomically(path, text) ? kExitOk : kExitUsage;
+}
+
 int run_guarded(const std::string& command, const std::function<int()>& body) {
   try {
     return body();

@@ -124,11 +124,7 @@ int simulate_command(const Args& args) {
       print_simulation_csv(report, text);
     else
       print_simulation_text(report, {output.empty() && use_color(), false}, text);
-    if (output.empty()) {
-      std::cout << text.str();
-      return kExitOk;
-    }
-    return write_file_atomically(output, text.str()) ? kExitOk : kExitUsage;
+    return emit(output, text.str());
   });
 }
 

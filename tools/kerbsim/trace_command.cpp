@@ -57,11 +57,7 @@ int trace_command(const Args& args) {
       print_trace_mermaid(report, text);
     else
       print_trace_text(report, {output.empty() && use_color(), explain}, text);
-    if (output.empty()) {
-      std::cout << text.str();
-      return kExitOk;
-    }
-    return write_file_atomically(output, text.str()) ? kExitOk : kExitUsage;
+    return emit(output, text.str());
   });
 }
 
