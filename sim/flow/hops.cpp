@@ -1,5 +1,7 @@
 #include "flow/hops.h"
 
+#include "flow/kdc_exchange.h"
+
 #include <algorithm>
 #include <utility>
 
@@ -29,13 +31,6 @@ struct Target {
   std::string spn;
   std::string service_label;
 };
-
-std::string detail(const kerberos::DcEvent& e) { return e.log + " event " + std::to_string(e.id) + ": " + e.text; }
-
-void attach(Step& s, const KdcReply& r) {
-  for (const auto& n : r.notes) s.details.push_back(n);
-  for (const auto& e : r.events) s.details.push_back(detail(e));
-}
 
 std::string reply_result(const KdcReply& r) {
   if (r.kind == KdcReply::Kind::Ticket)
@@ -160,7 +155,7 @@ std::optional<Ticket> HopTracer::logon_tgt(const std::string& account) {
     Step& s = log_.add(StepKind::AsExchange, from(), env_.dc_name(domain), "AS-REQ " + account,
                        "KRB-ERROR " + kerberos::error_label(r.error), r.why, r.rule);
     s.failed = true;
-    attach(s, r);
+    attach_reply(s, r);
     return std::nullopt;
   }
   return r.ticket;
@@ -169,27 +164,19 @@ std::optional<Ticket> HopTracer::logon_tgt(const std::string& account) {
 // A plain TGS exchange (with referrals) with the requester's TGT.
 std::optional<Ticket> HopTracer::request_ticket(const Ticket& tgt_in, const std::string& requester,
                                                 const std::string& spn, std::string& error) {
-  Ticket tgt = tgt_in;
+  const Ticket& tgt = tgt_in;
   std::string domain = directory::to_lower(tgt.server_realm.empty() ? domain_of(requester) : tgt.server_realm);
   if (tgt.server.rfind("krbtgt/", 0) == 0) domain = directory::to_lower(tgt.server.substr(7));
-  for (int hop = 0; hop <= 6; ++hop) {
-    const auto* dom = env_.directory.domain_by_dns(domain);
-    if (!dom) break;
-    kerberos::Kdc kdc(env_.directory, *dom, env_.kdc_policy);
-    const KdcReply r = kdc.tgs_exchange(tgt, spn, 0);
-    Step& s = log_.add(StepKind::TgsExchange, from(), env_.dc_name(domain), "TGS-REQ " + spn + " as " + requester,
-                       reply_result(r), r.why, r.rule);
-    s.failed = !r.ok();
-    attach(s, r);
-    if (r.kind == KdcReply::Kind::Ticket) return r.ticket;
-    if (r.kind == KdcReply::Kind::Error) {
-      error = kerberos::error_name(r.error);
-      return std::nullopt;
-    }
-    tgt = r.ticket;
-    domain = r.referral_domain;
-  }
-  error = "KDC_ERR_WRONG_REALM";
+  const auto reply = chase_referrals(
+      env_, domain, tgt, [&](const kerberos::Kdc& kdc, const Ticket& t) { return kdc.tgs_exchange(t, spn, 0); },
+      [&](const KdcReply& r, const std::string& kdc_domain) {
+        Step& s = log_.add(StepKind::TgsExchange, from(), env_.dc_name(kdc_domain),
+                           "TGS-REQ " + spn + " as " + requester, reply_result(r), r.why, r.rule);
+        s.failed = !r.ok();
+        attach_reply(s, r);
+      });
+  if (reply && reply->kind == KdcReply::Kind::Ticket) return reply->ticket;
+  error = reply ? kerberos::error_name(reply->error) : "KDC_ERR_WRONG_REALM";
   return std::nullopt;
 }
 
@@ -223,67 +210,43 @@ std::optional<Ticket> HopTracer::s4u(const std::string& service1, const std::str
                           "the KDC will not accept another account's ticket as evidence [kerberos-rules R3.2.3]");
   } else {
     // Protocol transition: a ticket to Service 1 on the user's behalf (R3.3).
-    const std::string user_domain = domain_of(caller_.user);
-    std::string kdc_domain = domain;
-    Ticket service_tgt = *tgt;
-    std::optional<Ticket> got;
-    for (int hop = 0; hop <= 6 && !got; ++hop) {
-      const auto* kd = env_.directory.domain_by_dns(kdc_domain);
-      if (!kd) break;
-      kerberos::Kdc kdc(env_.directory, *kd, env_.kdc_policy);
-      const KdcReply r = kdc.s4u2self(service_tgt, caller_.user, 0);
-      Step& s = log_.add(StepKind::TgsExchange, from(), env_.dc_name(kdc_domain),
-                         "S4U2Self: ticket to " + service1 + " for " + caller_.user, reply_result(r), r.why, r.rule);
-      s.failed = !r.ok();
-      attach(s, r);
-      if (r.kind == KdcReply::Kind::Ticket)
-        got = r.ticket;
-      else if (r.kind == KdcReply::Kind::Referral) {
-        service_tgt = r.ticket;
-        kdc_domain = r.referral_domain;
-      } else {
-        error = kerberos::error_name(r.error);
-        return std::nullopt;
-      }
-    }
-    if (!got) {
-      error = "KDC_ERR_WRONG_REALM";
+    const auto reply = chase_referrals(
+        env_, domain, *tgt, [&](const kerberos::Kdc& kdc, const Ticket& t) { return kdc.s4u2self(t, caller_.user, 0); },
+        [&](const KdcReply& r, const std::string& kdc_domain) {
+          Step& s =
+              log_.add(StepKind::TgsExchange, from(), env_.dc_name(kdc_domain),
+                       "S4U2Self: ticket to " + service1 + " for " + caller_.user, reply_result(r), r.why, r.rule);
+          s.failed = !r.ok();
+          attach_reply(s, r);
+        });
+    if (!reply || reply->kind != KdcReply::Kind::Ticket) {
+      error = reply ? kerberos::error_name(reply->error) : "KDC_ERR_WRONG_REALM";
       return std::nullopt;
     }
-    evidence = *got;
-    (void)user_domain;
+    evidence = reply->ticket;
   }
 
-  std::string kdc_domain = domain;
-  Ticket service_tgt = *tgt;
-  for (int hop = 0; hop <= 6; ++hop) {
-    const auto* kd = env_.directory.domain_by_dns(kdc_domain);
-    if (!kd) break;
-    kerberos::Kdc kdc(env_.directory, *kd, env_.kdc_policy);
-    const KdcReply r = kdc.s4u2proxy(service_tgt, evidence, spn, 0, true);
-    Step& s =
-        log_.add(StepKind::TgsExchange, from(), env_.dc_name(kdc_domain),
-                 "S4U2Proxy: " + spn + " for " + evidence.client + " as " + service1, reply_result(r), r.why, r.rule);
-    s.failed = !r.ok();
-    attach(s, r);
-    if (r.kind == KdcReply::Kind::Ticket) {
-      bool classic = false;
-      if (const auto id = env_.directory.find_account(service1))
-        for (const auto& allowed : env_.directory.account(*id).allowed_to_delegate_to) classic |= iequals(allowed, spn);
-      kind = !classic                 ? Delegation::ResourceBased
-             : evidence.from_s4u2self ? Delegation::ProtocolTransition
-                                      : Delegation::Constrained;
-      return r.ticket;
-    }
-    if (r.kind == KdcReply::Kind::Error) {
-      error = kerberos::error_name(r.error);
-      return std::nullopt;
-    }
-    service_tgt = r.ticket;
-    kdc_domain = r.referral_domain;
+  const auto reply = chase_referrals(
+      env_, domain, *tgt,
+      [&](const kerberos::Kdc& kdc, const Ticket& t) { return kdc.s4u2proxy(t, evidence, spn, 0, true); },
+      [&](const KdcReply& r, const std::string& kdc_domain) {
+        Step& s = log_.add(StepKind::TgsExchange, from(), env_.dc_name(kdc_domain),
+                           "S4U2Proxy: " + spn + " for " + evidence.client + " as " + service1, reply_result(r), r.why,
+                           r.rule);
+        s.failed = !r.ok();
+        attach_reply(s, r);
+      });
+  if (!reply || reply->kind != KdcReply::Kind::Ticket) {
+    error = reply ? kerberos::error_name(reply->error) : "KDC_ERR_WRONG_REALM";
+    return std::nullopt;
   }
-  error = "KDC_ERR_WRONG_REALM";
-  return std::nullopt;
+  bool classic = false;
+  if (const auto id = env_.directory.find_account(service1))
+    for (const auto& allowed : env_.directory.account(*id).allowed_to_delegate_to) classic |= iequals(allowed, spn);
+  kind = !classic                 ? Delegation::ResourceBased
+         : evidence.from_s4u2self ? Delegation::ProtocolTransition
+                                  : Delegation::Constrained;
+  return reply->ticket;
 }
 
 void HopTracer::authenticate(const Target& t, const std::string& identity, std::optional<Ticket> ticket,

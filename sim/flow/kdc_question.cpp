@@ -6,6 +6,7 @@
 
 #include "directory/names.h"
 #include "flow/hops.h"
+#include "flow/kdc_exchange.h"
 #include "kerberos/kdc.h"
 
 namespace kerbsim::flow {
@@ -76,21 +77,16 @@ class Asker {
           evidence = s4u2self(*tgt, *user);
         }
         if (!evidence) break;
-        // A back end in another domain: the service's KDC refers it there (R3.4.5), at most 6 hops.
-        Ticket service_tgt = *tgt;
-        const directory::Domain* dom = &domain_of(*service);
-        for (int hop = 0; hop <= 6 && dom; ++hop) {
-          kerberos::Kdc kdc(env_.directory, *dom, env_.kdc_policy);
-          const KdcReply r = kdc.s4u2proxy(service_tgt, *evidence, q_.spn, 0);
-          record(StepKind::TgsExchange, *service, dc(*dom),
-                 "TGS-REQ " + q_.spn + " (S4U2Proxy, evidence: " +
-                     (q_.user_ticket_evidence ? "the user's ticket" : "the S4U2Self ticket") + ")",
-                 r);
-          if (r.kind == KdcReply::Kind::Ticket) finish(r.ticket);
-          if (r.kind != KdcReply::Kind::Referral) break;
-          service_tgt = r.ticket;
-          dom = env_.directory.domain_by_dns(r.referral_domain);
-        }
+        // A back end in another domain: the service's KDC refers it there (R3.4.5).
+        const std::string message = "TGS-REQ " + q_.spn + " (S4U2Proxy, evidence: " +
+                                    (q_.user_ticket_evidence ? "the user's ticket" : "the S4U2Self ticket") + ")";
+        const auto r = chase_referrals(
+            env_, domain_of(*service).dns, *tgt,
+            [&](const kerberos::Kdc& kdc, const Ticket& t) { return kdc.s4u2proxy(t, *evidence, q_.spn, 0); },
+            [&](const KdcReply& reply, const std::string& d) {
+              record(StepKind::TgsExchange, *service, dc(d), message, reply);
+            });
+        if (r && r->kind == KdcReply::Kind::Ticket) finish(r->ticket);
         break;
       }
       case KdcQuestionKind::ForwardTgt: {
@@ -160,6 +156,7 @@ class Asker {
     return env_.directory.domains().front();
   }
   std::string dc(const directory::Domain& d) const { return env_.dc_name(d.dns); }
+  std::string dc(const std::string& domain) const { return env_.dc_name(domain); }
 
   void record(StepKind kind, const std::string& from, const std::string& to, const std::string& message,
               const KdcReply& r) {
@@ -174,8 +171,7 @@ class Asker {
                (r.status != kerberos::NtStatus::None ? " (" + kerberos::status_name(r.status) + ")" : "");
     Step& s = StepLog(answer_.steps).add(kind, from, to, message, result, r.why, r.rule);
     s.failed = !r.ok();
-    for (const auto& n : r.notes) s.details.push_back(n);
-    for (const auto& e : r.events) s.details.push_back(e.log + " event " + std::to_string(e.id) + ": " + e.text);
+    attach_reply(s, r);
     answer_.reason = r.why + (r.rule.empty() ? "" : " [" + r.rule + "]");
     if (!r.ok()) {
       answer_.error = kerberos::error_name(r.error);
@@ -201,37 +197,31 @@ class Asker {
     return r.ticket;
   }
 
-  // A service ticket with a TGT, following referrals (kerberos-rules R1.12: at most 6).
-  std::optional<Ticket> service_ticket(Ticket tgt, const std::string& spn) {
-    std::string domain = domain_of(tgt.client).dns;
-    for (int hop = 0; hop <= 6; ++hop) {
-      const auto* dom = env_.directory.domain_by_dns(domain);
-      if (!dom) return std::nullopt;
-      kerberos::Kdc kdc(env_.directory, *dom, env_.kdc_policy);
-      const KdcReply r = kdc.tgs_exchange(tgt, spn, 0);
-      record(StepKind::TgsExchange, tgt.client, dc(*dom), "TGS-REQ " + spn, r);
-      if (r.kind == KdcReply::Kind::Ticket) return r.ticket;
-      if (r.kind == KdcReply::Kind::Error) return std::nullopt;
-      tgt = r.ticket;
-      domain = r.referral_domain;
-    }
+  // The ticket of a successful chain of requests (kerberos-rules R1.12), recording each step.
+  static std::optional<Ticket> ticket_of(const std::optional<KdcReply>& r) {
+    if (r && r->kind == KdcReply::Kind::Ticket) return r->ticket;
     return std::nullopt;
   }
 
-  // A user of another domain: the service's KDC refers it to the user's (R3.3.3), at most 6 hops.
-  std::optional<Ticket> s4u2self(Ticket service_tgt, const std::string& user) {
+  // A service ticket with a TGT, following referrals.
+  std::optional<Ticket> service_ticket(const Ticket& tgt, const std::string& spn) {
+    return ticket_of(chase_referrals(
+        env_, domain_of(tgt.client).dns, tgt,
+        [&](const kerberos::Kdc& kdc, const Ticket& t) { return kdc.tgs_exchange(t, spn, 0); },
+        [&](const KdcReply& r, const std::string& d) {
+          record(StepKind::TgsExchange, tgt.client, dc(d), "TGS-REQ " + spn, r);
+        }));
+  }
+
+  // S4U2Self; a user of another domain: the service's KDC refers it to the user's (R3.3.3).
+  std::optional<Ticket> s4u2self(const Ticket& service_tgt, const std::string& user) {
     const std::string service = service_tgt.client;
-    const directory::Domain* dom = &domain_of(service);
-    for (int hop = 0; hop <= 6 && dom; ++hop) {
-      kerberos::Kdc kdc(env_.directory, *dom, env_.kdc_policy);
-      const KdcReply r = kdc.s4u2self(service_tgt, user, 0);
-      record(StepKind::TgsExchange, service, dc(*dom), "TGS-REQ to itself for " + user + " (S4U2Self)", r);
-      if (r.kind == KdcReply::Kind::Ticket) return r.ticket;
-      if (r.kind != KdcReply::Kind::Referral) return std::nullopt;
-      service_tgt = r.ticket;
-      dom = env_.directory.domain_by_dns(r.referral_domain);
-    }
-    return std::nullopt;
+    return ticket_of(chase_referrals(
+        env_, domain_of(service).dns, service_tgt,
+        [&](const kerberos::Kdc& kdc, const Ticket& t) { return kdc.s4u2self(t, user, 0); },
+        [&](const KdcReply& r, const std::string& d) {
+          record(StepKind::TgsExchange, service, dc(d), "TGS-REQ to itself for " + user + " (S4U2Self)", r);
+        }));
   }
 
   void finish(const Ticket& t) {

@@ -1,6 +1,7 @@
 #include "flow/tracer.h"
 
 #include "flow/hops.h"
+#include "flow/kdc_exchange.h"
 
 #include <cstdlib>
 #include <memory>
@@ -307,8 +308,7 @@ std::optional<Ticket> PathTracer::get_service_ticket(const std::string& spn) {
                     : "KRB-ERROR " + kerberos::error_label(as.error),
             as.why, as.rule);
     s.failed = !as.ok();
-    for (const auto& n : as.notes) s.details.push_back(n);
-    for (const auto& e : as.events) s.details.push_back(e.log + " event " + std::to_string(e.id) + ": " + e.text);
+    attach_reply(s, as);
   }
   if (!cached_tgt && !as.ok()) {
     fail_root(kerberos::error_name(as.error));
@@ -319,45 +319,37 @@ std::optional<Ticket> PathTracer::get_service_ticket(const std::string& spn) {
   if (!cached_tgt && state_.token_groups) tgt.pac_sids = *state_.token_groups;
   user_tgt_ = tgt;
   if (!cached_tgt && gains_) gains_->tgt = tgt;
-  std::string kdc_domain = domain;
-  // Referrals: at most MaxReferralCount = 6 (kerberos-rules R1.12).
-  for (int hop = 0; hop <= 6; ++hop) {
-    const auto* kdc_dom = env_.directory.domain_by_dns(kdc_domain);
-    if (!kdc_dom) break;
-    kerberos::Kdc kdc(env_.directory, *kdc_dom, env_.kdc_policy);
-    const KdcReply r = kdc.tgs_exchange(tgt, spn, now);
-    std::string result;
-    if (r.kind == KdcReply::Kind::Ticket)
-      result = "TGS-REP, ticket for " + r.ticket.encrypted_for + " (" + kerberos::etype_name(r.ticket.etype) +
-               ", kvno " + std::to_string(r.ticket.kvno) + ")";
-    else if (r.kind == KdcReply::Kind::Referral)
-      result = "TGS-REP, referral TGT for " + directory::to_upper(r.referral_domain);
-    else
-      result = "KRB-ERROR " + kerberos::error_label(r.error);
-    Step& s = add(StepKind::TgsExchange, client_.name, dc_for(kdc_domain), "TGS-REQ " + spn, result, r.why, r.rule);
-    s.failed = !r.ok();
-    for (const auto& n : r.notes) s.details.push_back(n);
-    for (const auto& e : r.events) s.details.push_back(e.log + " event " + std::to_string(e.id) + ": " + e.text);
-    if (r.kind == KdcReply::Kind::Ticket) {
-      if (gains_) gains_->service_ticket = r.ticket;
-      return r.ticket;
-    }
-    if (r.kind == KdcReply::Kind::Error) {
-      fail_root(kerberos::error_name(r.error));
-      const bool negative =
-          r.error == KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN || r.error == KrbError::KDC_ERR_PRINCIPAL_NOT_UNIQUE;
-      if (negative && gains_) gains_->spn_not_found = true;
-      if (negative)
-        s.details.push_back("the client caches \"SPN not found\" for " +
-                            engine::format_duration(env_.spn_negative_cache) +
-                            " (SpnCacheTimeout): an SPN added now is seen only after that or a klist purge "
-                            "[kerberos-rules R1.6]");
-      return std::nullopt;
-    }
-    tgt = r.ticket;
-    kdc_domain = r.referral_domain;
+  const auto reply = chase_referrals(
+      env_, domain, tgt, [&](const kerberos::Kdc& kdc, const Ticket& t) { return kdc.tgs_exchange(t, spn, now); },
+      [&](const KdcReply& r, const std::string& kdc_domain) {
+        std::string result;
+        if (r.kind == KdcReply::Kind::Ticket)
+          result = "TGS-REP, ticket for " + r.ticket.encrypted_for + " (" + kerberos::etype_name(r.ticket.etype) +
+                   ", kvno " + std::to_string(r.ticket.kvno) + ")";
+        else if (r.kind == KdcReply::Kind::Referral)
+          result = "TGS-REP, referral TGT for " + directory::to_upper(r.referral_domain);
+        else
+          result = "KRB-ERROR " + kerberos::error_label(r.error);
+        Step& s = add(StepKind::TgsExchange, client_.name, dc_for(kdc_domain), "TGS-REQ " + spn, result, r.why, r.rule);
+        s.failed = !r.ok();
+        attach_reply(s, r);
+      });
+  if (!reply) {
+    fail_root("KDC_ERR_WRONG_REALM");
+    return std::nullopt;
   }
-  fail_root("KDC_ERR_WRONG_REALM");
+  if (reply->kind == KdcReply::Kind::Ticket) {
+    if (gains_) gains_->service_ticket = reply->ticket;
+    return reply->ticket;
+  }
+  fail_root(kerberos::error_name(reply->error));
+  const bool negative =
+      reply->error == KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN || reply->error == KrbError::KDC_ERR_PRINCIPAL_NOT_UNIQUE;
+  if (negative && gains_) gains_->spn_not_found = true;
+  if (negative)
+    out_.steps.back().details.push_back(
+        "the client caches \"SPN not found\" for " + engine::format_duration(env_.spn_negative_cache) +
+        " (SpnCacheTimeout): an SPN added now is seen only after that or a klist purge [kerberos-rules R1.6]");
   return std::nullopt;
 }
 
