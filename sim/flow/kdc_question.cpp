@@ -183,14 +183,7 @@ class Asker {
   std::optional<Ticket> tgt_of(const std::string& account, bool forwardable) {
     const auto& dom = domain_of(account);
     kerberos::Kdc kdc(env_.directory, dom, env_.kdc_policy);
-    KdcReply r = kdc.as_exchange(account, 0, 0);
-    if (r.kind == KdcReply::Kind::Ticket && !forwardable && r.ticket.flags.forwardable) {
-      r.ticket.flags.forwardable = false;
-      r.why = "pre-authenticated " + account + "; TGT valid " + engine::format_duration(r.ticket.end - r.ticket.start) +
-              ", not forwardable: the request did not ask for it (kinit without -f), so the KDC does not set the flag";
-      r.rule = "kerberos-rules R2.9";
-      r.notes.push_back("the request did not ask for a forwardable ticket, so the KDC does not set the flag");
-    }
+    const KdcReply r = kdc.as_exchange(account, 0, 0, forwardable);
     record(StepKind::AsExchange, account, dc(dom),
            "AS-REQ " + account + (forwardable ? " (forwardable requested)" : " (forwardable not requested)"), r);
     if (r.kind != KdcReply::Kind::Ticket) return std::nullopt;

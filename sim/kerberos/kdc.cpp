@@ -50,7 +50,7 @@ Kdc::EtypeChoice Kdc::choose_etype(const Account& target) const {
   return c;
 }
 
-KdcReply Kdc::as_exchange(const std::string& user, SimTime now, SimTime client_clock_offset) const {
+KdcReply Kdc::as_exchange(const std::string& user, SimTime now, SimTime client_clock_offset, bool forwardable) const {
   KdcReply r;
   const std::string realm = domain_.realm();
   const auto id = directory_.find_account(user);
@@ -97,7 +97,8 @@ KdcReply Kdc::as_exchange(const std::string& user, SimTime now, SimTime client_c
   t.server_realm = realm;
   t.encrypted_for = domain_.netbios + "\\krbtgt";
   t.etype = Etype::Aes256;
-  t.flags.forwardable = !(a.sensitive || protected_user);
+  const bool barred = a.sensitive || protected_user;
+  t.flags.forwardable = forwardable && !barred;
   t.flags.renewable = true;
   t.flags.initial = true;
   t.flags.pre_authent = true;
@@ -123,6 +124,11 @@ KdcReply Kdc::as_exchange(const std::string& user, SimTime now, SimTime client_c
   r.why = "pre-authenticated " + a.name + "; TGT valid " + engine::format_duration(t.end - t.start) +
           (t.flags.forwardable ? ", forwardable" : ", not forwardable");
   r.rule = t.flags.forwardable ? "kerberos-rules R2.9" : "kerberos-rules R3.5.1";
+  if (!forwardable && !barred) {
+    r.why += ": the request did not ask for it (kinit without -f), so the KDC does not set the flag";
+    r.rule = "kerberos-rules R2.9";
+    r.notes.push_back("the request did not ask for a forwardable ticket, so the KDC does not set the flag");
+  }
   r.events.push_back({4768, "Security",
                       "TGT requested: Account Name " + a.sam +
                           ", Service Name krbtgt, Result Code 0x0, "

@@ -57,8 +57,10 @@ class Kdc {
 
   const directory::Domain& domain() const { return domain_; }
 
-  // AS-REQ for a user's TGT. client_clock_offset is the client's clock minus the DC's.
-  KdcReply as_exchange(const std::string& user, engine::SimTime now, engine::SimTime client_clock_offset) const;
+  // AS-REQ for a user's TGT. client_clock_offset is the client's clock minus the DC's;
+  // forwardable: the request asks for a forwardable ticket (kinit -f; Windows always asks).
+  KdcReply as_exchange(const std::string& user, engine::SimTime now, engine::SimTime client_clock_offset,
+                       bool forwardable = true) const;
 
   // TGS-REQ with a TGT for a service ticket to spn, or a referral to the domain that can issue it.
   KdcReply tgs_exchange(const Ticket& tgt, const std::string& spn, engine::SimTime now) const;
