@@ -490,6 +490,17 @@ KdcReply Kdc::s4u2proxy(const Ticket& service_tgt, const Ticket& evidence, const
     r.notes.push_back("classic: " + classic_why + " [kerberos-rules R3.2.3]");
     return r;
   }
+  const bool samba = domain_.kdc == directory::KdcProfile::Samba417;
+  if (samba && !owner.allowed_to_act.empty()) {
+    // The attribute is there, but this KDC never looks at it (samba-kdc-notes, RBCD).
+    KdcReply r = refuse(classic_status,
+                        classic_why + "; " + owner.name +
+                            " allows resource-based delegation, but a Samba 4.17 KDC never evaluates "
+                            "msDS-AllowedToActOnBehalfOfOtherIdentity, so only the classic rules decide",
+                        "samba-kdc-notes (RBCD)");
+    r.notes.push_back("classic: " + classic_why + " [kerberos-rules R3.2.3]");
+    return r;
+  }
   KdcReply r = refuse(classic_status, classic_why, "kerberos-rules R3.2.3");
   if (listed || classic_status == NtStatus::STATUS_NO_MATCH) r.notes.push_back(list_note);
   if (!rbcd_bit && !owner.allowed_to_act.empty())
