@@ -24,8 +24,7 @@ std::vector<const flow::Host*> nodes_for(const flow::Environment& env, const std
 
 // Whose key the front end on this node decrypts with for this URL ("" when it has none).
 std::optional<web::KeyDecision> node_key(const flow::Host& node, const net::Url& url) {
-  if (node.ssrs && (!node.iis || backend::SsrsServer::serves_path(url.path)))
-    return node.ssrs->decryption_key(node.info());
+  if (node.ssrs_answers(url.path)) return node.ssrs->decryption_key(node.info());
   if (node.iis)
     if (const auto* site = node.iis->site_for(url.scheme, url.host, url.port); site && site->windows_enabled)
       return node.iis->decryption_key(*site, node.info());

@@ -42,6 +42,9 @@ struct Host {
   std::optional<ClientRole> client;
 
   web::HostInfo info() const { return {name, computer_account}; }
+  // Does SSRS, rather than IIS, answer a request for this path? SSRS owns its URL reservations
+  // (/ReportServer, /Reports) on a host that also runs IIS, and every path on a host without IIS.
+  bool ssrs_answers(const std::string& path) const { return ssrs && (!iis || backend::SsrsServer::serves_path(path)); }
   bool domain_joined() const { return !domain.empty(); }
 };
 

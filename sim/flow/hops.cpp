@@ -109,7 +109,7 @@ bool HopTracer::resolve(const web::Call& call, Target& t, HopOutcome& hop) {
   }
   hop.to = t.host->name;
   if (t.url) {
-    if (t.host->ssrs && (!t.host->iis || backend::SsrsServer::serves_path(t.url->path)))
+    if (t.host->ssrs_answers(t.url->path))
       t.ssrs = &*t.host->ssrs;
     else if (t.host->iis)
       t.site = t.host->iis->site_for(t.url->scheme, t.url->host, t.url->port);

@@ -119,7 +119,7 @@ std::string PathTracer::user_domain() const {
 
 bool PathTracer::find_endpoint() {
   ep_.host = &node_;
-  if (node_.ssrs && (!node_.iis || backend::SsrsServer::serves_path(url_.path))) {
+  if (node_.ssrs_answers(url_.path)) {
     ep_.ssrs = &*node_.ssrs;
     return true;
   }

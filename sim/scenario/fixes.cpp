@@ -79,7 +79,7 @@ struct FixFinder {
     const auto url = net::parse_url(flow.url);
     if (!n || !url) return std::nullopt;
     Front f;
-    if (n->ssrs && (!n->iis || backend::SsrsServer::serves_path(url->path))) {
+    if (n->ssrs_answers(url->path)) {
       f.key_account = n->ssrs->decryption_key(n->info()).account;
       f.outbound = flow::outbound_account(*n, n->ssrs->service_account);
     } else if (n->iis) {

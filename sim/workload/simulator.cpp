@@ -402,8 +402,7 @@ void Simulator::setup_flows() {
     if (const auto url = net::parse_url(spec.url))
       for (const auto n : f.nodes) {
         const auto& host = env_.hosts[n];
-        const bool ssrs = host.ssrs && (!host.iis || backend::SsrsServer::serves_path(url->path));
-        if (ssrs || !host.iis) continue;
+        if (host.ssrs_answers(url->path) || !host.iis) continue;
         if (const auto* site = host.iis->site_for(url->scheme, url->host, url->port))
           f.kerberos_per_request[n] = host.iis->kerberos_per_connection(*site) ? 0 : 1;
       }
