@@ -236,10 +236,10 @@ struct ProbeRun {
   bool in(SimTime t) const { return t >= probe.from && t < until; }
 };
 
-int index_of(const std::vector<flow::Host>& hosts, const std::string& name) {
-  for (std::size_t i = 0; i < hosts.size(); ++i)
-    if (directory::iequals(hosts[i].name, name)) return static_cast<int>(i);
-  return -1;
+// A host's position in the environment (the simulator keeps per-host state by it); -1 if none.
+int index_of(const flow::Environment& env, const std::string& name) {
+  const flow::Host* h = env.host(name);
+  return h ? static_cast<int>(h - env.hosts.data()) : -1;
 }
 
 class Simulator;
@@ -383,7 +383,7 @@ void Simulator::setup_flows() {
   for (std::size_t i = 0; i < env_.flows.size(); ++i) {
     const auto& spec = env_.flows[i];
     if (!w_.flows.empty() && std::find(w_.flows.begin(), w_.flows.end(), spec.name) == w_.flows.end()) continue;
-    const int client = index_of(env_.hosts, spec.client);
+    const int client = index_of(env_, spec.client);
     if (client < 0 || !env_.hosts[static_cast<std::size_t>(client)].client) continue;
     FlowRun f;
     f.spec = &spec;
@@ -391,7 +391,7 @@ void Simulator::setup_flows() {
     f.client = static_cast<std::size_t>(client);
     const flow::FlowTarget target = flow::flow_target(env_, spec);
     for (const auto* n : target.nodes) {
-      const int h = index_of(env_.hosts, n->name);
+      const int h = index_of(env_, n->name);
       f.nodes.push_back(static_cast<std::uint16_t>(h));
       nodes_[static_cast<std::size_t>(h)].listed = true;
     }
@@ -423,7 +423,7 @@ void Simulator::setup_probes(const std::vector<Probe>& probes) {
       // A DC named for the KDC metrics counts that DC's requests; any other host, its requests.
       for (std::size_t d = 0; d < dcs_.size(); ++d)
         if (directory::iequals(dcs_[d].name, p.node)) r.dc = static_cast<int>(d);
-      if (r.dc < 0) r.node = index_of(env_.hosts, p.node);
+      if (r.dc < 0) r.node = index_of(env_, p.node);
       if (r.dc < 0 && r.node < 0) r.node = kNoMatch;
     }
     if (!p.flow.empty()) {
@@ -682,7 +682,7 @@ std::uint32_t Simulator::trace(const FlowRun& f, std::uint16_t node, std::size_t
     if (s.kind == StepKind::AsExchange) ++(from_client ? a.client_as : a.server_kdc);
     if (s.kind == StepKind::TgsExchange) ++(from_client ? a.client_tgs : a.server_kdc);
     if (s.kind == StepKind::Ntlm && s.message.rfind("NetLogon pass-through", 0) == 0) {
-      const int h = index_of(env_.hosts, s.from);
+      const int h = index_of(env_, s.from);
       if (h >= 0) a.passthrough.push_back(static_cast<std::uint16_t>(h));
     }
     if (from_client && (s.kind == StepKind::Http || s.kind == StepKind::ApExchange || s.kind == StepKind::Sql ||
@@ -1019,7 +1019,7 @@ void Simulator::change(std::size_t i) {
         sim_.schedule_at(t + w_.replication_delay, &Simulator::on_replicated, static_cast<std::uint64_t>(i) << 32 | d);
     return;
   }
-  const int h = c.host.empty() ? -1 : index_of(env_.hosts, c.host);
+  const int h = c.host.empty() ? -1 : index_of(env_, c.host);
   switch (c.action) {
     case Action::ChangeAppPoolIdentity:
     case Action::SetUseAppPoolCredentials:
