@@ -11,8 +11,8 @@ namespace {
 using directory::iequals;
 
 // The front ends a flow's URL can reach: every member of a balancer, or the one host.
-std::vector<const flow::Host*> nodes_for(const flow::Environment& env, const std::string& ip) {
-  std::vector<const flow::Host*> out;
+std::vector<const farm::Host*> nodes_for(const farm::Environment& env, const std::string& ip) {
+  std::vector<const farm::Host*> out;
   if (const auto* lb = env.balancer_by_vip(ip)) {
     for (const auto& m : lb->members)
       if (const auto* h = env.host(m)) out.push_back(h);
@@ -23,7 +23,7 @@ std::vector<const flow::Host*> nodes_for(const flow::Environment& env, const std
 }
 
 // Whose key the front end on this node decrypts with for this URL ("" when it has none).
-std::optional<web::KeyDecision> node_key(const flow::Host& node, const net::Url& url) {
+std::optional<base::KeyDecision> node_key(const farm::Host& node, const net::Url& url) {
   if (node.ssrs_answers(url.path)) return node.ssrs->decryption_key(node.info());
   if (node.iis)
     if (const auto* site = node.iis->site_for(url.scheme, url.host, url.port); site && site->windows_enabled)
@@ -33,7 +33,7 @@ std::optional<web::KeyDecision> node_key(const flow::Host& node, const net::Url&
 
 }  // namespace
 
-LintReport lint(const flow::Environment& env) {
+LintReport lint(const farm::Environment& env) {
   LintReport report;
   report.scenario = env.name;
   auto& out = report.findings;
@@ -50,7 +50,7 @@ LintReport lint(const flow::Environment& env) {
 
   std::set<std::string> reported;
   for (const auto& f : env.flows) {
-    const flow::Host* client = env.host(f.client);
+    const farm::Host* client = env.host(f.client);
     const auto url = net::parse_url(f.url);
     if (!client || !client->client || !url || url->scheme == "mssql") continue;
     const net::DnsAnswer dns = url->host_is_ip() ? net::DnsAnswer{} : env.dns.resolve(url->host, client->domain);

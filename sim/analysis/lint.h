@@ -3,11 +3,11 @@
 // the key, and settings that are risky in themselves.
 #pragma once
 
-#include "flow/environment.h"
+#include "farm/environment.h"
 #include "kerbsim/lint.h"
 
 namespace kerbsim::analysis {
 
-LintReport lint(const flow::Environment& env);
+LintReport lint(const farm::Environment& env);
 
 }  // namespace kerbsim::analysis

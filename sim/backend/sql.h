@@ -15,7 +15,7 @@ struct SqlInstance {
   int port = 1433;
   bool dynamic_port = false;
   web::ProcessIdentity service_account;
-  std::vector<web::Call> calls;
+  std::vector<base::Call> calls;
 
   // What the Database Engine logged at startup about registering its SPNs (iis-rules 6.3).
   std::string spn_registration;

@@ -49,8 +49,8 @@ bool SsrsServer::serves_path(const std::string& path) {
   return reserved("/ReportServer") || reserved("/Reports");
 }
 
-web::KeyDecision SsrsServer::decryption_key(const web::HostInfo& host) const {
-  web::KeyDecision d;
+base::KeyDecision SsrsServer::decryption_key(const base::HostInfo& host) const {
+  base::KeyDecision d;
   d.account = service_account.key_account(host.computer_account);
   d.why = "SSRS authenticates in user mode inside the ReportServer service, with the key of its service account " +
           service_account.describe() + (service_account.built_in() ? ", which is the computer account's key" : "");

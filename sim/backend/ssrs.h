@@ -21,7 +21,7 @@ class SsrsServer {
   std::vector<SsrsAuthType> authentication_types;
   bool authentication_types_defaulted = false;
   std::string hostname;
-  std::vector<web::Call> calls;
+  std::vector<base::Call> calls;
 
   // The AuthenticationTypes setup writes for a service account (iis-rules 7.3).
   static std::vector<SsrsAuthType> default_authentication_types(const web::ProcessIdentity& account);
@@ -30,7 +30,7 @@ class SsrsServer {
   static bool serves_path(const std::string& path);
 
   // The service account's key decrypts: SSRS authenticates in user mode (iis-rules 7.6).
-  web::KeyDecision decryption_key(const web::HostInfo& host) const;
+  base::KeyDecision decryption_key(const base::HostInfo& host) const;
   std::vector<net::AuthScheme> challenge() const;
   // Does Negotiate fall back to NTLM when no ticket is available? Only if the types allow it.
   bool accepts_ntlm() const;

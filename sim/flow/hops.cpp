@@ -21,7 +21,7 @@ constexpr const char* kAnonymousLogon = "NT AUTHORITY\\ANONYMOUS LOGON";
 
 // Where a call lands: the host, and the SQL instance or web endpoint there.
 struct Target {
-  const Host* host = nullptr;
+  const farm::Host* host = nullptr;
   std::string name_used;  // the name the calling code used (for the SPN)
   std::string fqdn;       // the canonical DNS name
   const backend::SqlInstance* sql = nullptr;
@@ -43,13 +43,13 @@ std::string reply_result(const KdcReply& r) {
 
 class HopTracer {
  public:
-  HopTracer(const Environment& env, const CallingTier& tier, const CallerContext& caller, StepLog& log, int depth)
+  HopTracer(const farm::Environment& env, const CallingTier& tier, const CallerContext& caller, StepLog& log, int depth)
       : env_(env), tier_(tier), caller_(caller), log_(log), depth_(depth) {}
 
-  HopOutcome run(const web::Call& call);
+  HopOutcome run(const base::Call& call);
 
  private:
-  bool resolve(const web::Call& call, Target& t, HopOutcome& hop);
+  bool resolve(const base::Call& call, Target& t, HopOutcome& hop);
   std::string network_account(const web::ProcessIdentity& id) const;
   std::string domain_of(const std::string& account) const;
   std::optional<Ticket> logon_tgt(const std::string& account);
@@ -60,7 +60,7 @@ class HopTracer {
                     HopOutcome& hop);
   void follow(const Target& t, HopOutcome& hop, const std::optional<Ticket>& ticket);
 
-  const Environment& env_;
+  const farm::Environment& env_;
   const CallingTier& tier_;
   const CallerContext& caller_;
   StepLog& log_;
@@ -78,7 +78,7 @@ std::string HopTracer::network_account(const web::ProcessIdentity& id) const {
   return outbound_account(*tier_.host, id);
 }
 
-bool HopTracer::resolve(const web::Call& call, Target& t, HopOutcome& hop) {
+bool HopTracer::resolve(const base::Call& call, Target& t, HopOutcome& hop) {
   std::string name = call.to;
   if (!call.url.empty())
     if (auto u = net::parse_url(call.url)) {
@@ -343,7 +343,7 @@ void HopTracer::follow(const Target& t, HopOutcome& hop, const std::optional<Tic
   hop.hops = trace_calls(env_, next, ctx, log_, depth_ + 1);
 }
 
-HopOutcome HopTracer::run(const web::Call& call) {
+HopOutcome HopTracer::run(const base::Call& call) {
   HopOutcome hop;
   hop.to = call.to;
   hop.as = call.as;
@@ -483,7 +483,7 @@ HopOutcome HopTracer::run(const web::Call& call) {
 
 }  // namespace
 
-std::string outbound_account(const Host& host, const web::ProcessIdentity& identity) {
+std::string outbound_account(const farm::Host& host, const web::ProcessIdentity& identity) {
   if (identity.type == web::IdentityType::LocalService) return "";  // a null session (iis-rules 2.1)
   if (identity.type == web::IdentityType::DomainAccount) return identity.account;
   if (identity.type == web::IdentityType::LocalAccount) return "";  // unknown to every other machine
@@ -505,7 +505,7 @@ Step& StepLog::add(StepKind kind, std::string from, std::string to, std::string 
   return steps_.back();
 }
 
-std::vector<HopOutcome> trace_calls(const Environment& env, const CallingTier& tier, const CallerContext& caller,
+std::vector<HopOutcome> trace_calls(const farm::Environment& env, const CallingTier& tier, const CallerContext& caller,
                                     StepLog& log, int depth) {
   std::vector<HopOutcome> hops;
   if (depth >= kMaxHopDepth) return hops;

@@ -10,7 +10,7 @@ void attach_reply(Step& step, const kerberos::KdcReply& reply) {
 }
 
 std::optional<kerberos::KdcReply> chase_referrals(
-    const Environment& env, std::string domain, kerberos::Ticket tgt,
+    const farm::Environment& env, std::string domain, kerberos::Ticket tgt,
     const std::function<kerberos::KdcReply(const kerberos::Kdc&, const kerberos::Ticket&)>& ask,
     const std::function<void(const kerberos::KdcReply&, const std::string& domain)>& heard) {
   for (int hop = 0; hop <= 6; ++hop) {  // MaxReferralCount (kerberos-rules R1.12)

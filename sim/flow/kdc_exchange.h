@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "flow/environment.h"
+#include "farm/environment.h"
 #include "kerberos/kdc.h"
 #include "kerbsim/outcome.h"
 
@@ -21,7 +21,7 @@ void attach_reply(Step& step, const kerberos::KdcReply& reply);
 // records each reply with the domain of the KDC that gave it. nullopt when the chain reaches a
 // domain the scenario lacks or runs past six referrals.
 std::optional<kerberos::KdcReply> chase_referrals(
-    const Environment& env, std::string domain, kerberos::Ticket tgt,
+    const farm::Environment& env, std::string domain, kerberos::Ticket tgt,
     const std::function<kerberos::KdcReply(const kerberos::Kdc&, const kerberos::Ticket&)>& ask,
     const std::function<void(const kerberos::KdcReply&, const std::string& domain)>& heard);
 

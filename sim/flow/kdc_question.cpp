@@ -28,7 +28,7 @@ std::vector<std::string> flag_names(const Ticket& t) {
 
 class Asker {
  public:
-  Asker(const Environment& env, const KdcQuestion& q) : env_(env), q_(q) {}
+  Asker(const farm::Environment& env, const KdcQuestion& q) : env_(env), q_(q) {}
 
   KdcAnswer run() {
     switch (q_.kind) {
@@ -227,14 +227,14 @@ class Asker {
     answer_.etype = kerberos::etype_name(t.etype);
   }
 
-  const Environment& env_;
+  const farm::Environment& env_;
   const KdcQuestion& q_;
   KdcAnswer answer_;
 };
 
 }  // namespace
 
-KdcAnswer ask_kdc(const Environment& env, const KdcQuestion& question) { return Asker(env, question).run(); }
+KdcAnswer ask_kdc(const farm::Environment& env, const KdcQuestion& question) { return Asker(env, question).run(); }
 
 }  // namespace kerbsim::flow
 

@@ -23,7 +23,7 @@ using net::AuthScheme;
 
 // The front end a request reaches on a node: an IIS site or the SSRS service.
 struct Endpoint {
-  const Host* host = nullptr;
+  const farm::Host* host = nullptr;
   const web::Site* site = nullptr;            // IIS
   const backend::SsrsServer* ssrs = nullptr;  // SSRS
   const backend::SqlInstance* sql = nullptr;  // SQL Server
@@ -43,8 +43,8 @@ struct Attempt {
 
 class PathTracer {
  public:
-  PathTracer(const Environment& env, const Host& client, const net::Url& url, const net::DnsAnswer& dns,
-             const Host& node, const net::LoadBalancer* lb, const ClientState& state, const NodeState& node_state,
+  PathTracer(const farm::Environment& env, const farm::Host& client, const net::Url& url, const net::DnsAnswer& dns,
+             const farm::Host& node, const net::LoadBalancer* lb, const ClientState& state, const NodeState& node_state,
              ClientGains* gains)
       : env_(env),
         client_(client),
@@ -91,11 +91,11 @@ class PathTracer {
   kerberos::ServiceKey service_key(const std::string& account) const;
   void finish();
 
-  const Environment& env_;
-  const Host& client_;
+  const farm::Environment& env_;
+  const farm::Host& client_;
   const net::Url& url_;
   const net::DnsAnswer& dns_;
-  const Host& node_;
+  const farm::Host& node_;
   const net::LoadBalancer* lb_;
   const ClientState& state_;
   const NodeState& node_state_;
@@ -463,7 +463,7 @@ void PathTracer::negotiate() {
   }
 
   // Which key the server decrypts with (iis-rules 3.5 / 7.6).
-  const web::KeyDecision key =
+  const base::KeyDecision key =
       ep_.site ? node_.iis->decryption_key(*ep_.site, node_.info()) : ep_.ssrs->decryption_key(node_.info());
   add(StepKind::Decision, node_.name, node_.name, "which key decrypts the ticket?",
       key.account.empty() ? "none: no domain key on this host" : "the key of " + key.account, key.why, key.rule);
@@ -915,13 +915,13 @@ PathOutcome PathTracer::run() {
 
 // Where the flow's URL resolves to, as the client sees it.
 struct Resolution {
-  const Host* client = nullptr;
+  const farm::Host* client = nullptr;
   std::optional<net::Url> url;
   net::DnsAnswer dns;
   std::string ip;
 };
 
-Resolution resolve(const Environment& env, const FlowSpec& flow) {
+Resolution resolve(const farm::Environment& env, const farm::FlowSpec& flow) {
   Resolution r;
   r.client = env.host(flow.client);
   r.url = net::parse_url(flow.url);
@@ -969,14 +969,14 @@ PathOutcome dead_end(const Resolution& r) {
   return p;
 }
 
-FlowTarget target_of(const Environment& env, const Resolution& r) {
+FlowTarget target_of(const farm::Environment& env, const Resolution& r) {
   FlowTarget t;
   if (!r.client || !r.client->client || !r.url || !r.dns.found) return t;
   if (const net::LoadBalancer* lb = env.balancer_by_vip(r.ip)) {
     t.balancer = lb;
     for (const auto& member : lb->members)
-      if (const Host* node = env.host(member)) t.nodes.push_back(node);
-  } else if (const Host* node = env.host_by_ip(r.ip)) {
+      if (const farm::Host* node = env.host(member)) t.nodes.push_back(node);
+  } else if (const farm::Host* node = env.host_by_ip(r.ip)) {
     t.nodes.push_back(node);
   }
   return t;
@@ -985,7 +985,7 @@ FlowTarget target_of(const Environment& env, const Resolution& r) {
 const ClientState kFreshClient{};
 const NodeState kNodeAsConfigured{};
 
-FlowOutcome trace_flow(const Environment& env, const FlowSpec& flow, const TraceOptions& options) {
+FlowOutcome trace_flow(const farm::Environment& env, const farm::FlowSpec& flow, const TraceOptions& options) {
   FlowOutcome fo;
   fo.flow = flow.name;
   fo.client = flow.client;
@@ -1000,7 +1000,7 @@ FlowOutcome trace_flow(const Environment& env, const FlowSpec& flow, const Trace
     fo.paths.push_back(dead_end(r));
     return fo;
   }
-  for (const Host* node : target.nodes) {
+  for (const farm::Host* node : target.nodes) {
     if (target.balancer && !options.via.empty() && !iequals(options.via, node->name)) continue;
     PathTracer tracer(env, *r.client, *r.url, r.dns, *node, target.balancer, kFreshClient, kNodeAsConfigured, nullptr);
     fo.paths.push_back(tracer.run());
@@ -1010,7 +1010,7 @@ FlowOutcome trace_flow(const Environment& env, const FlowSpec& flow, const Trace
 
 }  // namespace
 
-TraceReport trace(const Environment& env, const TraceOptions& options) {
+TraceReport trace(const farm::Environment& env, const TraceOptions& options) {
   TraceReport report;
   report.scenario = env.name;
   report.title = env.title;
@@ -1021,14 +1021,14 @@ TraceReport trace(const Environment& env, const TraceOptions& options) {
   return report;
 }
 
-FlowTarget flow_target(const Environment& env, const FlowSpec& flow) { return target_of(env, resolve(env, flow)); }
+FlowTarget flow_target(const farm::Environment& env, const farm::FlowSpec& flow) { return target_of(env, resolve(env, flow)); }
 
-PathOutcome trace_path(const Environment& env, const FlowSpec& flow, const std::string& node, const ClientState& client,
+PathOutcome trace_path(const farm::Environment& env, const farm::FlowSpec& flow, const std::string& node, const ClientState& client,
                        const NodeState& server, ClientGains* gains) {
   const Resolution r = resolve(env, flow);
   if (!r.client || !r.client->client || !r.url) return {};
   const FlowTarget target = target_of(env, r);
-  for (const Host* n : target.nodes)
+  for (const farm::Host* n : target.nodes)
     if (iequals(n->name, node)) {
       PathTracer tracer(env, *r.client, *r.url, r.dns, *n, target.balancer, client, server, gains);
       return tracer.run();

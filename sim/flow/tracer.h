@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "flow/environment.h"
+#include "farm/environment.h"
 #include "kerberos/ticket.h"
 #include "kerbsim/outcome.h"
 
@@ -20,7 +20,7 @@ struct TraceOptions {
   std::string via;   // "" = every member of a balancer
 };
 
-TraceReport trace(const Environment& env, const TraceOptions& options = {});
+TraceReport trace(const farm::Environment& env, const TraceOptions& options = {});
 
 // What one client brings to a request besides the scenario, as a simulation keeps it: its ticket
 // cache, its negative SPN cache, whether any DC answers, and its clock. A plain trace starts empty.
@@ -51,13 +51,13 @@ struct ClientGains {
 // Where a flow's URL leads: the load balancer and its members, or one node, or nowhere.
 struct FlowTarget {
   const net::LoadBalancer* balancer = nullptr;
-  std::vector<const Host*> nodes;  // empty: DNS or the address leads nowhere
+  std::vector<const farm::Host*> nodes;  // empty: DNS or the address leads nowhere
 };
-FlowTarget flow_target(const Environment& env, const FlowSpec& flow);
+FlowTarget flow_target(const farm::Environment& env, const farm::FlowSpec& flow);
 
 // One path of one flow, through `node` (a member of the flow's balancer, or its only node; ""
 // when the flow leads nowhere), for a client in the given state.
-PathOutcome trace_path(const Environment& env, const FlowSpec& flow, const std::string& node, const ClientState& client,
+PathOutcome trace_path(const farm::Environment& env, const farm::FlowSpec& flow, const std::string& node, const ClientState& client,
                        const NodeState& server, ClientGains* gains);
 
 }  // namespace kerbsim::flow

@@ -67,8 +67,8 @@ net::Browser parse_browser(const std::string& b) {
   return net::Browser::Edge;
 }
 
-std::vector<web::Call> convert_calls(const std::vector<spec::Call>& calls) {
-  std::vector<web::Call> out;
+std::vector<base::Call> convert_calls(const std::vector<spec::Call>& calls) {
+  std::vector<base::Call> out;
   out.reserve(calls.size());
   for (const auto& c : calls) out.push_back({c.to, c.instance, c.url, c.as});
   return out;
@@ -85,8 +85,8 @@ std::string next_free_ip(std::set<std::string>& used, int& next) {
 
 }  // namespace
 
-flow::Environment build(const spec::Scenario& spec) {
-  flow::Environment env;
+farm::Environment build(const spec::Scenario& spec) {
+  farm::Environment env;
   env.name = spec.name;
   env.title = spec.title;
   env.description = spec.description;
@@ -162,7 +162,7 @@ flow::Environment build(const spec::Scenario& spec) {
   int next_ip = 0;
 
   for (const auto& h : spec.hosts) {
-    flow::Host host;
+    farm::Host host;
     host.name = h.name;
     host.domain = h.domain.value_or("");
     host.fqdn = host.domain.empty() ? h.name : h.name + "." + host.domain;
@@ -255,7 +255,7 @@ flow::Environment build(const spec::Scenario& spec) {
       host.sql = std::move(sql);
     }
     if (h.client) {
-      flow::ClientRole c;
+      farm::ClientRole c;
       c.user = h.client->user;
       c.policy.browser = parse_browser(h.client->browser);
       c.policy.intranet_sites = h.client->intranet_sites;

@@ -2,14 +2,14 @@
 // from domain-joined hosts included), DNS, hosts with their roles, load balancers and flows.
 #pragma once
 
-#include "flow/environment.h"
+#include "farm/environment.h"
 #include "scenario/spec.h"
 #include "workload/workload.h"
 
 namespace kerbsim::scenario {
 
 // The spec must have passed the loader's validation; the builder asserts rather than re-checks.
-flow::Environment build(const spec::Scenario& spec);
+farm::Environment build(const spec::Scenario& spec);
 
 // The scenario's workload (its defaults when it has none) with its events as timeline changes.
 workload::Workload build_workload(const spec::Scenario& spec);

@@ -34,7 +34,7 @@ spec::DelegationSettings* settings_for(spec::Scenario& s, const std::string& acc
 }
 
 // The AD PowerShell cmdlet that edits an account of this kind (R3.0; gMSAs have no Delegation tab).
-std::string cmdlet(const flow::Environment& env, const std::string& account) {
+std::string cmdlet(const farm::Environment& env, const std::string& account) {
   const auto id = env.directory.find_account(account);
   const auto& sam = directory::split_account(account).sam;
   if (!id) return "Set-ADUser -Identity " + sam;
@@ -55,14 +55,14 @@ void remove_spn(spec::DelegationSettings& d, const std::string& spn) {
 
 struct FixFinder {
   const spec::Scenario& spec;
-  const flow::Environment& env;
-  const flow::FlowSpec& flow;
+  const farm::Environment& env;
+  const farm::FlowSpec& flow;
   const PathOutcome& path;
 
-  const flow::Host* node() const {
+  const farm::Host* node() const {
     if (path.via) return env.host(*path.via);
     const auto url = net::parse_url(flow.url);
-    const flow::Host* client = env.host(flow.client);
+    const farm::Host* client = env.host(flow.client);
     if (!url || !client) return nullptr;
     const auto dns = url->host_is_ip() ? net::DnsAnswer{} : env.dns.resolve(url->host, client->domain);
     return env.host_by_ip(url->host_is_ip() ? url->host : dns.ip);
@@ -75,7 +75,7 @@ struct FixFinder {
     const web::Site* site = nullptr;
   };
   std::optional<Front> front() const {
-    const flow::Host* n = node();
+    const farm::Host* n = node();
     const auto url = net::parse_url(flow.url);
     if (!n || !url) return std::nullopt;
     Front f;
@@ -97,7 +97,7 @@ struct FixFinder {
   }
 
   std::string owner_of(const std::string& spn) const {
-    const flow::Host* n = node();
+    const farm::Host* n = node();
     const auto* d = n ? env.directory.domain_by_dns(n->domain) : nullptr;
     if (!d) return "";
     const auto found = env.directory.lookup_spn(spn, d->forest);
@@ -108,12 +108,12 @@ struct FixFinder {
   // Every node that serves this flow: the balancer's members, or the one host.
   std::vector<std::string> farm_nodes() const {
     const auto url = net::parse_url(flow.url);
-    const flow::Host* client = env.host(flow.client);
+    const farm::Host* client = env.host(flow.client);
     if (url && client && !url->host_is_ip()) {
       const auto dns = env.dns.resolve(url->host, client->domain);
       if (const auto* lb = env.balancer_by_vip(dns.ip)) return lb->members;
     }
-    const flow::Host* n = node();
+    const farm::Host* n = node();
     return n ? std::vector<std::string>{n->name} : std::vector<std::string>{};
   }
 
@@ -122,7 +122,7 @@ struct FixFinder {
   void shared_gmsa(std::vector<Candidate>& out) const {
     const std::vector<std::string> nodes = farm_nodes();
     const std::string spn = path.spn.value_or("");
-    const flow::Host* n = node();
+    const farm::Host* n = node();
     if (nodes.size() < 2 || spn.empty() || !n || n->domain.empty()) return;
     const auto* dom = env.directory.domain_by_dns(n->domain);
     const auto parsed = directory::Spn::parse(spn);
@@ -134,14 +134,14 @@ struct FixFinder {
     const std::string old_owner = held_explicitly(spn) ? owner_of(spn) : "";
     // The SQL Server SPNs the front end's calls reach as the caller, whichever node traced them.
     std::vector<std::string> delegate_to;
-    const std::vector<web::Call>* calls = nullptr;
+    const std::vector<base::Call>* calls = nullptr;
     if (n->ssrs)
       calls = &n->ssrs->calls;
     else if (const auto f = front(); f && f->site && f->site->impersonate)
       calls = &f->site->calls;
     if (calls)
       for (const auto& call : *calls) {
-        const flow::Host* target = call.as == "caller" ? env.host(call.to) : nullptr;
+        const farm::Host* target = call.as == "caller" ? env.host(call.to) : nullptr;
         const auto* inst = target && target->sql
                                ? target->sql->instance(call.instance.empty() ? "MSSQLSERVER" : call.instance)
                                : nullptr;
@@ -204,7 +204,7 @@ struct FixFinder {
   }
 
   bool held_explicitly(const std::string& spn) const {
-    const flow::Host* n = node();
+    const farm::Host* n = node();
     const auto* d = n ? env.directory.domain_by_dns(n->domain) : nullptr;
     if (!d) return false;
     const auto found = env.directory.lookup_spn(spn, d->forest);
@@ -226,9 +226,9 @@ struct FixFinder {
   // SSRS offering only NTLM: add RSWindowsNegotiate to rsreportserver.config, with the SPN the
   // browser will ask for on the service account (iis-rules 7.2, 7.3, 7.5).
   void ssrs_negotiate(std::vector<Candidate>& out) const {
-    const flow::Host* n = node();
+    const farm::Host* n = node();
     const auto url = net::parse_url(flow.url);
-    const flow::Host* client = env.host(flow.client);
+    const farm::Host* client = env.host(flow.client);
     if (!n || !n->ssrs || !url || !client || !client->client || path.front.protocol != Protocol::Ntlm) return;
     if (n->iis && !backend::SsrsServer::serves_path(url->path)) return;
     for (const auto t : n->ssrs->authentication_types)
@@ -351,7 +351,7 @@ struct FixFinder {
                }});
       }
       if ((*hop.error == "SSPI_CONTEXT" || *hop.error == "KDC_ERR_S_PRINCIPAL_UNKNOWN")) {
-        const flow::Host* target = env.host(hop.to);
+        const farm::Host* target = env.host(hop.to);
         if (target && target->sql)
           for (const auto& inst : target->sql->instances)
             if (iequals(inst.tcp_spn(target->fqdn), spn))
@@ -368,7 +368,7 @@ struct FixFinder {
 namespace {
 
 // Applies each candidate to a copy of the scenario and traces the flow again (the verification).
-std::vector<VerifiedFix> verify(const spec::Scenario& spec, const flow::FlowSpec& flow, const FlowOutcome& before,
+std::vector<VerifiedFix> verify(const spec::Scenario& spec, const farm::FlowSpec& flow, const FlowOutcome& before,
                                 const PathOutcome& path, const std::vector<Candidate>& candidates, int& budget) {
   int best = -1;
   std::vector<std::pair<int, VerifiedFix>> verified;
@@ -399,10 +399,10 @@ std::vector<VerifiedFix> verify(const spec::Scenario& spec, const flow::FlowSpec
   return out;
 }
 
-std::vector<VerifiedFix> fixes_for(const spec::Scenario& spec, const flow::Environment& env,
+std::vector<VerifiedFix> fixes_for(const spec::Scenario& spec, const farm::Environment& env,
                                    const FlowOutcome& flow_outcome, const PathOutcome& path, int& budget) {
   if (path.verdict == Verdict::Ok) return {};
-  const flow::FlowSpec* fs = nullptr;
+  const farm::FlowSpec* fs = nullptr;
   for (const auto& f : env.flows)
     if (f.name == flow_outcome.flow) fs = &f;
   if (!fs) return {};
@@ -421,7 +421,7 @@ std::vector<VerifiedFix> verified_fixes(const spec::Scenario& spec, const FlowOu
 }
 
 void attach_fixes(const spec::Scenario& spec, TraceReport& report) {
-  const flow::Environment env = build(spec);
+  const farm::Environment env = build(spec);
   int budget = 24;  // candidates per report: each costs a rebuild and a trace
   for (auto& flow_outcome : report.flows)
     for (auto& path : flow_outcome.paths)

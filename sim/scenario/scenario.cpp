@@ -16,7 +16,7 @@ std::string version() { return "0.1.0"; }
 
 struct Scenario::Impl {
   spec::Scenario spec;
-  flow::Environment env;
+  farm::Environment env;
 };
 
 Scenario::Scenario(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -68,7 +68,7 @@ std::string mebibytes(std::uint64_t bytes) {
   return rounded(static_cast<double>(bytes) / 1048576.0) + " MiB";
 }
 
-workload::Workload effective_workload(const spec::Scenario& spec, const flow::Environment& env,
+workload::Workload effective_workload(const spec::Scenario& spec, const farm::Environment& env,
                                       const SimulateRequest& request, std::size_t probes) {
   workload::Workload w = scenario::build_workload(spec);
   const std::string at = spec.workload ? spec.workload->at : std::string("/workload");

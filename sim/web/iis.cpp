@@ -47,8 +47,8 @@ const Site* IisServer::site_for(const std::string& scheme, const std::string& ho
   return wildcard;
 }
 
-KeyDecision IisServer::decryption_key(const Site& site, const HostInfo& host) const {
-  KeyDecision d;
+base::KeyDecision IisServer::decryption_key(const Site& site, const base::HostInfo& host) const {
+  base::KeyDecision d;
   d.rule = "iis-rules 3.5";
   const AppPool* p = pool(site.app_pool);
   const ProcessIdentity identity = p ? p->identity : ProcessIdentity{};
@@ -90,7 +90,7 @@ KeyDecision IisServer::decryption_key(const Site& site, const HostInfo& host) co
   return d;
 }
 
-std::string IisServer::anonymous_identity(const Site& site, const HostInfo& host) const {
+std::string IisServer::anonymous_identity(const Site& site, const base::HostInfo& host) const {
   if (site.anonymous_user.empty()) return process_identity(site, host);
   if (iequals(site.anonymous_user, "IUSR")) {
     if (major_version() < 7) {
@@ -102,7 +102,7 @@ std::string IisServer::anonymous_identity(const Site& site, const HostInfo& host
   return site.anonymous_user;
 }
 
-ProcessIdentity IisServer::worker_identity(const Site& site, const HostInfo& host) const {
+ProcessIdentity IisServer::worker_identity(const Site& site, const base::HostInfo& host) const {
   if (major_version() < 7 && iis5_isolation) {
     if (site.app_isolation == "in_process") return {IdentityType::LocalSystem, ""};
     const std::string machine = directory::to_upper(host.name);
@@ -112,7 +112,7 @@ ProcessIdentity IisServer::worker_identity(const Site& site, const HostInfo& hos
   return p ? p->identity : ProcessIdentity{};
 }
 
-std::string IisServer::process_identity(const Site& site, const HostInfo& host) const {
+std::string IisServer::process_identity(const Site& site, const base::HostInfo& host) const {
   return worker_identity(site, host).local_name(site.app_pool);
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/host_facts.h"
 #include "net/browser.h"
 #include "web/identity.h"
 
@@ -26,14 +27,6 @@ struct Binding {
   int port = 80;
 };
 
-// A call the application makes next (followed by the double-hop issue); kept as written.
-struct Call {
-  std::string to;
-  std::string instance;
-  std::string url;
-  std::string as = "caller";
-};
-
 struct Site {
   std::string name;
   std::vector<Binding> bindings;
@@ -49,19 +42,7 @@ struct Site {
   bool impersonate = false;
   std::optional<std::vector<std::string>> content_readers;
   std::string app_isolation = "in_process";
-  std::vector<Call> calls;
-};
-
-// Whose key a server uses to decrypt an incoming ticket, and why.
-struct KeyDecision {
-  std::string account;  // "" when the process holds no domain key (workgroup host)
-  std::string why;
-  std::string rule;
-};
-
-struct HostInfo {
-  std::string name;              // "web1"
-  std::string computer_account;  // "CORP\\WEB1$", "" on a workgroup host
+  std::vector<base::Call> calls;
 };
 
 class IisServer {
@@ -77,14 +58,14 @@ class IisServer {
   const Site* site_for(const std::string& scheme, const std::string& host, int port) const;
 
   // iis-rules 3.5: the decryption-key decision table.
-  KeyDecision decryption_key(const Site& site, const HostInfo& host) const;
+  base::KeyDecision decryption_key(const Site& site, const base::HostInfo& host) const;
   // The identity anonymous requests run as (iis-rules 1.4, 1.7, 1.1).
-  std::string anonymous_identity(const Site& site, const HostInfo& host) const;
+  std::string anonymous_identity(const Site& site, const base::HostInfo& host) const;
   // The identity the site's code runs as: the app pool identity, or in IIS 5.0 isolation mode
   // LocalSystem (inetinfo.exe) or the local IWAM_<MACHINE> account (dllhost.exe) (iis-rules 1.2, 1.3).
-  ProcessIdentity worker_identity(const Site& site, const HostInfo& host) const;
+  ProcessIdentity worker_identity(const Site& site, const base::HostInfo& host) const;
   // The worker process identity as seen locally (iis-rules 2.1, 1.3).
-  std::string process_identity(const Site& site, const HostInfo& host) const;
+  std::string process_identity(const Site& site, const base::HostInfo& host) const;
   // Does a Kerberos logon last for the connection (authPersistNonNTLM), or is every request
   // authenticated again? The setting, else session-based from IIS 8.5 (Windows Server 2012 R2) on
   // as the IIS support article says; the configuration reference's default is false, so the

@@ -13,14 +13,14 @@ std::string join(const std::vector<std::string>& v) {
 
 std::string yes_no(bool b) { return b ? "true" : "false"; }
 
-web::Site* find_site(flow::Host& host, const std::string& name) {
+web::Site* find_site(farm::Host& host, const std::string& name) {
   if (!host.iis) return nullptr;
   for (auto& s : host.iis->sites)
     if (directory::iequals(s.name, name)) return &s;
   return nullptr;
 }
 
-flow::Host* find_host(flow::Environment& env, const std::string& name) {
+farm::Host* find_host(farm::Environment& env, const std::string& name) {
   for (auto& h : env.hosts)
     if (directory::iequals(h.name, name)) return &h;
   return nullptr;
@@ -114,7 +114,7 @@ std::string describe(const Change& c) {
   return "";
 }
 
-std::string apply_change(flow::Environment& env, const Change& c) {
+std::string apply_change(farm::Environment& env, const Change& c) {
   auto& dir = env.directory;
   switch (c.action) {
     case Action::AddSpn:

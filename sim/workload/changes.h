@@ -5,14 +5,14 @@
 
 #include <string>
 
-#include "flow/environment.h"
+#include "farm/environment.h"
 #include "workload/workload.h"
 
 namespace kerbsim::workload {
 
 // Applies the change if it edits the environment; returns what it did, in words
 // ("HTTP/reports.corp.contoso.com on CORP\\svc-reports"), or "" for changes that do not.
-std::string apply_change(flow::Environment& env, const Change& change);
+std::string apply_change(farm::Environment& env, const Change& change);
 
 // What a change is about, in words, for the report.
 std::string describe(const Change& change);

@@ -171,7 +171,7 @@ struct Node {
 struct Dc {
   std::string name;
   std::string domain;  // dns
-  flow::Environment view;
+  farm::Environment view;
   std::uint32_t version = 0;
   bool up = true;
   SimTime next_free = 0;
@@ -187,7 +187,7 @@ struct Balancer {
 };
 
 struct FlowRun {
-  const flow::FlowSpec* spec = nullptr;
+  const farm::FlowSpec* spec = nullptr;
   std::size_t index = 0;                           // in env.flows
   std::size_t client = 0;                          // host index of the client the users are cloned from
   std::vector<std::uint16_t> nodes;                // host indexes of the balancer's members, or the one node
@@ -237,8 +237,8 @@ struct ProbeRun {
 };
 
 // A host's position in the environment (the simulator keeps per-host state by it); -1 if none.
-int index_of(const flow::Environment& env, const std::string& name) {
-  const flow::Host* h = env.host(name);
+int index_of(const farm::Environment& env, const std::string& name) {
+  const farm::Host* h = env.host(name);
   return h ? static_cast<int>(h - env.hosts.data()) : -1;
 }
 
@@ -247,7 +247,7 @@ thread_local Simulator* active = nullptr;
 
 class Simulator {
  public:
-  Simulator(const flow::Environment& env, const Workload& w, const std::vector<Probe>& probes)
+  Simulator(const farm::Environment& env, const Workload& w, const std::vector<Probe>& probes)
       : env_(env), w_(w), arrivals_(w.seed, 1), logons_(w.seed, 2), choices_(w.seed, 3) {
     error_names_.emplace_back("");
     setup_dcs();
@@ -305,7 +305,7 @@ class Simulator {
   std::size_t interval_index(SimTime t) const { return static_cast<std::size_t>(t / interval_); }
   std::string host_name(std::size_t i) const { return env_.hosts[i].name; }
 
-  const flow::Environment& env_;
+  const farm::Environment& env_;
   const Workload& w_;
   engine::Simulation sim_;
   engine::Rng arrivals_;
@@ -665,7 +665,7 @@ std::uint16_t Simulator::error_id(const std::string& name) {
 std::uint32_t Simulator::trace(const FlowRun& f, std::uint16_t node, std::size_t view, const flow::ClientState& cs,
                                const flow::NodeState& ns) {
   flow::ClientGains gains;
-  const flow::Environment& env = dcs_[view].view;
+  const farm::Environment& env = dcs_[view].view;
   const std::string node_name = node == kNone ? "" : host_name(node);
   const PathOutcome p = flow::trace_path(env, *f.spec, node_name, cs, ns, &gains);
   Auth a;
@@ -1149,7 +1149,7 @@ const std::vector<std::string>& metric_names() {
   return names;
 }
 
-Estimate estimate(const flow::Environment& env, const Workload& w, std::size_t probes) {
+Estimate estimate(const farm::Environment& env, const Workload& w, std::size_t probes) {
   // In doubles, saturating: a rate of 1e300 must give a huge estimate, not a wrapped-around one.
   const auto saturate = [](double v) {
     return v >= 1.8e19 ? std::numeric_limits<std::uint64_t>::max() : static_cast<std::uint64_t>(std::max(v, 0.0));
@@ -1167,7 +1167,7 @@ Estimate estimate(const flow::Environment& env, const Workload& w, std::size_t p
   return e;
 }
 
-RunResult simulate(const flow::Environment& env, const Workload& workload, const std::vector<Probe>& probes,
+RunResult simulate(const farm::Environment& env, const Workload& workload, const std::vector<Probe>& probes,
                    const std::function<void(double)>& progress) {
   Simulator s(env, workload, probes);
   return s.run(progress);

@@ -10,7 +10,7 @@
 #include <functional>
 #include <vector>
 
-#include "flow/environment.h"
+#include "farm/environment.h"
 #include "kerbsim/simulation.h"
 #include "workload/workload.h"
 
@@ -22,14 +22,14 @@ struct Estimate {
   std::uint64_t bytes = 0;
 };
 // probes: how many simulation expectations will be measured (each keeps a byte per user).
-Estimate estimate(const flow::Environment& env, const Workload& workload, std::size_t probes = 0);
+Estimate estimate(const farm::Environment& env, const Workload& workload, std::size_t probes = 0);
 
 struct RunResult {
   SimulationReport report;
   std::vector<double> probes;  // one value per probe asked for, in order
 };
 
-RunResult simulate(const flow::Environment& env, const Workload& workload, const std::vector<Probe>& probes,
+RunResult simulate(const farm::Environment& env, const Workload& workload, const std::vector<Probe>& probes,
                    const std::function<void(double)>& progress = {});
 
 }  // namespace kerbsim::workload

@@ -9,7 +9,8 @@
 #include "support/corp.h"
 
 using namespace kerbsim;
-using namespace kerbsim::flow;
+using farm::Environment;
+using farm::Host;
 
 namespace {
 
@@ -54,7 +55,7 @@ struct Design {
 
 // ws1 (alice, Edge) -> reports.corp.contoso.com -> lb1 -> web1, web2. The default is the correct
 // farm pattern: one shared domain account that holds the SPN and decrypts on every node (iis-rules 5.3).
-Environment farm(const Design& d = {}) {
+Environment design_farm(const Design& d = {}) {
   Environment env;
   env.name = "lint-farm";
   env.directory.add_domain({"corp.contoso.com", "CORP", "", "2016", {"dc1"}});
@@ -89,7 +90,7 @@ std::string codes(const LintReport& r) {
 }  // namespace
 
 TEST_CASE("a farm on one shared account that holds the SPN has no findings", "[lint]") {
-  const LintReport r = analysis::lint(farm());
+  const LintReport r = analysis::lint(design_farm());
   INFO(codes(r));
   CHECK(r.scenario == "lint-farm");
   CHECK(r.findings.empty());
@@ -98,7 +99,7 @@ TEST_CASE("a farm on one shared account that holds the SPN has no findings", "[l
 TEST_CASE("an SPN held by two accounts is a duplicate-spn error", "[lint]") {
   Design d;
   d.web1_spns = {kFarmSpn};  // also on svc-web
-  const LintReport r = analysis::lint(farm(d));
+  const LintReport r = analysis::lint(design_farm(d));
   const auto found = with_code(r, "duplicate-spn");
   REQUIRE(found.size() == 1);
   CHECK(found[0].severity == Severity::Error);
@@ -116,7 +117,7 @@ TEST_CASE("an SPN held by two accounts is a duplicate-spn error", "[lint]") {
 TEST_CASE("an SPN no account holds is missing-spn, with the setspn command when every node shares a key", "[lint]") {
   Design d;
   d.svc_web_spns = {};
-  const LintReport r = analysis::lint(farm(d));
+  const LintReport r = analysis::lint(design_farm(d));
   const auto found = with_code(r, "missing-spn");
   INFO(codes(r));
   REQUIRE(found.size() == 1);
@@ -134,7 +135,7 @@ TEST_CASE("a missing SPN on a farm whose nodes decrypt with different keys gets 
   d.pool_identity = "NetworkService";
   d.use_app_pool_credentials = false;
   d.svc_web_spns = {};
-  const LintReport r = analysis::lint(farm(d));
+  const LintReport r = analysis::lint(design_farm(d));
   const auto found = with_code(r, "missing-spn");
   REQUIRE(found.size() == 1);
   CHECK(found[0].command.empty());
@@ -148,7 +149,7 @@ TEST_CASE("a node that decrypts with another key than the SPN's owner is an spn-
     d.use_app_pool_credentials = false;
     d.svc_web_spns = {};
     d.web1_spns = {kFarmSpn};
-    const LintReport r = analysis::lint(farm(d));
+    const LintReport r = analysis::lint(design_farm(d));
     const auto found = with_code(r, "spn-key-mismatch");
     INFO(codes(r));
     REQUIRE(found.size() == 1);
@@ -164,14 +165,14 @@ TEST_CASE("a node that decrypts with another key than the SPN's owner is an spn-
   SECTION("the SPN on the shared account while kernel mode decrypts with each computer key") {
     Design d;
     d.use_app_pool_credentials = false;
-    const LintReport r = analysis::lint(farm(d));
+    const LintReport r = analysis::lint(design_farm(d));
     // iis-rules 3.5: kernel mode without useAppPoolCredentials uses the computer key on both nodes.
     CHECK(with_code(r, "spn-key-mismatch").size() == 2);
   }
 }
 
 TEST_CASE("an account trusted for unconstrained delegation is a warning", "[lint]") {
-  Environment env = farm();
+  Environment env = design_farm();
   env.directory.account(*env.directory.find_account("CORP\\WEB2$")).trusted_for_delegation = true;
   const auto found = with_code(analysis::lint(env), "unconstrained-delegation");
   REQUIRE(found.size() == 1);
@@ -182,7 +183,7 @@ TEST_CASE("an account trusted for unconstrained delegation is a warning", "[lint
 }
 
 TEST_CASE("an app pool running as LocalSystem is a warning", "[lint]") {
-  Environment env = farm();
+  Environment env = design_farm();
   env.hosts[1].iis->app_pools.push_back({"Legacy", web::parse_identity("LocalSystem")});
   const auto found = with_code(analysis::lint(env), "localsystem-app-pool");
   REQUIRE(found.size() == 1);
@@ -193,7 +194,7 @@ TEST_CASE("an app pool running as LocalSystem is a warning", "[lint]") {
 }
 
 TEST_CASE("a site with anonymous and Windows authentication both enabled is reported for information", "[lint]") {
-  Environment env = farm();
+  Environment env = design_farm();
   env.hosts[0].iis->sites[0].anonymous_enabled = true;
   const auto found = with_code(analysis::lint(env), "anonymous-and-windows");
   REQUIRE(found.size() == 1);
@@ -206,7 +207,7 @@ TEST_CASE("a site with anonymous and Windows authentication both enabled is repo
 TEST_CASE("flows to the same SPN are reported once, and mssql flows are not linted", "[lint]") {
   Design d;
   d.svc_web_spns = {};
-  Environment env = farm(d);
+  Environment env = design_farm(d);
   env.flows.push_back({"again", "ws1", "http://REPORTS.corp.contoso.com/ReportServer"});
   env.flows.push_back({"sql", "ws1", "mssql://sql9.corp.contoso.com"});
   const LintReport r = analysis::lint(env);

@@ -12,7 +12,7 @@ namespace {
 using Types = std::vector<SsrsAuthType>;
 const Types kNegotiateAndNtlm = {SsrsAuthType::RSWindowsNegotiate, SsrsAuthType::RSWindowsNTLM};
 const Types kNtlmOnly = {SsrsAuthType::RSWindowsNTLM};
-const web::HostInfo kRs1{"rs1", "CORP\\RS1$"};
+const base::HostInfo kRs1{"rs1", "CORP\\RS1$"};
 
 SsrsServer with_types(Types types) {
   SsrsServer s;
@@ -71,7 +71,7 @@ TEST_CASE("a path that only begins with the reservation's name is not the report
 TEST_CASE("SSRS decrypts with its service account's key, the computer's for a built-in account", "[ssrs]") {
   SsrsServer ns;
   ns.service_account = web::parse_identity("NetworkService");
-  const web::KeyDecision builtin = ns.decryption_key(kRs1);
+  const base::KeyDecision builtin = ns.decryption_key(kRs1);
   // iis-rules 7.6
   CHECK(builtin.account == "CORP\\RS1$");
   CHECK(builtin.rule == "iis-rules 7.6");
@@ -79,7 +79,7 @@ TEST_CASE("SSRS decrypts with its service account's key, the computer's for a bu
 
   SsrsServer domain;
   domain.service_account = web::parse_identity("CORP\\svc-rs");
-  const web::KeyDecision own = domain.decryption_key(kRs1);
+  const base::KeyDecision own = domain.decryption_key(kRs1);
   CHECK(own.account == "CORP\\svc-rs");
   CHECK(own.why.find("computer account's key") == std::string::npos);
 

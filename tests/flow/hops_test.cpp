@@ -8,6 +8,8 @@
 
 using namespace kerbsim;
 using namespace kerbsim::flow;
+using farm::Environment;
+using farm::Host;
 
 namespace {
 
@@ -19,7 +21,7 @@ directory::Account user(const std::string& sam) { return test::corp_user(sam); }
 directory::Account computer(const std::string& name) { return test::corp_computer(name); }
 Host member(const std::string& name, const std::string& ip) { return test::corp_member(name, ip); }
 
-backend::SqlServer default_instance(std::vector<web::Call> calls = {}) {
+backend::SqlServer default_instance(std::vector<base::Call> calls = {}) {
   backend::SqlInstance inst;
   inst.service_account = web::parse_identity("NT SERVICE\\MSSQLSERVER");
   inst.calls = std::move(calls);
@@ -33,7 +35,7 @@ backend::SqlServer default_instance(std::vector<web::Call> calls = {}) {
 // has no startup, so sql_spn_owner names the account the SPN is written on ("" = none).
 struct Options {
   std::string sql_spn_owner = "CORP\\SQL1$";
-  std::vector<web::Call> linked_server_calls;
+  std::vector<base::Call> linked_server_calls;
 };
 
 Environment world(const Options& o = {}) {
@@ -64,7 +66,7 @@ directory::Account& account(Environment& env, const std::string& name) {
 }
 
 // An IIS site on `host` running as `identity`, making one call.
-CallingTier site_on(const Environment& env, const std::string& host, web::ProcessIdentity identity, web::Call call,
+CallingTier site_on(const Environment& env, const std::string& host, web::ProcessIdentity identity, base::Call call,
                     bool impersonates = false) {
   CallingTier tier;
   tier.host = env.host(host);
@@ -77,7 +79,7 @@ CallingTier site_on(const Environment& env, const std::string& host, web::Proces
   return tier;
 }
 
-web::Call to_sql1(const std::string& as) { return {"sql1", "", "", as}; }
+base::Call to_sql1(const std::string& as) { return {"sql1", "", "", as}; }
 
 const web::ProcessIdentity kPoolIdentity{web::IdentityType::ApplicationPoolIdentity, ""};
 

@@ -5,6 +5,8 @@
 
 using namespace kerbsim;
 using namespace kerbsim::flow;
+using farm::Environment;
+using farm::Host;
 
 namespace {
 
@@ -20,7 +22,7 @@ Host node(const std::string& name, const std::string& ip, web::ProcessIdentity i
 }
 
 // reports.corp.contoso.com -> lb1 -> web1, web2 running SSRS; alice on ws1 with Edge.
-Environment farm(web::ProcessIdentity identity) {
+Environment test_farm(web::ProcessIdentity identity) {
   Environment env;
   env.name = "farm";
   env.directory.add_domain({"corp.contoso.com", "CORP", "", "2016", {"dc1"}});
@@ -41,7 +43,7 @@ Environment farm(web::ProcessIdentity identity) {
 }  // namespace
 
 TEST_CASE("a farm of NetworkService nodes works only on the node whose computer account holds the SPN", "[tracer]") {
-  const Environment env = farm({web::IdentityType::NetworkService, ""});
+  const Environment env = test_farm({web::IdentityType::NetworkService, ""});
   const TraceReport r = trace(env);
   REQUIRE(r.flows.size() == 1);
   const auto& paths = r.flows[0].paths;
@@ -68,7 +70,7 @@ TEST_CASE("a farm of NetworkService nodes works only on the node whose computer 
 }
 
 TEST_CASE("without any SPN for the farm name the client falls back to NTLM on every node", "[tracer]") {
-  Environment env = farm({web::IdentityType::NetworkService, ""});
+  Environment env = test_farm({web::IdentityType::NetworkService, ""});
   env.directory.account(*env.directory.find_account("CORP\\WEB1$")).spns.pop_back();
   Environment rebuilt;  // the index is built on add_account: rebuild the directory without the SPN
   rebuilt.name = env.name;
@@ -88,14 +90,14 @@ TEST_CASE("without any SPN for the farm name the client falls back to NTLM on ev
 }
 
 TEST_CASE("--via limits the trace to one member", "[tracer]") {
-  const Environment env = farm({web::IdentityType::NetworkService, ""});
+  const Environment env = test_farm({web::IdentityType::NetworkService, ""});
   const TraceReport r = trace(env, {"", "web2"});
   REQUIRE(r.flows[0].paths.size() == 1);
   REQUIRE(r.flows[0].paths[0].via == std::optional<std::string>("web2"));
 }
 
 TEST_CASE("a client clock off by more than five minutes gets no TGT and falls back to NTLM", "[tracer]") {
-  Environment env = farm({web::IdentityType::NetworkService, ""});
+  Environment env = test_farm({web::IdentityType::NetworkService, ""});
   env.hosts[2].clock_offset = 9 * engine::kMinute;
   const TraceReport r = trace(env, {"", "web1"});
   const auto& p = r.flows[0].paths[0];
@@ -105,7 +107,7 @@ TEST_CASE("a client clock off by more than five minutes gets no TGT and falls ba
 }
 
 TEST_CASE("a server clock off by more than five minutes rejects the AP-REQ", "[tracer]") {
-  Environment env = farm({web::IdentityType::NetworkService, ""});
+  Environment env = test_farm({web::IdentityType::NetworkService, ""});
   env.hosts[0].clock_offset = -8 * engine::kMinute;
   const TraceReport r = trace(env, {"", "web1"});
   const auto& p = r.flows[0].paths[0];

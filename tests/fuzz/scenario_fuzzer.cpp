@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& d : e.diagnostics()) (void)d.to_string();
     return 0;
   }
-  const kerbsim::flow::Environment env = kerbsim::scenario::build(spec);
+  const kerbsim::farm::Environment env = kerbsim::scenario::build(spec);
   const kerbsim::TraceReport report = kerbsim::flow::trace(env);
   std::vector<kerbsim::Expectation> expectations;
   for (const auto& e : spec.expect) expectations.push_back({e.flow, e.via, e.outcome, e.at});

@@ -13,7 +13,7 @@ using namespace kerbsim;
 
 namespace {
 
-flow::Environment built(const std::string& json) { return scenario::build(scenario::load_text(json, "t.json")); }
+farm::Environment built(const std::string& json) { return scenario::build(scenario::load_text(json, "t.json")); }
 
 // One domain, CORP, with the hosts and accounts given.
 std::string scenario_with(const std::string& hosts, const std::string& accounts = "") {
@@ -25,7 +25,7 @@ std::string scenario_with(const std::string& hosts, const std::string& accounts 
          hosts + " ] }";
 }
 
-const directory::Account& account(const flow::Environment& env, const std::string& name) {
+const directory::Account& account(const farm::Environment& env, const std::string& name) {
   const auto id = env.directory.find_account(name);
   INFO(name);
   REQUIRE(id.has_value());
@@ -36,8 +36,8 @@ bool holds(const directory::Account& a, const std::string& spn) {
   return std::any_of(a.spns.begin(), a.spns.end(), [&](const std::string& s) { return s == spn; });
 }
 
-const backend::SqlInstance& instance(const flow::Environment& env, const std::string& host, const std::string& name) {
-  const flow::Host* h = env.host(host);
+const backend::SqlInstance& instance(const farm::Environment& env, const std::string& host, const std::string& name) {
+  const farm::Host* h = env.host(host);
   REQUIRE(h);
   REQUIRE(h->sql.has_value());
   const backend::SqlInstance* i = h->sql->instance(name);
@@ -51,7 +51,7 @@ constexpr std::uint32_t kComputerEnctypes = kerberos::kAes256Bit | kerberos::kAe
 
 TEST_CASE("a domain-joined host gets a computer account with HOST/<name> and HOST/<fqdn>", "[builder]") {
   const auto env = built(scenario_with(R"({ "name": "web1", "ip": "10.0.0.11" })"));
-  const flow::Host* web1 = env.host("web1");
+  const farm::Host* web1 = env.host("web1");
   REQUIRE(web1);
   CHECK(web1->domain == "corp.contoso.com");
   CHECK(web1->fqdn == "web1.corp.contoso.com");
@@ -79,7 +79,7 @@ TEST_CASE("a host's account settings land on its computer account", "[builder]")
 
 TEST_CASE("a workgroup host has no computer account and its name alone as FQDN", "[builder]") {
   const auto env = built(scenario_with(R"({ "name": "kiosk", "domain": null, "ip": "10.0.5.5" })"));
-  const flow::Host* kiosk = env.host("kiosk");
+  const farm::Host* kiosk = env.host("kiosk");
   REQUIRE(kiosk);
   CHECK_FALSE(kiosk->domain_joined());
   CHECK(kiosk->fqdn == "kiosk");

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "directory/directory.h"
-#include "flow/environment.h"
+#include "farm/environment.h"
 #include "kerberos/etype.h"
 #include "web/identity.h"
 #include "web/iis.h"
@@ -40,8 +40,8 @@ inline directory::Account corp_computer(const std::string& name, const std::vect
 }
 
 // A domain member with no role yet.
-inline flow::Host corp_member(const std::string& name, const std::string& ip) {
-  flow::Host h;
+inline farm::Host corp_member(const std::string& name, const std::string& ip) {
+  farm::Host h;
   h.name = name;
   h.domain = "corp.contoso.com";
   h.fqdn = name + ".corp.contoso.com";
@@ -51,9 +51,9 @@ inline flow::Host corp_member(const std::string& name, const std::string& ip) {
 }
 
 // A workstation where user is logged on with Edge, *.corp.contoso.com in the Local intranet zone.
-inline flow::Host corp_client(const std::string& name, const std::string& ip, const std::string& user) {
-  flow::Host h = corp_member(name, ip);
-  flow::ClientRole client;
+inline farm::Host corp_client(const std::string& name, const std::string& ip, const std::string& user) {
+  farm::Host h = corp_member(name, ip);
+  farm::ClientRole client;
   client.user = user;
   client.policy.intranet_sites = {"*.corp.contoso.com"};
   h.client = client;
@@ -63,10 +63,10 @@ inline flow::Host corp_client(const std::string& name, const std::string& ip, co
 // A domain member running IIS: one app pool `pool` running as `identity` ("ApplicationPoolIdentity",
 // "CORP\\svc-portal", ...) and one site of the same name on http://*:80 with anonymous access off and
 // Windows authentication on (Negotiate, NTLM; kernel mode).
-inline flow::Host corp_iis_node(const std::string& name, const std::string& ip,
+inline farm::Host corp_iis_node(const std::string& name, const std::string& ip,
                                 const std::string& identity = "ApplicationPoolIdentity",
                                 bool use_app_pool_credentials = false, const std::string& pool = "Portal") {
-  flow::Host h = corp_member(name, ip);
+  farm::Host h = corp_member(name, ip);
   web::IisServer iis;
   iis.app_pools.push_back({pool, web::parse_identity(identity)});
   web::Site site;

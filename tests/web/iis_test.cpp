@@ -20,7 +20,7 @@ IisServer server(const std::string& version, const std::string& identity) {
   return iis;
 }
 
-const HostInfo kWeb1{"web1", "CORP\\WEB1$"};
+const kerbsim::base::HostInfo kWeb1{"web1", "CORP\\WEB1$"};
 
 }  // namespace
 

@@ -17,8 +17,8 @@ using workload::describe;
 namespace {
 
 // web1 runs IIS (pool and site "Portal" as CORP\svc-portal); CORP\svc-portal holds one SPN.
-flow::Environment world() {
-  flow::Environment env;
+farm::Environment world() {
+  farm::Environment env;
   env.directory.add_domain({"corp.contoso.com", "CORP", "corp.contoso.com", "2016", {"dc1"}});
   env.directory.add_account(test::corp_user("svc-portal", {"HTTP/portal.corp.contoso.com"}));
   env.directory.add_account(test::corp_user("alice"));
@@ -34,17 +34,17 @@ Change make(Action action) {
   return c;
 }
 
-const directory::Account& account(const flow::Environment& env, const std::string& name) {
+const directory::Account& account(const farm::Environment& env, const std::string& name) {
   const auto id = env.directory.find_account(name);
   REQUIRE(id);
   return env.directory.account(*id);
 }
 
-const web::Site& site(const flow::Environment& env) { return env.hosts[0].iis->sites[0]; }
-const web::AppPool& pool(const flow::Environment& env) { return env.hosts[0].iis->app_pools[0]; }
+const web::Site& site(const farm::Environment& env) { return env.hosts[0].iis->sites[0]; }
+const web::AppPool& pool(const farm::Environment& env) { return env.hosts[0].iis->app_pools[0]; }
 
 // Everything a change could touch, as text, to show that a change touched nothing.
-std::string snapshot(const flow::Environment& env) {
+std::string snapshot(const farm::Environment& env) {
   std::string s;
   for (const auto& a : env.directory.accounts()) {
     s += a.name + " kvno " + std::to_string(a.kvno) + " tfd " + std::to_string(a.trusted_for_delegation) + " t2a " +

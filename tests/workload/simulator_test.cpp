@@ -45,8 +45,8 @@ struct FarmOptions {
 
 // corp.contoso.com with CORP\svc-portal (a user account) and CORP\gmsa-portal$ (a gMSA), a farm of
 // IIS nodes with one app pool "Portal" each, and workstations opening http://portal.corp.contoso.com/.
-flow::Environment farm(const FarmOptions& o = {}) {
-  flow::Environment env;
+farm::Environment make_farm(const FarmOptions& o = {}) {
+  farm::Environment env;
   env.name = "farm";
   env.title = "test farm";
   env.directory.add_domain({"corp.contoso.com", "CORP", "corp.contoso.com", "2016", o.dcs});
@@ -125,7 +125,7 @@ Probe probe(const std::string& metric, SimTime from = 0, std::optional<SimTime> 
   return p;
 }
 
-double measure(const flow::Environment& env, const Workload& w, const Probe& p) {
+double measure(const farm::Environment& env, const Workload& w, const Probe& p) {
   return workload::simulate(env, w, {p}).probes.at(0);
 }
 
@@ -201,7 +201,7 @@ TEST_CASE("round robin with the SPN on one node of N fails about 1 - 1/N of requ
   INFO(n << " nodes");
   FarmOptions o;
   o.nodes = n;
-  const auto env = farm(o);
+  const auto env = make_farm(o);
   const auto run = workload::simulate(
       env, small(),
       {probe("failure_fraction"), probe("failure_fraction", 0, {}, "web1"), probe("failure_fraction", 0, {}, "web2"),
@@ -229,7 +229,7 @@ TEST_CASE("round robin with the SPN on one node of N fails about 1 - 1/N of requ
 TEST_CASE("source-IP affinity sends each user to one node: users always fail or never do", "[workload]") {
   FarmOptions o;
   o.affinity = net::LbAffinity::SourceIp;
-  const auto env = farm(o);
+  const auto env = make_farm(o);
   const auto run =
       workload::simulate(env, small(200),
                          {probe("users_sometimes_failing_fraction"), probe("users_always_failing_fraction"),
@@ -245,11 +245,11 @@ TEST_CASE("source-IP affinity sends each user to one node: users always fail or 
   SECTION("the source-IP hash algorithm does the same without affinity") {
     o.affinity = net::LbAffinity::None;
     o.algorithm = net::LbAlgorithm::SourceIpHash;
-    CHECK(measure(farm(o), small(200), probe("users_sometimes_failing_fraction")) == 0.0);
+    CHECK(measure(make_farm(o), small(200), probe("users_sometimes_failing_fraction")) == 0.0);
   }
   SECTION("round robin mixes them") {
     o.affinity = net::LbAffinity::None;
-    CHECK(measure(farm(o), small(200), probe("users_sometimes_failing_fraction")) >= 0.95);
+    CHECK(measure(make_farm(o), small(200), probe("users_sometimes_failing_fraction")) >= 0.95);
   }
 }
 
@@ -257,7 +257,7 @@ TEST_CASE("cookie affinity pins each user to the node of its first request", "[w
   FarmOptions o;
   o.affinity = net::LbAffinity::Cookie;
   o.layer = 7;
-  const auto env = farm(o);
+  const auto env = make_farm(o);
   const auto run = workload::simulate(env, small(200),
                                       {probe("users_sometimes_failing_fraction"), probe("users_never_failing_fraction"),
                                        probe("requests"), probe("connections")});
@@ -282,7 +282,7 @@ TEST_CASE("cookie affinity pins each user to the node of its first request", "[w
 TEST_CASE("a node out of service leaves the rotation and its failures stop until it returns", "[workload]") {
   FarmOptions o;
   o.nodes = 2;
-  const auto env = farm(o);
+  const auto env = make_farm(o);
   Workload w = small(100, 3 * kHour);
   w.changes.push_back(on_host(1 * kHour, Action::NodeDown, "web2"));
   w.changes.push_back(on_host(2 * kHour, Action::NodeUp, "web2"));
@@ -317,7 +317,7 @@ TEST_CASE("after add_spn, a negative SPN cache entry keeps a client on NTLM for 
   o.spn_on = "";
   o.identity = "CORP\\svc-portal";
   o.use_app_pool_credentials = true;
-  auto env = farm(o);
+  auto env = make_farm(o);
   Workload w = small(100, 2 * kHour);
   w.connection_reuse = 1;  // every request authenticates on a new connection
   w.changes.push_back(on_account(1 * kHour, Action::AddSpn, "CORP\\svc-portal", kSpn));
@@ -362,7 +362,7 @@ TEST_CASE("cached tickets outlive a move of the SPN until purge_tickets clears t
   o.identity = "CORP\\svc-portal";
   o.use_app_pool_credentials = true;
   o.clients = 2;
-  const auto env = farm(o);
+  const auto env = make_farm(o);
   Workload w = small(100, 2 * kHour);
   w.connection_reuse = 1;
   // At 30m the SPN and the pools move to the gMSA; the clients hold tickets for svc-portal.
@@ -399,7 +399,7 @@ TEST_CASE("a user account's password change breaks only tickets issued after it;
   o.identity = "CORP\\svc-portal";
   o.use_app_pool_credentials = true;
   o.clients = 2;
-  const auto env = farm(o);
+  const auto env = make_farm(o);
   Workload w = small(100, 2 * kHour);
   w.connection_reuse = 1;
   w.changes.push_back(on_account(30 * kMinute, Action::PasswordChange, "CORP\\svc-portal"));
@@ -455,7 +455,7 @@ TEST_CASE("a gMSA's or a computer's password change breaks nothing: their hosts 
     o.nodes = 1;
     o.spn_on = account = "CORP\\WEB1$";
   }
-  const auto env = farm(o);
+  const auto env = make_farm(o);
   Workload w = small(100, 90 * kMinute);
   w.connection_reuse = 1;
   w.changes.push_back(on_account(30 * kMinute, Action::PasswordChange, account));
@@ -481,7 +481,7 @@ TEST_CASE("a pool restart after a gMSA's or a computer's password change keeps t
     o.nodes = 1;
     o.spn_on = account = "CORP\\WEB1$";
   }
-  const auto env = farm(o);
+  const auto env = make_farm(o);
   Workload w = small(50, 90 * kMinute);
   w.connection_reuse = 1;
   w.changes.push_back(on_account(30 * kMinute, Action::PasswordChange, account));
@@ -498,7 +498,7 @@ TEST_CASE("a directory change reaches the second DC only after the replication d
   o.identity = "CORP\\svc-portal";
   o.use_app_pool_credentials = true;
   o.dcs = {"dc1", "dc2"};
-  auto env = farm(o);
+  auto env = make_farm(o);
   env.spn_negative_cache = 0;  // only replication delays the move to Kerberos
   Workload w = small(100, 2 * kHour);
   w.connection_reuse = 1;
@@ -542,7 +542,7 @@ TEST_CASE("Netlogon pass-through queues and times out when demand exceeds MaxCon
   FarmOptions o;
   o.nodes = 1;
   o.spn_on = "";  // every browser falls back to NTLM; the node validates each logon at a DC
-  const auto env = farm(o);
+  const auto env = make_farm(o);
   Workload w = small(200, 30 * kMinute);
   w.requests_per_user_per_hour = 120;  // about 6.7 new connections a second
   w.connection_reuse = 1;
@@ -584,7 +584,7 @@ TEST_CASE("a client clock drifting past MaxClockSkew fails Kerberos until it is 
   o.identity = "CORP\\svc-portal";
   o.use_app_pool_credentials = true;
   o.clients = 2;
-  const auto env = farm(o);
+  const auto env = make_farm(o);
   Workload w = small(100, 90 * kMinute);
   w.connection_reuse = 1;
   Change drift = on_host(0, Action::ClockDrift, "ws2");
@@ -615,7 +615,7 @@ TEST_CASE("turning on useAppPoolCredentials or turning off kernel mode fixes a f
   o.nodes = 2;
   o.spn_on = "CORP\\svc-portal";
   o.identity = "CORP\\svc-portal";
-  const auto env = farm(o);  // kernel mode decrypts with the computer's key: KRB_AP_ERR_MODIFIED
+  const auto env = make_farm(o);  // kernel mode decrypts with the computer's key: KRB_AP_ERR_MODIFIED
   Workload w = small(100, 90 * kMinute);
   w.connection_reuse = 1;
   const Action action = GENERATE(Action::SetUseAppPoolCredentials, Action::SetKernelMode);
@@ -636,7 +636,7 @@ TEST_CASE("turning on useAppPoolCredentials or turning off kernel mode fixes a f
 TEST_CASE("the report's totals add up: timeline, nodes, protocols, verdicts and probe windows", "[workload]") {
   FarmOptions o;
   o.clients = 2;
-  const auto env = farm(o);
+  const auto env = make_farm(o);
   const Workload w = small(120, 2 * kHour);
   const auto run =
       workload::simulate(env, w,
@@ -680,7 +680,7 @@ TEST_CASE("the report's totals add up: timeline, nodes, protocols, verdicts and 
 }
 
 TEST_CASE("the timeline interval is chosen from the duration unless the workload sets one", "[workload]") {
-  const auto env = farm();
+  const auto env = make_farm();
   Workload w = small(10, 2 * kHour);
   SECTION("2h: 5-minute intervals, no more than 60 of them") {
     const auto r = workload::simulate(env, w, {}).report;
@@ -701,7 +701,7 @@ TEST_CASE("the timeline interval is chosen from the duration unless the workload
 TEST_CASE("workload.flows limits the population to the flows it names", "[workload]") {
   FarmOptions o;
   o.clients = 2;
-  const auto env = farm(o);
+  const auto env = make_farm(o);
   Workload w = small(50, 1 * kHour);
   w.flows = {"ws2"};
   const auto run = workload::simulate(env, w, {probe("requests", 0, {}, "", "ws2")});
@@ -713,14 +713,14 @@ TEST_CASE("workload.flows limits the population to the flows it names", "[worklo
 TEST_CASE("a probe for a flow the workload leaves out counts nothing", "[workload]") {
   FarmOptions o;
   o.clients = 2;
-  const auto env = farm(o);
+  const auto env = make_farm(o);
   Workload w = small(50, 1 * kHour);
   w.flows = {"ws2"};
   CHECK(measure(env, w, probe("requests", 0, {}, "", "ws1")) == 0.0);
 }
 
 TEST_CASE("progress is reported in increasing fractions up to 1", "[workload]") {
-  const auto env = farm();
+  const auto env = make_farm();
   std::vector<double> seen;
   workload::simulate(env, small(10, 30 * kMinute), {}, [&](double f) { seen.push_back(f); });
   REQUIRE_FALSE(seen.empty());
@@ -730,7 +730,7 @@ TEST_CASE("progress is reported in increasing fractions up to 1", "[workload]") 
 }
 
 TEST_CASE("the estimate is users x rate x duration", "[workload]") {
-  const auto env = farm();
+  const auto env = make_farm();
   Workload w = small(1000, 8 * kHour);
   w.requests_per_user_per_hour = 30;
   const auto e = workload::estimate(env, w);
@@ -745,7 +745,7 @@ TEST_CASE("the estimate is users x rate x duration", "[workload]") {
 TEST_CASE("the same seed gives the same report, another seed another one", "[workload]") {
   FarmOptions o;
   o.clients = 2;
-  const auto env = farm(o);
+  const auto env = make_farm(o);
   Workload w = small(80, 1 * kHour);
   w.changes.push_back(on_host(30 * kMinute, Action::NodeDown, "web3"));
   const std::string a = to_value(workload::simulate(env, w, {}).report).dump();
@@ -882,7 +882,7 @@ TEST_CASE("Scenario::check evaluates simulation expectations in one run", "[work
 TEST_CASE("KDC metrics for a DC that is also a declared host count its KDC requests", "[workload]") {
   FarmOptions o;
   o.dc_hosts = true;
-  const auto env = farm(o);
+  const auto env = make_farm(o);
   const auto run =
       workload::simulate(env, small(20, 30 * kMinute), {probe("kdc_requests"), probe("kdc_requests", 0, {}, "dc1")});
   REQUIRE(run.probes[0] > 0);
@@ -892,7 +892,7 @@ TEST_CASE("KDC metrics for a DC that is also a declared host count its KDC reque
 TEST_CASE("KDC metrics for a DC that is not a host count that DC's requests", "[workload]") {
   FarmOptions o;
   o.dcs = {"dc1", "dc2"};
-  const auto env = farm(o);
+  const auto env = make_farm(o);
   const auto run =
       workload::simulate(env, small(20, 30 * kMinute),
                          {probe("kdc_requests"), probe("kdc_requests", 0, {}, "dc1"),

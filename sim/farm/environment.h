@@ -17,7 +17,7 @@
 #include "net/load_balancer.h"
 #include "web/iis.h"
 
-namespace kerbsim::flow {
+namespace kerbsim::farm {
 
 struct ClientRole {
   std::string user;  // canonical account, "CORP\\alice", or a local "WS1\\bob"
@@ -41,7 +41,7 @@ struct Host {
   std::optional<backend::SqlServer> sql;
   std::optional<ClientRole> client;
 
-  web::HostInfo info() const { return {name, computer_account}; }
+  base::HostInfo info() const { return {name, computer_account}; }
   // Does SSRS, rather than IIS, answer a request for this path? SSRS owns its URL reservations
   // (/ReportServer, /Reports) on a host that also runs IIS, and every path on a host without IIS.
   bool ssrs_answers(const std::string& path) const { return ssrs && (!iis || backend::SsrsServer::serves_path(path)); }
@@ -82,4 +82,4 @@ class Environment {
   std::string dc_name(const std::string& domain_dns) const;
 };
 
-}  // namespace kerbsim::flow
+}  // namespace kerbsim::farm

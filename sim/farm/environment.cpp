@@ -1,8 +1,8 @@
-#include "flow/environment.h"
+#include "farm/environment.h"
 
 #include "directory/names.h"
 
-namespace kerbsim::flow {
+namespace kerbsim::farm {
 
 using directory::iequals;
 
@@ -45,4 +45,4 @@ std::string Environment::dc_name(const std::string& domain_dns) const {
   return "dc-" + (d ? directory::to_lower(d->netbios) : domain_dns);
 }
 
-}  // namespace kerbsim::flow
+}  // namespace kerbsim::farm
