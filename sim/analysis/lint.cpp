@@ -3,6 +3,8 @@
 #include <set>
 
 #include "directory/names.h"
+#include "farm/resolver.h"
+#include "farm/service.h"
 #include "net/url.h"
 
 namespace kerbsim::analysis {
@@ -10,25 +12,12 @@ namespace {
 
 using directory::iequals;
 
-// The front ends a flow's URL can reach: every member of a balancer, or the one host.
-std::vector<const farm::Host*> nodes_for(const farm::Environment& env, const std::string& ip) {
-  std::vector<const farm::Host*> out;
-  if (const auto* lb = env.balancer_by_vip(ip)) {
-    for (const auto& m : lb->members)
-      if (const auto* h = env.host(m)) out.push_back(h);
-  } else if (const auto* h = env.host_by_ip(ip)) {
-    out.push_back(h);
-  }
-  return out;
-}
-
-// Whose key the front end on this node decrypts with for this URL ("" when it has none).
+// Whose key the front end on this node decrypts with for this URL; nullopt when no server there
+// authenticates with Windows.
 std::optional<base::KeyDecision> node_key(const farm::Host& node, const net::Url& url) {
-  if (node.ssrs_answers(url.path)) return node.ssrs->decryption_key(node.info());
-  if (node.iis)
-    if (const auto* site = node.iis->site_for(url.scheme, url.host, url.port); site && site->windows_enabled)
-      return node.iis->decryption_key(*site, node.info());
-  return std::nullopt;
+  const auto service = farm::serve_web(node, url);
+  if (!service || (service->site && !service->site->windows_enabled)) return std::nullopt;
+  return service->key;
 }
 
 }  // namespace
@@ -51,16 +40,16 @@ LintReport lint(const farm::Environment& env) {
   std::set<std::string> reported;
   for (const auto& f : env.flows) {
     const farm::Host* client = env.host(f.client);
-    const auto url = net::parse_url(f.url);
-    if (!client || !client->client || !url || url->scheme == "mssql") continue;
-    const net::DnsAnswer dns = url->host_is_ip() ? net::DnsAnswer{} : env.dns.resolve(url->host, client->domain);
-    const std::string ip = url->host_is_ip() ? url->host : dns.ip;
-    const net::SpnDecision spn = net::build_http_spn(client->client->policy, *url, dns);
+    if (!client || !client->client) continue;
+    const farm::UrlTarget target = farm::resolve_url(env, f.url, client->domain);
+    const auto& url = target.url;
+    if (!url || url->scheme == "mssql") continue;
+    const net::SpnDecision spn = net::build_http_spn(client->client->policy, *url, target.dns);
     if (!spn.spn || !reported.insert(directory::to_lower(*spn.spn)).second) continue;
     const auto* user_dom = env.directory.domain_by_netbios(directory::split_account(client->client->user).domain);
     if (!user_dom) continue;
     const auto found = env.directory.lookup_spn(*spn.spn, user_dom->forest);
-    const auto nodes = nodes_for(env, ip);
+    const auto& nodes = target.nodes;
 
     std::set<std::string> keys;
     for (const auto* n : nodes)

@@ -17,6 +17,15 @@ std::string SqlInstance::self_registration_account(const std::string& computer_a
   return "";
 }
 
+base::KeyDecision SqlInstance::decryption_key(const base::HostInfo& host) const {
+  base::KeyDecision d;
+  d.account = service_account.key_account(host.computer_account);
+  d.why = "SQL Server accepts Kerberos with the key of its service account " + service_account.describe() +
+          (service_account.built_in() ? ", which is the computer account's key on the network" : "");
+  d.rule = "iis-rules 6.1";
+  return d;
+}
+
 const SqlInstance* SqlServer::instance(const std::string& name) const {
   for (const auto& i : instances)
     if (directory::iequals(i.name, name)) return &i;

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "base/host_facts.h"
 #include "web/identity.h"
-#include "web/iis.h"
 
 namespace kerbsim::backend {
 
@@ -28,6 +28,8 @@ struct SqlInstance {
   std::string self_registration_account(const std::string& computer_account) const;
   // The TCP SPN clients build for it: MSSQLSvc/<fqdn>:<port> (kerberos-rules R1.11).
   std::string tcp_spn(const std::string& fqdn) const { return "MSSQLSvc/" + fqdn + ":" + std::to_string(port); }
+  // The service account's key decrypts: the computer account's for a built-in or virtual account (iis-rules 6.1).
+  base::KeyDecision decryption_key(const base::HostInfo& host) const;
 };
 
 struct SqlServer {

@@ -2,6 +2,8 @@
 
 #include "flow/kdc_exchange.h"
 
+#include "farm/resolver.h"
+
 #include <algorithm>
 #include <utility>
 
@@ -19,17 +21,15 @@ using kerberos::Ticket;
 
 constexpr const char* kAnonymousLogon = "NT AUTHORITY\\ANONYMOUS LOGON";
 
-// Where a call lands: the host, and the SQL instance or web endpoint there.
+// Where a call lands: the host, and the server there that answers it.
 struct Target {
   const farm::Host* host = nullptr;
-  std::string name_used;  // the name the calling code used (for the SPN)
-  std::string fqdn;       // the canonical DNS name
-  const backend::SqlInstance* sql = nullptr;
-  const web::Site* site = nullptr;
-  const backend::SsrsServer* ssrs = nullptr;
+  std::string fqdn;  // the canonical DNS name
   std::optional<net::Url> url;
+  std::optional<farm::Service> service;
   std::string spn;
   std::string service_label;
+  bool sql() const { return service && service->kind == farm::ServerKind::Sql; }
 };
 
 std::string reply_result(const KdcReply& r) {
@@ -43,14 +43,14 @@ std::string reply_result(const KdcReply& r) {
 
 class HopTracer {
  public:
-  HopTracer(const farm::Environment& env, const CallingTier& tier, const CallerContext& caller, StepLog& log, int depth)
-      : env_(env), tier_(tier), caller_(caller), log_(log), depth_(depth) {}
+  HopTracer(const farm::Environment& env, const farm::FarmState& state, const farm::Service& tier,
+            const CallerContext& caller, StepLog& log, int depth)
+      : env_(env), state_(state), tier_(tier), caller_(caller), log_(log), depth_(depth) {}
 
   HopOutcome run(const base::Call& call);
 
  private:
   bool resolve(const base::Call& call, Target& t, HopOutcome& hop);
-  std::string network_account(const web::ProcessIdentity& id) const;
   std::string domain_of(const std::string& account) const;
   std::optional<Ticket> logon_tgt(const std::string& account);
   std::optional<Ticket> request_ticket(const Ticket& tgt, const std::string& requester, const std::string& spn,
@@ -60,8 +60,11 @@ class HopTracer {
                     HopOutcome& hop);
   void follow(const Target& t, HopOutcome& hop, const std::optional<Ticket>& ticket);
 
+  engine::SimTime clock_of(const farm::Host& host) const { return farm::clock_offset(host, state_.of(env_, host)); }
+
   const farm::Environment& env_;
-  const CallingTier& tier_;
+  const farm::FarmState& state_;
+  const farm::Service& tier_;
   const CallerContext& caller_;
   StepLog& log_;
   int depth_;
@@ -74,34 +77,14 @@ std::string HopTracer::domain_of(const std::string& account) const {
   return d ? d->dns : "";
 }
 
-std::string HopTracer::network_account(const web::ProcessIdentity& id) const {
-  return outbound_account(*tier_.host, id);
-}
-
 bool HopTracer::resolve(const base::Call& call, Target& t, HopOutcome& hop) {
-  std::string name = call.to;
-  if (!call.url.empty())
-    if (auto u = net::parse_url(call.url)) {
-      t.url = u;
-      name = u->host;
-    }
-  t.name_used = name;
-  t.host = env_.host(name);
-  if (t.host) {
-    t.fqdn = t.host->fqdn;
-  } else {
-    const net::DnsAnswer dns = env_.dns.resolve(name, tier_.host->domain);
-    if (dns.found) {
-      t.fqdn = dns.canonical;
-      t.host = env_.host_by_ip(dns.ip);
-      if (!t.host)
-        if (const auto* lb = env_.balancer_by_vip(dns.ip); lb && !lb->members.empty())
-          t.host = env_.host(lb->members.front());
-    }
-  }
+  const farm::CallTarget to = farm::resolve_call(env_, *tier_.host, call);
+  t.host = to.host;
+  t.fqdn = to.fqdn;
+  t.url = to.url;
   if (!t.host) {
-    log_.add(StepKind::Decision, from(), from(), "connect to " + name, "name does not resolve",
-             "no host answers for " + name, "iis-rules 4.4")
+    log_.add(StepKind::Decision, from(), from(), "connect to " + to.name_used, "name does not resolve",
+             "no host answers for " + to.name_used, "iis-rules 4.4")
         .failed = true;
     hop.result = HopResult::AuthFailed;
     hop.error = "HOST_UNREACHABLE";
@@ -109,14 +92,11 @@ bool HopTracer::resolve(const base::Call& call, Target& t, HopOutcome& hop) {
   }
   hop.to = t.host->name;
   if (t.url) {
-    if (t.host->ssrs_answers(t.url->path))
-      t.ssrs = &*t.host->ssrs;
-    else if (t.host->iis)
-      t.site = t.host->iis->site_for(t.url->scheme, t.url->host, t.url->port);
+    t.service = farm::serve_web(*t.host, *t.url);
     // .NET builds HTTP SPNs from the host as typed (iis-rules 4.13).
     t.spn = "HTTP/" + t.url->host;
-    t.service_label = t.ssrs ? "SSRS" : t.site ? "IIS site " + t.site->name : "web server";
-    if (!t.ssrs && !t.site) {
+    t.service_label = t.service ? t.service->label() : "web server";
+    if (!t.service) {
       log_.add(StepKind::Http, from(), t.host->name, "GET " + t.url->path, "no web application answers",
                t.host->name + " has no site or report server for " + call.url, "iis-rules 3.14")
           .failed = true;
@@ -126,8 +106,8 @@ bool HopTracer::resolve(const base::Call& call, Target& t, HopOutcome& hop) {
     }
   } else {
     const std::string instance = call.instance.empty() ? "MSSQLSERVER" : call.instance;
-    t.sql = t.host->sql ? t.host->sql->instance(instance) : nullptr;
-    if (!t.sql) {
+    t.service = farm::serve_sql(*t.host, instance);
+    if (!t.service) {
       log_.add(StepKind::Sql, from(), t.host->name, "connect to instance " + instance,
                "error 26: Error Locating Server/Instance Specified", t.host->name + " has no instance " + instance,
                "iis-rules 6.4")
@@ -137,9 +117,9 @@ bool HopTracer::resolve(const base::Call& call, Target& t, HopOutcome& hop) {
       return false;
     }
     // The driver resolves the FQDN and adds the TCP port (iis-rules 6.5, kerberos-rules R1.11).
-    t.spn = t.sql->tcp_spn(t.fqdn);
-    t.service_label = "SQL Server " + t.sql->name;
-    if (!t.sql->spn_registration.empty()) registration_note_ = t.sql->spn_registration;
+    t.spn = t.service->sql->tcp_spn(t.fqdn);
+    t.service_label = t.service->label();
+    if (!t.service->sql->spn_registration.empty()) registration_note_ = t.service->sql->spn_registration;
   }
   hop.service = t.spn;
   return true;
@@ -150,7 +130,7 @@ std::optional<Ticket> HopTracer::logon_tgt(const std::string& account) {
   const auto* dom = env_.directory.domain_by_dns(domain);
   if (!dom) return std::nullopt;
   kerberos::Kdc kdc(env_.directory, *dom, env_.kdc_policy);
-  const KdcReply r = kdc.as_exchange(account, 0, tier_.host->clock_offset);
+  const KdcReply r = kdc.as_exchange(account, 0, clock_of(*tier_.host));
   if (!r.ok()) {
     Step& s = log_.add(StepKind::AsExchange, from(), env_.dc_name(domain), "AS-REQ " + account,
                        "KRB-ERROR " + kerberos::error_label(r.error), r.why, r.rule);
@@ -197,7 +177,7 @@ std::optional<Ticket> HopTracer::s4u(const std::string& service1, const std::str
     evidence = *caller_.evidence;
     Step& s = log_.add(StepKind::Decision, from(), from(), "evidence for S4U2Proxy",
                        "the user's ticket to " + evidence.encrypted_for,
-                       "the user authenticated with Kerberos, so the ticket " + tier_.label +
+                       "the user authenticated with Kerberos, so the ticket " + tier_.label() +
                            " accepted is the evidence; the account whose key decrypted it and the account that "
                            "makes the outbound request must be the same and hold the delegation settings",
                        "kerberos-rules R3.2.2");
@@ -251,33 +231,29 @@ std::optional<Ticket> HopTracer::s4u(const std::string& service1, const std::str
 
 void HopTracer::authenticate(const Target& t, const std::string& identity, std::optional<Ticket> ticket,
                              Protocol fallback, HopOutcome& hop) {
-  const std::string target_key = t.sql    ? t.sql->service_account.key_account(t.host->computer_account)
-                                 : t.ssrs ? t.ssrs->decryption_key(t.host->info()).account
-                                          : t.host->iis->decryption_key(*t.site, t.host->info()).account;
-  const std::string connect = t.sql ? "TDS login" : "GET " + t.url->path;
+  const bool sql = t.sql();
+  const std::string connect = sql ? "TDS login" : "GET " + t.url->path;
   if (ticket) {
-    kerberos::ServiceKey key{target_key, {}};
-    if (const auto id = env_.directory.find_account(target_key)) key.kvnos = {env_.directory.account(*id).kvno};
-    const auto ap = kerberos::accept_ap_req(*ticket, key, 0, tier_.host->clock_offset, t.host->clock_offset,
-                                            env_.kdc_policy.max_clock_skew);
+    const auto ap = farm::accept_ap_req(env_, *ticket, t.service->key.account, clock_of(*tier_.host), *t.host,
+                                        state_.of(env_, *t.host));
     if (ap.ok()) {
-      log_.add(t.sql ? StepKind::Sql : StepKind::ApExchange, from(), t.host->name,
+      log_.add(sql ? StepKind::Sql : StepKind::ApExchange, from(), t.host->name,
                connect + " with Kerberos as " + identity + " (ticket for " + ticket->encrypted_for + ")",
-               t.sql ? "login succeeded as " + identity + ", auth_scheme KERBEROS" : "200 OK as " + identity, ap.why,
+               sql ? "login succeeded as " + identity + ", auth_scheme KERBEROS" : "200 OK as " + identity, ap.why,
                ap.rule);
       hop.protocol = Protocol::Kerberos;
       hop.identity = identity;
       hop.result = HopResult::Ok;
       return;
     }
-    log_.add(t.sql ? StepKind::Sql : StepKind::ApExchange, from(), t.host->name,
+    log_.add(sql ? StepKind::Sql : StepKind::ApExchange, from(), t.host->name,
              connect + " with Kerberos as " + identity + " (ticket for " + ticket->encrypted_for + ")",
-             t.sql ? "The target principal name is incorrect. Cannot generate SSPI context." : "401",
-             ap.why + "; no fallback to NTLM after a rejected ticket", t.sql ? "iis-rules 6.6" : "iis-rules 0.5")
+             sql ? "The target principal name is incorrect. Cannot generate SSPI context." : "401",
+             ap.why + "; no fallback to NTLM after a rejected ticket", sql ? "iis-rules 6.6" : "iis-rules 0.5")
         .failed = true;
     hop.protocol = Protocol::Kerberos;
     hop.result = HopResult::AuthFailed;
-    if (!hop.error) hop.error = t.sql ? "SSPI_CONTEXT" : kerberos::error_name(ap.error);
+    if (!hop.error) hop.error = sql ? "SSPI_CONTEXT" : kerberos::error_name(ap.error);
     return;
   }
   // No ticket: NTLM with whatever the calling token holds.
@@ -286,53 +262,28 @@ void HopTracer::authenticate(const Target& t, const std::string& identity, std::
   hop.identity = identity;
   if (anonymous) {
     Step& s = log_.add(
-        t.sql ? StepKind::Sql : StepKind::Http, from(), t.host->name, connect + " as " + identity,
-        t.sql ? "Login failed for user 'NT AUTHORITY\\ANONYMOUS LOGON'. (error 18456, severity 14, state 1)" : "401",
+        sql ? StepKind::Sql : StepKind::Http, from(), t.host->name, connect + " as " + identity,
+        sql ? "Login failed for user 'NT AUTHORITY\\ANONYMOUS LOGON'. (error 18456, severity 14, state 1)" : "401",
         "the calling token cannot authenticate off this machine, so the connection arrives as the anonymous logon",
         "kerberos-rules R4.1");
     s.failed = true;
-    if (t.sql)
+    if (sql)
       s.details.push_back(
           "the client always sees state 1; the state in SQL Server's errorlog names the real "
           "reason (its value for this case is UNCONFIRMED) [iis-rules 6.8]");
-    hop.result = t.sql ? HopResult::LoginFailed : HopResult::AuthFailed;
-    if (!hop.error) hop.error = t.sql ? "SQL_18456" : "HTTP_401";
+    hop.result = sql ? HopResult::LoginFailed : HopResult::AuthFailed;
+    if (!hop.error) hop.error = sql ? "SQL_18456" : "HTTP_401";
     return;
   }
-  log_.add(t.sql ? StepKind::Sql : StepKind::Ntlm, from(), t.host->name, connect + " with NTLM as " + identity,
-           t.sql ? "login succeeded as " + identity + ", auth_scheme NTLM" : "200 OK as " + identity,
+  log_.add(sql ? StepKind::Sql : StepKind::Ntlm, from(), t.host->name, connect + " with NTLM as " + identity,
+           sql ? "login succeeded as " + identity + ", auth_scheme NTLM" : "200 OK as " + identity,
            "no Kerberos ticket, so NTLM with the caller's own credentials", "iis-rules 6.6");
   hop.result = HopResult::Ok;
 }
 
 // The target tier's own calls, with the identity that arrived there (linked servers, data sources).
 void HopTracer::follow(const Target& t, HopOutcome& hop, const std::optional<Ticket>& ticket) {
-  CallingTier next;
-  next.host = t.host;
-  if (t.sql) {
-    next.label = "SQL Server " + t.sql->name;
-    next.process = t.sql->service_account;
-    next.process_name = t.sql->service_account.local_name("");
-    next.key_account = t.sql->service_account.key_account(t.host->computer_account);
-    next.impersonates = true;  // a linked server login "made using the login's current security context"
-    next.impersonation_rule = "iis-rules 6.9";
-    next.calls = t.sql->calls;
-  } else if (t.ssrs) {
-    next.label = "SSRS";
-    next.process = t.ssrs->service_account;
-    next.process_name = t.ssrs->service_account.local_name("");
-    next.key_account = t.ssrs->decryption_key(t.host->info()).account;
-    next.impersonates = true;
-    next.impersonation_rule = "iis-rules 7.7";
-    next.calls = t.ssrs->calls;
-  } else if (t.site) {
-    next.label = "IIS site " + t.site->name;
-    next.process = t.host->iis->worker_identity(*t.site, t.host->info());
-    next.process_name = t.host->iis->process_identity(*t.site, t.host->info());
-    next.key_account = t.host->iis->decryption_key(*t.site, t.host->info()).account;
-    next.impersonates = t.site->impersonate;
-    next.calls = t.site->calls;
-  }
+  const farm::Service& next = *t.service;
   if (next.calls.empty()) return;
   CallerContext ctx;
   const bool is_user = hop.identity && *hop.identity != kAnonymousLogon;
@@ -340,7 +291,7 @@ void HopTracer::follow(const Target& t, HopOutcome& hop, const std::optional<Tic
   ctx.anonymous_identity = is_user ? "" : kAnonymousLogon;
   ctx.protocol = hop.protocol;
   if (hop.protocol == Protocol::Kerberos) ctx.evidence = ticket;
-  hop.hops = trace_calls(env_, next, ctx, log_, depth_ + 1);
+  hop.hops = trace_calls(env_, state_, next, ctx, log_, depth_ + 1);
 }
 
 HopOutcome HopTracer::run(const base::Call& call) {
@@ -363,9 +314,9 @@ HopOutcome HopTracer::run(const base::Call& call) {
     why = "the call is made without a security context";
     rule = "iis-rules 6.9";
   } else if (mode == "process") {
-    account = network_account(tier_.process);
+    account = tier_.outbound_account;
     why = call.as == "caller"
-              ? tier_.label + " does not impersonate, so the call runs as its process identity " + tier_.process_name
+              ? tier_.label() + " does not impersonate, so the call runs as its process identity " + tier_.process_name
               : "the call runs as the process identity " + tier_.process_name;
     if (account.empty() && tier_.process.type == web::IdentityType::LocalAccount) {
       account = tier_.process.account;
@@ -394,7 +345,7 @@ HopOutcome HopTracer::run(const base::Call& call) {
       rule = "iis-rules 1.6";
     } else {
       account = caller_.user;
-      why = tier_.label + " impersonates the caller " + caller_.user;
+      why = tier_.label() + " impersonates the caller " + caller_.user;
       rule = tier_.impersonation_rule;
     }
   } else {
@@ -415,17 +366,17 @@ HopOutcome HopTracer::run(const base::Call& call) {
 
   if (local_account && !same_machine) {
     // NTLM with a local account the target's SAM and domain do not know (iis-rules 1.2, 6.11).
-    log_.add(t.sql ? StepKind::Sql : StepKind::Ntlm, from(), t.host->name, "NTLM as " + account,
-             t.sql ? "Login failed. The login is from an untrusted domain and cannot be used with Windows "
-                     "authentication. (error 18452)"
-                   : "401.1 Logon failed",
+    log_.add(t.sql() ? StepKind::Sql : StepKind::Ntlm, from(), t.host->name, "NTLM as " + account,
+             t.sql() ? "Login failed. The login is from an untrusted domain and cannot be used with Windows "
+                       "authentication. (error 18452)"
+                     : "401.1 Logon failed",
              t.host->name + " cannot validate " + account + ", an account of " + from() + "'s own SAM",
              "iis-rules 6.11")
         .failed = true;
     hop.protocol = Protocol::Ntlm;
     hop.identity = account;
-    hop.result = t.sql ? HopResult::LoginFailed : HopResult::AuthFailed;
-    hop.error = t.sql ? "SQL_18452" : "STATUS_LOGON_FAILURE";
+    hop.result = t.sql() ? HopResult::LoginFailed : HopResult::AuthFailed;
+    hop.error = t.sql() ? "SQL_18452" : "STATUS_LOGON_FAILURE";
     return hop;
   }
   if (account == kAnonymousLogon) {
@@ -436,8 +387,8 @@ HopOutcome HopTracer::run(const base::Call& call) {
   if (same_machine) {
     // A local connection: NTLM with the local token; no delegation needed (iis-rules 6.10, kerberos-rules R4.2).
     const std::string local = mode == "process" ? tier_.process_name : account;
-    log_.add(t.sql ? StepKind::Sql : StepKind::Ntlm, from(), t.host->name, "local connection as " + local,
-             t.sql ? "login succeeded as " + local + ", auth_scheme NTLM" : "200 OK as " + local,
+    log_.add(t.sql() ? StepKind::Sql : StepKind::Ntlm, from(), t.host->name, "local connection as " + local,
+             t.sql() ? "login succeeded as " + local + ", auth_scheme NTLM" : "200 OK as " + local,
              "the back end is on the same machine: the connection is local, uses NTLM and needs no delegation",
              "iis-rules 6.10");
     hop.protocol = Protocol::Ntlm;
@@ -455,7 +406,7 @@ HopOutcome HopTracer::run(const base::Call& call) {
       if (ticket) hop.delegation = Delegation::Unconstrained;
       if (!ticket) hop.error = error;
     } else {
-      const std::string service1 = network_account(tier_.process);
+      const std::string service1 = tier_.outbound_account;
       std::string error;
       Delegation kind = Delegation::None;
       if (!service1.empty()) ticket = s4u(service1, t.spn, error, kind);
@@ -483,13 +434,6 @@ HopOutcome HopTracer::run(const base::Call& call) {
 
 }  // namespace
 
-std::string outbound_account(const farm::Host& host, const web::ProcessIdentity& identity) {
-  if (identity.type == web::IdentityType::LocalService) return "";  // a null session (iis-rules 2.1)
-  if (identity.type == web::IdentityType::DomainAccount) return identity.account;
-  if (identity.type == web::IdentityType::LocalAccount) return "";  // unknown to every other machine
-  return host.computer_account;                                     // "" on a workgroup host (iis-rules 2.5)
-}
-
 Step& StepLog::add(StepKind kind, std::string from, std::string to, std::string message, std::string result,
                    std::string why, std::string rule) {
   Step s;
@@ -505,12 +449,12 @@ Step& StepLog::add(StepKind kind, std::string from, std::string to, std::string 
   return steps_.back();
 }
 
-std::vector<HopOutcome> trace_calls(const farm::Environment& env, const CallingTier& tier, const CallerContext& caller,
-                                    StepLog& log, int depth) {
+std::vector<HopOutcome> trace_calls(const farm::Environment& env, const farm::FarmState& state,
+                                    const farm::Service& tier, const CallerContext& caller, StepLog& log, int depth) {
   std::vector<HopOutcome> hops;
   if (depth >= kMaxHopDepth) return hops;
   for (const auto& call : tier.calls) {
-    HopTracer tracer(env, tier, caller, log, depth);
+    HopTracer tracer(env, state, tier, caller, log, depth);
     hops.push_back(tracer.run(call));
   }
   return hops;

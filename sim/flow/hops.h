@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "farm/environment.h"
+#include "farm/node_state.h"
+#include "farm/service.h"
 #include "kerberos/ticket.h"
 #include "kerbsim/outcome.h"
 
@@ -34,26 +36,11 @@ struct CallerContext {
   std::optional<kerberos::Ticket> forwarded_tgt;  // the user's TGT, forwarded by the client
 };
 
-// The tier that makes the calls: a site, the SSRS service or a SQL Server instance.
-struct CallingTier {
-  const farm::Host* host = nullptr;
-  std::string label;             // "IIS site Orders", "SSRS", "SQL Server MSSQLSERVER"
-  web::ProcessIdentity process;  // the worker or service identity
-  std::string process_name;      // as seen locally: IIS APPPOOL\Orders, NT SERVICE\MSSQLSERVER
-  std::string key_account;       // whose key decrypted the user's ticket
-  bool impersonates = false;     // does as: caller run as the caller?
-  std::string impersonation_rule = "iis-rules 3.12";
-  std::vector<base::Call> calls;
-};
-
 constexpr int kMaxHopDepth = 8;
 
-// The account a process identity presents off its machine: the computer account for built-in and
-// virtual identities on a domain member, the account itself for a domain account or gMSA, "" for
-// LocalService and on a workgroup host (iis-rules 2.1, 2.5, 2.6, 6.1).
-std::string outbound_account(const farm::Host& host, const web::ProcessIdentity& identity);
-
-std::vector<HopOutcome> trace_calls(const farm::Environment& env, const CallingTier& tier, const CallerContext& caller,
-                                    StepLog& log, int depth = 0);
+// The calls `tier` makes next, with the hosts in the given state (a trace passes them as configured).
+std::vector<HopOutcome> trace_calls(const farm::Environment& env, const farm::FarmState& state,
+                                    const farm::Service& tier, const CallerContext& caller, StepLog& log,
+                                    int depth = 0);
 
 }  // namespace kerbsim::flow

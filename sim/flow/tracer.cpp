@@ -8,6 +8,8 @@
 #include <utility>
 
 #include "directory/names.h"
+#include "farm/resolver.h"
+#include "farm/service.h"
 #include "kerberos/ap_req.h"
 #include "kerberos/kdc.h"
 #include "net/url.h"
@@ -21,18 +23,6 @@ using kerberos::KrbError;
 using kerberos::Ticket;
 using net::AuthScheme;
 
-// The front end a request reaches on a node: an IIS site or the SSRS service.
-struct Endpoint {
-  const farm::Host* host = nullptr;
-  const web::Site* site = nullptr;            // IIS
-  const backend::SsrsServer* ssrs = nullptr;  // SSRS
-  const backend::SqlInstance* sql = nullptr;  // SQL Server
-  std::string label() const {
-    if (site) return "IIS site \"" + site->name + "\"";
-    return "SSRS";
-  }
-};
-
 // How the client's authentication attempt ended, before the verdict is drawn.
 struct Attempt {
   Protocol protocol = Protocol::None;
@@ -44,8 +34,8 @@ struct Attempt {
 class PathTracer {
  public:
   PathTracer(const farm::Environment& env, const farm::Host& client, const net::Url& url, const net::DnsAnswer& dns,
-             const farm::Host& node, const net::LoadBalancer* lb, const ClientState& state, const NodeState& node_state,
-             ClientGains* gains)
+             const farm::Host& node, const net::LoadBalancer* lb, const ClientState& state,
+             const farm::FarmState& farm_state, ClientGains* gains)
       : env_(env),
         client_(client),
         url_(url),
@@ -53,10 +43,10 @@ class PathTracer {
         node_(node),
         lb_(lb),
         state_(state),
-        node_state_(node_state),
+        farm_state_(farm_state),
+        node_state_(farm_state.of(env, node)),
         gains_(gains),
-        client_offset_(state.clock_offset.value_or(client.clock_offset)),
-        node_offset_(node_state.clock_offset.value_or(node.clock_offset)) {}
+        client_offset_(state.clock_offset.value_or(client.clock_offset)) {}
 
   PathOutcome run();
 
@@ -87,8 +77,7 @@ class PathTracer {
   std::optional<Ticket> get_service_ticket(const std::string& spn);
   bool server_accepts_ntlm() const;
   bool kerberos_only() const;
-  std::string process_identity() const;
-  kerberos::ServiceKey service_key(const std::string& account) const;
+  std::string process_identity() const { return service_ ? service_->process_name : ""; }
   void finish();
 
   const farm::Environment& env_;
@@ -98,11 +87,13 @@ class PathTracer {
   const farm::Host& node_;
   const net::LoadBalancer* lb_;
   const ClientState& state_;
-  const NodeState& node_state_;
+  const farm::FarmState& farm_state_;
+  const farm::NodeState& node_state_;
   ClientGains* gains_;
   engine::SimTime client_offset_;
-  engine::SimTime node_offset_;
-  Endpoint ep_;
+  std::optional<farm::Service> service_;  // what answers the request on the node
+  const web::Site* site() const { return service_ ? service_->site : nullptr; }
+  const backend::SsrsServer* ssrs() const { return service_ ? service_->ssrs : nullptr; }
   PathOutcome out_;
   Attempt attempt_;
   std::optional<Ticket> user_tgt_;       // the user's logon TGT, when Kerberos was used
@@ -118,14 +109,9 @@ std::string PathTracer::user_domain() const {
 }
 
 bool PathTracer::find_endpoint() {
-  ep_.host = &node_;
-  if (node_.ssrs_answers(url_.path)) {
-    ep_.ssrs = &*node_.ssrs;
-    return true;
-  }
+  service_ = farm::serve_web(node_, url_);
+  if (service_) return true;
   if (node_.iis) {
-    ep_.site = node_.iis->site_for(url_.scheme, url_.host, url_.port);
-    if (ep_.site) return true;
     add(StepKind::Http, client_.name, node_.name, "GET " + (url_.path.empty() ? "/" : url_.path),
         "400 Bad Request - Invalid Hostname",
         "no IIS site on " + node_.name + " has a binding for " + url_.scheme + "://" + url_.host + ":" +
@@ -144,34 +130,18 @@ bool PathTracer::find_endpoint() {
   return false;
 }
 
-kerberos::ServiceKey PathTracer::service_key(const std::string& account) const {
-  kerberos::ServiceKey key{account, {}};
-  if (const auto held = node_state_.held_kvnos.find(account); held != node_state_.held_kvnos.end())
-    key.kvnos = held->second;
-  else if (const auto id = env_.directory.find_account(account))
-    key.kvnos = {env_.directory.account(*id).kvno};
-  return key;
-}
-
-std::string PathTracer::process_identity() const {
-  if (ep_.site) return node_.iis->process_identity(*ep_.site, node_.info());
-  if (ep_.ssrs) return ep_.ssrs->service_account.local_name("");
-  if (ep_.sql) return ep_.sql->service_account.local_name("");
-  return "";
-}
-
 bool PathTracer::server_accepts_ntlm() const {
-  if (ep_.ssrs) return ep_.ssrs->accepts_ntlm();
-  if (!ep_.site || !ep_.site->windows_enabled) return false;
-  for (const auto p : ep_.site->providers)
+  if (ssrs()) return ssrs()->accepts_ntlm();
+  if (!site() || !site()->windows_enabled) return false;
+  for (const auto p : site()->providers)
     if (p == web::Provider::Negotiate || p == web::Provider::Ntlm) return true;
   return false;
 }
 
 // "Negotiate:Kerberos" is the only Negotiate flavour offered: no NTLM inside SPNEGO (iis-rules 3.2).
 bool PathTracer::kerberos_only() const {
-  if (!ep_.site) return false;
-  for (const auto p : ep_.site->providers)
+  if (!site()) return false;
+  for (const auto p : site()->providers)
     if (p != web::Provider::NegotiateKerberos) return false;
   return true;
 }
@@ -179,11 +149,10 @@ bool PathTracer::kerberos_only() const {
 // The first, anonymous request; returns false when the request is settled without authentication.
 bool PathTracer::anonymous_leg(std::vector<AuthScheme>& offered) {
   const std::string get = "GET " + (url_.path.empty() ? "/" : url_.path) + " (no credentials)";
-  if (ep_.ssrs) {
-    offered = ep_.ssrs->challenge();
+  if (ssrs()) {
+    offered = ssrs()->challenge();
     std::string types;
-    for (const auto t : ep_.ssrs->authentication_types)
-      types += (types.empty() ? "" : ", ") + backend::auth_type_name(t);
+    for (const auto t : ssrs()->authentication_types) types += (types.empty() ? "" : ", ") + backend::auth_type_name(t);
     if (offered.empty()) {
       add(StepKind::Http, client_.name, node_.name, get, "200 OK, the custom (forms) logon page",
           "AuthenticationTypes is Custom: the report server authenticates with its own forms extension, anonymous "
@@ -198,13 +167,13 @@ bool PathTracer::anonymous_leg(std::vector<AuthScheme>& offered) {
         add(StepKind::Http, client_.name, node_.name, get, "401, WWW-Authenticate: " + headers,
             "the report server challenges every request with the schemes of <AuthenticationTypes> (" + types + ")",
             "iis-rules 7.2");
-    if (ep_.ssrs->authentication_types_defaulted)
+    if (ssrs()->authentication_types_defaulted)
       s.details.push_back("AuthenticationTypes not given: setup writes " + types + " for the service account " +
-                          ep_.ssrs->service_account.describe() + " [iis-rules 7.3]");
+                          ssrs()->service_account.describe() + " [iis-rules 7.3]");
     return true;
   }
 
-  const web::Site& site = *ep_.site;
+  const web::Site& site = *service_->site;
   const web::IisServer& iis = *node_.iis;
   offered = iis.challenge(site);
   if (site.anonymous_enabled) {
@@ -448,7 +417,7 @@ void PathTracer::negotiate() {
                       "), so the Authorization header is about " + std::to_string(header) + " bytes, over " +
                       (field ? "MaxFieldLength = " + std::to_string(node_.http_max_field_length)
                              : "MaxRequestBytes = " + std::to_string(node_.http_max_request_bytes)) +
-                      "; http.sys answers without calling " + (ep_.ssrs ? std::string("SSRS") : std::string("IIS")),
+                      "; http.sys answers without calling " + (ssrs() ? std::string("SSRS") : std::string("IIS")),
                   "kerberos-rules R6.5");
     s.failed = true;
     s.details.push_back(
@@ -463,14 +432,12 @@ void PathTracer::negotiate() {
   }
 
   // Which key the server decrypts with (iis-rules 3.5 / 7.6).
-  const base::KeyDecision key =
-      ep_.site ? node_.iis->decryption_key(*ep_.site, node_.info()) : ep_.ssrs->decryption_key(node_.info());
+  const base::KeyDecision& key = service_->key;
   add(StepKind::Decision, node_.name, node_.name, "which key decrypts the ticket?",
       key.account.empty() ? "none: no domain key on this host" : "the key of " + key.account, key.why, key.rule);
   out_.front.decrypted_with = key.account.empty() ? std::nullopt : std::optional<std::string>(key.account);
 
-  const kerberos::ApReqResult ap = kerberos::accept_ap_req(t, service_key(key.account), 0, client_offset_, node_offset_,
-                                                           env_.kdc_policy.max_clock_skew);
+  const kerberos::ApReqResult ap = farm::accept_ap_req(env_, t, key.account, client_offset_, node_, node_state_);
   if (ap.ok()) {
     Step& ok = add(StepKind::ApExchange, client_.name, node_.name, ap_msg, "200 OK as " + user(), ap.why, ap.rule);
     attempt_ = {Protocol::Kerberos, 200, true, std::nullopt};
@@ -506,7 +473,7 @@ void PathTracer::ntlm(bool fallback) {
   const std::string user_name = user();
   if (fallback && !server_accepts_ntlm()) {
     add(StepKind::Decision, client_.name, client_.name, "fall back to NTLM?", "no", "the server does not accept NTLM",
-        ep_.ssrs ? "iis-rules 7.2" : "iis-rules 3.2")
+        ssrs() ? "iis-rules 7.2" : "iis-rules 3.2")
         .failed = true;
     attempt_.http_status = 401;
     return;
@@ -637,11 +604,11 @@ void PathTracer::prompt_after_ntlm_failure() {
 
 // After authentication, IIS reads the content as the user; the NTFS ACL may still deny (iis-rules 1.10).
 void PathTracer::authorize_user() {
-  if (!ep_.site || !ep_.site->content_readers) return;
+  if (!site() || !site()->content_readers) return;
   std::vector<std::string> groups = {"Everyone", "Authenticated Users", "Users", "Domain Users"};
   if (const auto id = env_.directory.find_account(user()))
     for (const auto& g : env_.directory.account(*id).groups) groups.push_back(g);
-  if (web::may_read_content(*ep_.site, user(), groups)) return;
+  if (web::may_read_content(*site(), user(), groups)) return;
   add(StepKind::Http, node_.name, node_.name, "read the content as " + user(), "401.3 Access denied by ACL",
       user() + " is authenticated but not among the content's readers", "iis-rules 1.10")
       .failed = true;
@@ -652,9 +619,8 @@ void PathTracer::authorize_user() {
 
 // A SQL Server login with integrated security (iis-rules 6.4-6.10, kerberos-rules R1.11).
 void PathTracer::sql_login() {
-  ep_.host = &node_;
-  ep_.sql = node_.sql ? node_.sql->instance(url_.instance) : nullptr;
-  if (!ep_.sql) {
+  service_ = farm::serve_sql(node_, url_.instance);
+  if (!service_) {
     add(StepKind::Sql, client_.name, node_.name, "connect to instance " + url_.instance,
         "error 26: Error Locating Server/Instance Specified",
         node_.name + " has no SQL Server instance named " + url_.instance, "iis-rules 6.4")
@@ -663,7 +629,7 @@ void PathTracer::sql_login() {
     fail_root("SQL_INSTANCE_NOT_FOUND");
     return;
   }
-  const backend::SqlInstance& inst = *ep_.sql;
+  const backend::SqlInstance& inst = *service_->sql;
   int port = url_.explicit_port ? url_.port : inst.port;
   if (!url_.explicit_port && !inst.default_instance()) {
     add(StepKind::Sql, client_.name, node_.name, "SQL Browser (UDP 1434): where is " + inst.name + "?",
@@ -714,14 +680,11 @@ void PathTracer::sql_login() {
   summary.etype = kerberos::etype_name(ticket->etype);
   out_.front.ticket = summary;
 
-  const std::string key_account = inst.service_account.key_account(node_.computer_account);
-  add(StepKind::Decision, node_.name, node_.name, "which key decrypts the ticket?", "the key of " + key_account,
-      "SQL Server accepts Kerberos with the key of its service account " + inst.service_account.describe() +
-          (inst.service_account.built_in() ? ", which is the computer account's key on the network" : ""),
-      "iis-rules 6.1");
-  out_.front.decrypted_with = key_account;
-  const kerberos::ApReqResult ap = kerberos::accept_ap_req(*ticket, service_key(key_account), 0, client_offset_,
-                                                           node_offset_, env_.kdc_policy.max_clock_skew);
+  const base::KeyDecision& key = service_->key;
+  add(StepKind::Decision, node_.name, node_.name, "which key decrypts the ticket?", "the key of " + key.account,
+      key.why, key.rule);
+  out_.front.decrypted_with = key.account;
+  const kerberos::ApReqResult ap = farm::accept_ap_req(env_, *ticket, key.account, client_offset_, node_, node_state_);
   if (ap.ok()) {
     add(StepKind::Sql, client_.name, node_.name,
         "TDS login with Kerberos (AP-REQ, ticket for " + ticket->encrypted_for + ")",
@@ -745,31 +708,7 @@ void PathTracer::sql_login() {
 
 // The calls behind the front end (kerberos-rules sections 3-4).
 void PathTracer::trace_hops() {
-  CallingTier tier;
-  tier.host = &node_;
-  if (ep_.site) {
-    tier.label = "IIS site " + ep_.site->name;
-    tier.process = node_.iis->worker_identity(*ep_.site, node_.info());
-    tier.key_account = node_.iis->decryption_key(*ep_.site, node_.info()).account;
-    tier.impersonates = ep_.site->impersonate;
-    tier.calls = ep_.site->calls;
-  } else if (ep_.ssrs) {
-    tier.label = "SSRS";
-    tier.process = ep_.ssrs->service_account;
-    tier.key_account = ep_.ssrs->decryption_key(node_.info()).account;
-    tier.impersonates = true;  // a Windows-integrated data source passes the user's token (iis-rules 7.7)
-    tier.impersonation_rule = "iis-rules 7.7";
-    tier.calls = ep_.ssrs->calls;
-  } else if (ep_.sql) {
-    tier.label = "SQL Server " + ep_.sql->name;
-    tier.process = ep_.sql->service_account;
-    tier.key_account = ep_.sql->service_account.key_account(node_.computer_account);
-    tier.impersonates = true;
-    tier.impersonation_rule = "iis-rules 6.9";
-    tier.calls = ep_.sql->calls;
-  }
-  if (tier.calls.empty()) return;
-  tier.process_name = process_identity();
+  if (!service_ || service_->calls.empty()) return;
   CallerContext caller;
   if (attempt_.protocol == Protocol::Anonymous) {
     caller.anonymous_identity = out_.front.identity.value_or("");
@@ -780,7 +719,7 @@ void PathTracer::trace_hops() {
   caller.evidence = front_ticket_;
   caller.forwarded_tgt = forwarded_tgt_;
   StepLog log(out_.steps);
-  out_.hops = trace_calls(env_, tier, caller, log);
+  out_.hops = trace_calls(env_, farm_state_, *service_, caller, log);
 }
 
 void PathTracer::finish() {
@@ -913,37 +852,27 @@ PathOutcome PathTracer::run() {
   return out_;
 }
 
-// Where the flow's URL resolves to, as the client sees it.
+// Where the flow's URL leads, as its client resolves it.
 struct Resolution {
   const farm::Host* client = nullptr;
-  std::optional<net::Url> url;
-  net::DnsAnswer dns;
-  std::string ip;
+  farm::UrlTarget target;
 };
 
 Resolution resolve(const farm::Environment& env, const farm::FlowSpec& flow) {
   Resolution r;
   r.client = env.host(flow.client);
-  r.url = net::parse_url(flow.url);
-  if (!r.client || !r.client->client || !r.url) return r;  // the loader guarantees these
-  if (r.url->host_is_ip()) {
-    r.ip = r.url->host;
-    r.dns.found = true;
-    r.dns.ip = r.ip;
-    r.dns.canonical = r.url->host;
-  } else {
-    r.dns = env.dns.resolve(r.url->host, r.client->domain);
-    r.ip = r.dns.ip;
-  }
+  if (!r.client || !r.client->client) return r;  // the loader guarantees a client
+  r.target = farm::resolve_url(env, flow.url, r.client->domain);
   return r;
 }
 
 // The path of a request that reaches no web server: the name does not resolve, or nothing answers.
-PathOutcome dead_end(const Resolution& r) {
+PathOutcome dead_end(const Resolution& res) {
+  const farm::UrlTarget& r = res.target;
   PathOutcome p;
   Step s;
   s.seq = 1;
-  s.from = r.client->name;
+  s.from = res.client->name;
   s.failed = true;
   if (!r.dns.found) {
     s.kind = StepKind::Dns;
@@ -969,21 +898,16 @@ PathOutcome dead_end(const Resolution& r) {
   return p;
 }
 
-FlowTarget target_of(const farm::Environment& env, const Resolution& r) {
+FlowTarget target_of(const Resolution& r) {
   FlowTarget t;
-  if (!r.client || !r.client->client || !r.url || !r.dns.found) return t;
-  if (const net::LoadBalancer* lb = env.balancer_by_vip(r.ip)) {
-    t.balancer = lb;
-    for (const auto& member : lb->members)
-      if (const farm::Host* node = env.host(member)) t.nodes.push_back(node);
-  } else if (const farm::Host* node = env.host_by_ip(r.ip)) {
-    t.nodes.push_back(node);
-  }
+  if (!r.client || !r.client->client || !r.target.url || !r.target.dns.found) return t;
+  t.balancer = r.target.balancer;
+  t.nodes = r.target.nodes;
   return t;
 }
 
 const ClientState kFreshClient{};
-const NodeState kNodeAsConfigured{};
+const farm::FarmState kFarmAsConfigured{};
 
 FlowOutcome trace_flow(const farm::Environment& env, const farm::FlowSpec& flow, const TraceOptions& options) {
   FlowOutcome fo;
@@ -991,10 +915,10 @@ FlowOutcome trace_flow(const farm::Environment& env, const farm::FlowSpec& flow,
   fo.client = flow.client;
   fo.url = flow.url;
   const Resolution r = resolve(env, flow);
-  if (!r.client || !r.client->client || !r.url) return fo;
+  if (!r.client || !r.client->client || !r.target.url) return fo;
   fo.user = r.client->client->user;
   fo.browser = net::browser_name(r.client->client->policy.browser);
-  const FlowTarget target = target_of(env, r);
+  const FlowTarget target = target_of(r);
   if (target.balancer) fo.balancer = target.balancer->name;
   if (target.nodes.empty() && !target.balancer) {
     fo.paths.push_back(dead_end(r));
@@ -1002,7 +926,8 @@ FlowOutcome trace_flow(const farm::Environment& env, const farm::FlowSpec& flow,
   }
   for (const farm::Host* node : target.nodes) {
     if (target.balancer && !options.via.empty() && !iequals(options.via, node->name)) continue;
-    PathTracer tracer(env, *r.client, *r.url, r.dns, *node, target.balancer, kFreshClient, kNodeAsConfigured, nullptr);
+    PathTracer tracer(env, *r.client, *r.target.url, r.target.dns, *node, target.balancer, kFreshClient,
+                      kFarmAsConfigured, nullptr);
     fo.paths.push_back(tracer.run());
   }
   return fo;
@@ -1021,16 +946,18 @@ TraceReport trace(const farm::Environment& env, const TraceOptions& options) {
   return report;
 }
 
-FlowTarget flow_target(const farm::Environment& env, const farm::FlowSpec& flow) { return target_of(env, resolve(env, flow)); }
+FlowTarget flow_target(const farm::Environment& env, const farm::FlowSpec& flow) {
+  return target_of(resolve(env, flow));
+}
 
-PathOutcome trace_path(const farm::Environment& env, const farm::FlowSpec& flow, const std::string& node, const ClientState& client,
-                       const NodeState& server, ClientGains* gains) {
+PathOutcome trace_path(const farm::Environment& env, const farm::FlowSpec& flow, const std::string& node,
+                       const ClientState& client, const farm::FarmState& hosts, ClientGains* gains) {
   const Resolution r = resolve(env, flow);
-  if (!r.client || !r.client->client || !r.url) return {};
-  const FlowTarget target = target_of(env, r);
+  if (!r.client || !r.client->client || !r.target.url) return {};
+  const FlowTarget target = target_of(r);
   for (const farm::Host* n : target.nodes)
     if (iequals(n->name, node)) {
-      PathTracer tracer(env, *r.client, *r.url, r.dns, *n, target.balancer, client, server, gains);
+      PathTracer tracer(env, *r.client, *r.target.url, r.target.dns, *n, target.balancer, client, hosts, gains);
       return tracer.run();
     }
   return dead_end(r);

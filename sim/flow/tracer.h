@@ -4,12 +4,12 @@
 // rule. A request to a load-balancer VIP is traced once per member, as the outcome differs per node.
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "farm/environment.h"
+#include "farm/node_state.h"
 #include "kerberos/ticket.h"
 #include "kerbsim/outcome.h"
 
@@ -33,14 +33,6 @@ struct ClientState {
   std::optional<engine::SimTime> clock_offset;     // the client's clock minus the DCs'
 };
 
-// The state of the node that answers, as a simulation keeps it.
-struct NodeState {
-  std::optional<engine::SimTime> clock_offset;
-  // Key versions the node's processes hold per account; an account not listed holds the
-  // directory's current kvno (kerberos-rules R2.6, R2.7).
-  std::map<std::string, std::vector<int>> held_kvnos;
-};
-
 // What the client obtained on the way and would keep in its caches.
 struct ClientGains {
   std::optional<kerberos::Ticket> tgt;
@@ -56,8 +48,8 @@ struct FlowTarget {
 FlowTarget flow_target(const farm::Environment& env, const farm::FlowSpec& flow);
 
 // One path of one flow, through `node` (a member of the flow's balancer, or its only node; ""
-// when the flow leads nowhere), for a client in the given state.
-PathOutcome trace_path(const farm::Environment& env, const farm::FlowSpec& flow, const std::string& node, const ClientState& client,
-                       const NodeState& server, ClientGains* gains);
+// when the flow leads nowhere), for a client and hosts in the given state.
+PathOutcome trace_path(const farm::Environment& env, const farm::FlowSpec& flow, const std::string& node,
+                       const ClientState& client, const farm::FarmState& hosts, ClientGains* gains);
 
 }  // namespace kerbsim::flow

@@ -81,16 +81,16 @@ struct FixFinder {
     Front f;
     if (n->ssrs_answers(url->path)) {
       f.key_account = n->ssrs->decryption_key(n->info()).account;
-      f.outbound = flow::outbound_account(*n, n->ssrs->service_account);
+      f.outbound = farm::outbound_account(*n, n->ssrs->service_account);
     } else if (n->iis) {
       f.site = n->iis->site_for(url->scheme, url->host, url->port);
       if (!f.site) return std::nullopt;
       f.key_account = n->iis->decryption_key(*f.site, n->info()).account;
-      f.outbound = flow::outbound_account(*n, n->iis->worker_identity(*f.site, n->info()));
+      f.outbound = farm::outbound_account(*n, n->iis->worker_identity(*f.site, n->info()));
     } else if (n->sql) {
       if (const auto* inst = n->sql->instance(url->instance)) {
         f.key_account = inst->service_account.key_account(n->computer_account);
-        f.outbound = flow::outbound_account(*n, inst->service_account);
+        f.outbound = farm::outbound_account(*n, inst->service_account);
       }
     }
     return f;

@@ -156,7 +156,7 @@ struct Node {
   bool up = true;
   std::uint32_t epoch = 0;        // bumped when the node goes down: its connections are gone
   std::uint32_t key_version = 0;  // bumped when the keys its processes hold change
-  flow::NodeState state;          // held kvnos
+  farm::NodeState state;          // held kvnos
   Clock clock;
   std::uint64_t open_connections = 0;
   std::vector<SimTime> slots;   // Netlogon MaxConcurrentApi slots: when each is free
@@ -276,7 +276,7 @@ class Simulator {
   const Auth& authenticate(FlowRun& f, User& user, std::uint32_t u, std::uint16_t node, std::optional<std::size_t> dc,
                            std::uint32_t& auth_index);
   std::uint32_t trace(const FlowRun& f, std::uint16_t node, std::size_t view, const flow::ClientState& cs,
-                      const flow::NodeState& ns);
+                      const farm::FarmState& hosts);
   SimTime kdc_call(std::size_t dc, std::uint64_t n, bool s4u, bool ntlm);
   SimTime client_load(const FlowRun& f, std::uint32_t u, std::uint16_t node, const Auth& a);
   std::optional<SimTime> netlogon_call(std::uint16_t host);
@@ -663,11 +663,11 @@ std::uint16_t Simulator::error_id(const std::string& name) {
 }
 
 std::uint32_t Simulator::trace(const FlowRun& f, std::uint16_t node, std::size_t view, const flow::ClientState& cs,
-                               const flow::NodeState& ns) {
+                               const farm::FarmState& hosts) {
   flow::ClientGains gains;
   const farm::Environment& env = dcs_[view].view;
   const std::string node_name = node == kNone ? "" : host_name(node);
-  const PathOutcome p = flow::trace_path(env, *f.spec, node_name, cs, ns, &gains);
+  const PathOutcome p = flow::trace_path(env, *f.spec, node_name, cs, hosts, &gains);
   Auth a;
   a.verdict = p.verdict;
   a.protocol = p.front.protocol;
@@ -735,12 +735,13 @@ const Auth& Simulator::authenticate(FlowRun& f, User& user, std::uint32_t u, std
     cs.kdc_reachable = dc.has_value();
     cs.clock_offset = c_off;
     if (!w_.group_counts.empty()) cs.token_groups = w_.group_counts[user.groups].groups;
-    flow::NodeState ns;
+    farm::FarmState hosts;
     if (node != kNone) {
-      ns = nodes_[node].state;
-      ns.clock_offset = n_off;
+      hosts.hosts.resize(nodes_.size());
+      hosts.hosts[node] = nodes_[node].state;
+      hosts.hosts[node].clock_offset = n_off;
     }
-    auth_index = trace(f, node, view, cs, ns);
+    auth_index = trace(f, node, view, cs, hosts);
     remembered_.emplace(key, auth_index);
   }
   const Auth& a = auths_[auth_index];

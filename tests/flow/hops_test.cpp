@@ -66,20 +66,29 @@ directory::Account& account(Environment& env, const std::string& name) {
 }
 
 // An IIS site on `host` running as `identity`, making one call.
-CallingTier site_on(const Environment& env, const std::string& host, web::ProcessIdentity identity, base::Call call,
-                    bool impersonates = false) {
-  CallingTier tier;
+farm::Service site_on(const Environment& env, const std::string& host, web::ProcessIdentity identity, base::Call call,
+                      bool impersonates = false) {
+  static const web::Site orders = [] {
+    web::Site s;
+    s.name = "Orders";
+    return s;
+  }();
+  farm::Service tier;
+  tier.kind = farm::ServerKind::IisSite;
   tier.host = env.host(host);
-  tier.label = "IIS site Orders";
+  tier.site = &orders;
   tier.process = identity;
   tier.process_name = identity.local_name("Orders");
-  tier.key_account = identity.key_account(tier.host->computer_account);
+  tier.key.account = identity.key_account(tier.host->computer_account);
+  tier.outbound_account = farm::outbound_account(*tier.host, identity);
   tier.impersonates = impersonates;
   tier.calls = {std::move(call)};
   return tier;
 }
 
 base::Call to_sql1(const std::string& as) { return {"sql1", "", "", as}; }
+
+const farm::FarmState kAsConfigured{};
 
 const web::ProcessIdentity kPoolIdentity{web::IdentityType::ApplicationPoolIdentity, ""};
 
@@ -115,15 +124,15 @@ CallerContext ntlm_caller() {
 }
 
 // Traces the tier's calls and returns the single hop.
-HopOutcome one_hop(const Environment& env, const CallingTier& tier, const CallerContext& caller,
+HopOutcome one_hop(const Environment& env, const farm::Service& tier, const CallerContext& caller,
                    std::vector<Step>& steps) {
   StepLog log(steps);
-  const auto hops = trace_calls(env, tier, caller, log);
+  const auto hops = trace_calls(env, kAsConfigured, tier, caller, log);
   REQUIRE(hops.size() == 1);
   return hops.front();
 }
 
-HopOutcome one_hop(const Environment& env, const CallingTier& tier, const CallerContext& caller = {}) {
+HopOutcome one_hop(const Environment& env, const farm::Service& tier, const CallerContext& caller = {}) {
   std::vector<Step> steps;
   return one_hop(env, tier, caller, steps);
 }
@@ -139,15 +148,15 @@ bool has_step(const std::vector<Step>& steps, const std::string& message_part, c
 TEST_CASE("outbound_account: built-in identities leave a domain member as its computer account", "[hops]") {
   const Host web1 = member("web1", "10.0.0.11");
   // iis-rules 2.1, 2.6: ApplicationPoolIdentity, NetworkService, LocalSystem and virtual accounts.
-  CHECK(outbound_account(web1, kPoolIdentity) == "CORP\\WEB1$");
-  CHECK(outbound_account(web1, {web::IdentityType::NetworkService, ""}) == "CORP\\WEB1$");
-  CHECK(outbound_account(web1, {web::IdentityType::LocalSystem, ""}) == "CORP\\WEB1$");
-  CHECK(outbound_account(web1, web::parse_identity("NT SERVICE\\MSSQLSERVER")) == "CORP\\WEB1$");
+  CHECK(farm::outbound_account(web1, kPoolIdentity) == "CORP\\WEB1$");
+  CHECK(farm::outbound_account(web1, {web::IdentityType::NetworkService, ""}) == "CORP\\WEB1$");
+  CHECK(farm::outbound_account(web1, {web::IdentityType::LocalSystem, ""}) == "CORP\\WEB1$");
+  CHECK(farm::outbound_account(web1, web::parse_identity("NT SERVICE\\MSSQLSERVER")) == "CORP\\WEB1$");
   // A domain account or gMSA is itself on the network.
-  CHECK(outbound_account(web1, web::parse_identity("CORP\\gmsa-web$")) == "CORP\\gmsa-web$");
+  CHECK(farm::outbound_account(web1, web::parse_identity("CORP\\gmsa-web$")) == "CORP\\gmsa-web$");
   // iis-rules 2.1: LocalService is a null session; iis-rules 1.2: a local account is unknown elsewhere.
-  CHECK(outbound_account(web1, {web::IdentityType::LocalService, ""}).empty());
-  CHECK(outbound_account(web1, {web::IdentityType::LocalAccount, "WEB1\\IWAM_WEB1"}).empty());
+  CHECK(farm::outbound_account(web1, {web::IdentityType::LocalService, ""}).empty());
+  CHECK(farm::outbound_account(web1, {web::IdentityType::LocalAccount, "WEB1\\IWAM_WEB1"}).empty());
 }
 
 TEST_CASE("outbound_account: a workgroup host has no computer account to present", "[hops]") {
@@ -155,9 +164,9 @@ TEST_CASE("outbound_account: a workgroup host has no computer account to present
   kiosk.name = "kiosk";
   kiosk.fqdn = "kiosk";
   // iis-rules 2.5
-  CHECK(outbound_account(kiosk, kPoolIdentity).empty());
-  CHECK(outbound_account(kiosk, {web::IdentityType::NetworkService, ""}).empty());
-  CHECK(outbound_account(kiosk, web::parse_identity("CORP\\svc-web")) == "CORP\\svc-web");
+  CHECK(farm::outbound_account(kiosk, kPoolIdentity).empty());
+  CHECK(farm::outbound_account(kiosk, {web::IdentityType::NetworkService, ""}).empty());
+  CHECK(farm::outbound_account(kiosk, web::parse_identity("CORP\\svc-web")) == "CORP\\svc-web");
 }
 
 TEST_CASE("as=process on a domain member reaches SQL Server as the computer account over Kerberos", "[hops]") {
@@ -496,11 +505,11 @@ TEST_CASE("a call to a host or instance that does not exist stops before authent
 
 TEST_CASE("trace_calls follows every call in order and stops at the maximum depth", "[hops]") {
   const Environment env = world();
-  CallingTier tier = site_on(env, "web1", kPoolIdentity, to_sql1("process"));
+  farm::Service tier = site_on(env, "web1", kPoolIdentity, to_sql1("process"));
   tier.calls.push_back(to_sql1("anonymous"));
   std::vector<Step> steps;
   StepLog log(steps);
-  const auto hops = trace_calls(env, tier, {}, log);
+  const auto hops = trace_calls(env, kAsConfigured, tier, {}, log);
   REQUIRE(hops.size() == 2);
   CHECK(hops[0].result == HopResult::Ok);
   CHECK(hops[1].result == HopResult::LoginFailed);
@@ -508,6 +517,6 @@ TEST_CASE("trace_calls follows every call in order and stops at the maximum dept
   for (std::size_t i = 0; i < steps.size(); ++i) CHECK(steps[i].seq == static_cast<int>(i) + 1);
   std::vector<Step> none;
   StepLog deep(none);
-  CHECK(trace_calls(env, tier, {}, deep, kMaxHopDepth).empty());
+  CHECK(trace_calls(env, kAsConfigured, tier, {}, deep, kMaxHopDepth).empty());
   CHECK(none.empty());
 }
