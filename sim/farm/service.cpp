@@ -1,5 +1,7 @@
 #include "farm/service.h"
 
+#include "farm/resolver.h"
+
 namespace kerbsim::farm {
 
 std::string Service::label() const {
@@ -84,6 +86,29 @@ std::optional<Service> serve_web(const Host& host, const net::Url& url) {
   if (!host.iis) return std::nullopt;
   if (const web::Site* site = host.iis->site_for(url.scheme, url.host, url.port)) return site_service(host, *site);
   return std::nullopt;
+}
+
+namespace {
+
+void walk(const Environment& env, const Service& service, int depth, int max_depth, std::vector<CallEdge>& out) {
+  if (depth >= max_depth) return;
+  for (const auto& call : service.calls) {
+    const CallTarget to = resolve_call(env, *service.host, call);
+    if (!to.host) continue;
+    const auto next = to.url ? serve_web(*to.host, *to.url) : serve_sql(*to.host, call.instance);
+    bool seen = false;
+    for (const auto& e : out) seen |= e.from == service.host && e.to == to.host;
+    if (!seen) out.push_back({service.host, to.host});
+    if (next) walk(env, *next, depth + 1, max_depth, out);
+  }
+}
+
+}  // namespace
+
+std::vector<CallEdge> call_graph(const Environment& env, const Service& service, int max_depth) {
+  std::vector<CallEdge> out;
+  walk(env, service, 0, max_depth, out);
+  return out;
 }
 
 }  // namespace kerbsim::farm

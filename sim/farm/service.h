@@ -42,6 +42,15 @@ std::optional<Service> serve_web(const Host& host, const net::Url& url);
 // The SQL Server instance `instance` on `host` ("" = the default instance MSSQLSERVER).
 std::optional<Service> serve_sql(const Host& host, const std::string& instance);
 
+// A call one host's server makes to another host: an edge of the farm's static call graph.
+struct CallEdge {
+  const Host* from = nullptr;
+  const Host* to = nullptr;
+};
+// Every call `service` can lead to, directly or through the servers it calls, to the tracer's
+// maximum depth; each edge once. Which identity travels is the tracer's question, not this one.
+std::vector<CallEdge> call_graph(const Environment& env, const Service& service, int max_depth);
+
 // The account a process identity presents off its machine: the computer account for built-in and
 // virtual identities on a domain member, the account itself for a domain account or gMSA, "" for
 // LocalService, for a local account and on a workgroup host (iis-rules 2.1, 2.5, 2.6, 6.1).

@@ -16,6 +16,8 @@
 #include "directory/names.h"
 #include "engine/event_queue.h"
 #include "engine/random.h"
+#include "farm/service.h"
+#include "flow/hops.h"
 #include "flow/tracer.h"
 #include "net/url.h"
 #include "workload/changes.h"
@@ -80,13 +82,15 @@ struct AuthKey {
   std::uint64_t a = 0;  // flow << 48 | node << 32 | dc view << 16 | flags
   std::uint64_t b = 0;  // view version << 32 | node key version
   std::uint64_t c = 0;  // cached TGT << 32 | cached service ticket
-  bool operator==(const AuthKey& o) const { return a == o.a && b == o.b && c == o.c; }
+  std::uint64_t d = 0;  // every host's key version << 32 | which of the flow's calls cross a clock skew
+  bool operator==(const AuthKey& o) const { return a == o.a && b == o.b && c == o.c && d == o.d; }
 };
 struct AuthKeyHash {
   std::size_t operator()(const AuthKey& k) const {
     std::uint64_t h = k.a * 0x9E3779B97F4A7C15ULL;
     h ^= (k.b + 0x7F4A7C15ULL) * 0xBF58476D1CE4E5B9ULL;
     h ^= (k.c + 0x94D049BBULL) * 0x94D049BB133111EBULL;
+    h ^= (k.d + 0x2545F491ULL) * 0xD6E8FEB86659FD93ULL;
     return static_cast<std::size_t>(h ^ (h >> 31));
   }
 };
@@ -194,6 +198,9 @@ struct FlowRun {
   int balancer = -1;                               // index in env.load_balancers
   std::vector<std::uint8_t> kerberos_per_request;  // per host: its site re-authenticates every request
   std::vector<std::size_t> dcs;                    // DCs of the user's domain
+  // The calls behind the front ends, as host indexes (caller, callee): whether the caller's clock
+  // is within the skew of the callee's and the DCs' decides their AP and AS exchanges (R2.8).
+  std::vector<std::pair<std::uint16_t, std::uint16_t>> calls;
 };
 
 // One simulated user. Kept small: a population of 100,000 is a few megabytes.
@@ -317,6 +324,7 @@ class Simulator {
   std::vector<Dc> dcs_;
   std::vector<Node> nodes_;           // one per host
   std::vector<Clock> client_clocks_;  // one per host (used for the clients users are cloned from)
+  std::uint32_t keys_version_ = 0;    // bumped whenever the keys any host's processes hold change
   std::vector<Balancer> balancers_;
   std::vector<FlowRun> flows_;
   std::vector<User> users_;
@@ -406,6 +414,14 @@ void Simulator::setup_flows() {
         if (const auto* site = host.iis->site_for(url->scheme, url->host, url->port))
           f.kerberos_per_request[n] = host.iis->kerberos_per_connection(*site) ? 0 : 1;
       }
+    if (const auto url = net::parse_url(spec.url))
+      for (const auto n : f.nodes)
+        if (const auto service = farm::serve(env_.hosts[n], *url))
+          for (const auto& e : farm::call_graph(env_, *service, flow::kMaxHopDepth)) {
+            const std::pair<std::uint16_t, std::uint16_t> call{static_cast<std::uint16_t>(index_of(env_, e.from->name)),
+                                                               static_cast<std::uint16_t>(index_of(env_, e.to->name))};
+            if (std::find(f.calls.begin(), f.calls.end(), call) == f.calls.end()) f.calls.push_back(call);
+          }
     const auto split = directory::split_account(env_.hosts[f.client].client->user);
     if (const auto* d = env_.directory.domain_by_netbios(split.domain))
       for (std::size_t k = 0; k < dcs_.size(); ++k)
@@ -724,6 +740,14 @@ const Auth& Simulator::authenticate(FlowRun& f, User& user, std::uint32_t u, std
           static_cast<std::uint64_t>(view) << 16 | flags;
   key.b = static_cast<std::uint64_t>(dcs_[view].version) << 32 | (node == kNone ? 0U : nodes_[node].key_version);
   key.c = static_cast<std::uint64_t>(user.tgt) << 32 | user.ticket;
+  std::uint64_t skewed_calls = 0;
+  for (std::size_t i = 0; i < f.calls.size() && i < 16; ++i) {
+    const SimTime from = nodes_[f.calls[i].first].clock.at(t), to = nodes_[f.calls[i].second].clock.at(t);
+    skewed_calls |=
+        static_cast<std::uint64_t>((std::llabs(from - to) > skew ? 1U : 0U) | (std::llabs(from) > skew ? 2U : 0U))
+        << (2 * i);
+  }
+  key.d = static_cast<std::uint64_t>(keys_version_) << 32 | skewed_calls;
   const auto found = remembered_.find(key);
   if (found != remembered_.end()) {
     auth_index = found->second;
@@ -735,11 +759,12 @@ const Auth& Simulator::authenticate(FlowRun& f, User& user, std::uint32_t u, std
     cs.kdc_reachable = dc.has_value();
     cs.clock_offset = c_off;
     if (!w_.group_counts.empty()) cs.token_groups = w_.group_counts[user.groups].groups;
+    // Every host as it is now: the back ends' keys and clocks decide their hops (kerberos-rules R2.6-R2.8).
     farm::FarmState hosts;
-    if (node != kNone) {
-      hosts.hosts.resize(nodes_.size());
-      hosts.hosts[node] = nodes_[node].state;
-      hosts.hosts[node].clock_offset = n_off;
+    hosts.hosts.reserve(nodes_.size());
+    for (const Node& n : nodes_) {
+      hosts.hosts.push_back(n.state);
+      hosts.hosts.back().clock_offset = n.clock.at(t);
     }
     auth_index = trace(f, node, view, cs, hosts);
     remembered_.emplace(key, auth_index);
@@ -1011,6 +1036,7 @@ void Simulator::change(std::size_t i) {
           }
           nodes_[h].state.held_kvnos[c.account] = held;
           ++nodes_[h].key_version;
+          ++keys_version_;
         }
       }
     }
@@ -1031,6 +1057,7 @@ void Simulator::change(std::size_t i) {
       }
       if (h >= 0) {
         ++nodes_[static_cast<std::size_t>(h)].key_version;
+        ++keys_version_;
         // A new identity starts a new worker process, which logs on with the current password.
         if (c.action == Action::ChangeAppPoolIdentity)
           nodes_[static_cast<std::size_t>(h)].state.held_kvnos.erase(c.identity.account);
@@ -1062,6 +1089,7 @@ void Simulator::change(std::size_t i) {
           }
         }
         ++n.key_version;
+        ++keys_version_;
       }
       applied(c.host);
       break;

@@ -441,6 +441,34 @@ TEST_CASE("a user account's password change breaks only tickets issued after it;
   }
 }
 
+TEST_CASE(
+    "a back end keeps its held key versions in a simulation: a SQL service account's password change "
+    "breaks the hop until the service restarts",
+    "[workload]") {
+  FarmOptions o;
+  o.nodes = 1;
+  o.clients = 1;
+  auto env = make_farm(o);
+  // web1's site calls sql1 as its process (CORP\WEB1$): no delegation, only sql1's key matters.
+  env.hosts[0].iis->sites[0].calls.push_back({"sql1", "", "", "process"});
+  farm::Host sql1 = test::corp_member("sql1", "10.0.0.31");
+  backend::SqlInstance instance;
+  instance.service_account = web::parse_identity("CORP\\svc-sql");
+  sql1.sql = backend::SqlServer{{instance}};
+  env.directory.add_account(test::corp_computer("sql1"));
+  env.directory.add_account(test::corp_user("svc-sql", {"MSSQLSvc/sql1.corp.contoso.com:1433"}));
+  env.dns.add_a(sql1.fqdn, sql1.ip);
+  env.hosts.push_back(sql1);
+  Workload w = small(50, 2 * kHour);
+  w.connection_reuse = 1;
+  w.changes.push_back(on_account(30 * kMinute, Action::PasswordChange, "CORP\\svc-sql"));
+  const auto run =
+      workload::simulate(env, w, {probe("failure_fraction", 0, 30 * kMinute), probe("failure_fraction", 31 * kMinute)});
+  CHECK(run.probes[0] == 0.0);
+  // SQL Server still decrypts with the old password's key; tickets now carry the new kvno (kerberos-rules R2.7).
+  CHECK(run.probes[1] == 1.0);
+}
+
 TEST_CASE("a gMSA's or a computer's password change breaks nothing: their hosts keep both keys", "[workload]") {
   FarmOptions o;
   o.clients = 2;
