@@ -19,6 +19,42 @@ std::string to_string(Verdict v);     // "ok", "degraded", "failed"
 std::string to_string(Delegation d);  // "none", "constrained", ...
 std::string to_string(HopResult r);   // "ok", "login_failed", ...
 
+// Why a request or a hop failed, as a fact: a Kerberos error (by its RFC 4120 code), or a
+// condition outside Kerberos. Its name, to_string(Error), is what the JSON and the text show.
+enum class ErrorKind {
+  Kerberos,                  // KRB_AP_ERR_MODIFIED, KDC_ERR_S_PRINCIPAL_UNKNOWN, ...: see Error::krb_error
+  DnsNameNotFound,           // DNS_NAME_NOT_FOUND
+  HostUnreachable,           // HOST_UNREACHABLE
+  NoWebServer,               // NO_WEB_SERVER
+  NoSiteBinding,             // NO_SITE_BINDING: http.sys 400 Invalid Hostname
+  Http401,                   // HTTP_401
+  Http401_2,                 // HTTP_401_2: no authentication method enabled
+  Http401_3,                 // HTTP_401_3: denied by the content's ACL
+  Http400HeaderTooLong,      // HTTP_400_HEADER_TOO_LONG
+  NoCommonAuthScheme,        // NO_COMMON_AUTH_SCHEME
+  KdcUnreachable,            // KDC_UNREACHABLE
+  NtlmHandshakeBroken,       // NTLM_HANDSHAKE_BROKEN
+  StatusLogonFailure,        // STATUS_LOGON_FAILURE
+  StatusNoLogonServers,      // STATUS_NO_LOGON_SERVERS
+  StatusAccountRestriction,  // STATUS_ACCOUNT_RESTRICTION
+  SqlInstanceNotFound,       // SQL_INSTANCE_NOT_FOUND
+  SspiContext,               // SSPI_CONTEXT: "Cannot generate SSPI context"
+  SqlLoginFailed,            // SQL_18456
+  SqlUntrustedDomain,        // SQL_18452
+  NoDelegation,              // NO_DELEGATION
+  NoNodeInService,           // NO_NODE_IN_SERVICE (simulation)
+  NetlogonTimeout,           // NETLOGON_TIMEOUT (simulation)
+};
+
+struct Error {
+  ErrorKind kind = ErrorKind::Kerberos;
+  int krb_error = 0;  // the RFC 4120 error code, when kind is Kerberos
+
+  static Error kerberos(int code) { return {ErrorKind::Kerberos, code}; }
+  friend bool operator==(const Error&, const Error&) = default;
+};
+std::string to_string(const Error& e);  // "KRB_AP_ERR_MODIFIED", "NO_SITE_BINDING", ...
+
 // What kind of exchange a step is; printers draw each kind its own way.
 enum class StepKind {
   Dns,          // name resolution
@@ -59,7 +95,7 @@ struct FrontOutcome {
   std::optional<TicketSummary> ticket;
   std::optional<std::string> decrypted_with;
   bool prompt = false;
-  std::optional<std::string> error;  // the root cause
+  std::optional<Error> error;  // the first failure on the path (scenario-format.md)
 };
 
 struct HopOutcome {
@@ -70,7 +106,7 @@ struct HopOutcome {
   std::optional<std::string> identity;
   Delegation delegation = Delegation::None;
   HopResult result = HopResult::Ok;
-  std::optional<std::string> error;
+  std::optional<Error> error;
   std::vector<HopOutcome> hops;
 };
 

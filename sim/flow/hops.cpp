@@ -17,6 +17,7 @@ namespace {
 
 using directory::iequals;
 using kerberos::KdcReply;
+using kerberos::KrbError;
 using kerberos::Ticket;
 
 constexpr const char* kAnonymousLogon = "NT AUTHORITY\\ANONYMOUS LOGON";
@@ -54,8 +55,9 @@ class HopTracer {
   std::string domain_of(const std::string& account) const;
   std::optional<Ticket> logon_tgt(const std::string& account);
   std::optional<Ticket> request_ticket(const Ticket& tgt, const std::string& requester, const std::string& spn,
-                                       std::string& error);
-  std::optional<Ticket> s4u(const std::string& service1, const std::string& spn, std::string& error, Delegation& kind);
+                                       std::optional<Error>& error);
+  std::optional<Ticket> s4u(const std::string& service1, const std::string& spn, std::optional<Error>& error,
+                            Delegation& kind);
   void authenticate(const Target& t, const std::string& identity, std::optional<Ticket> ticket, Protocol fallback,
                     HopOutcome& hop);
   void follow(const Target& t, HopOutcome& hop, const std::optional<Ticket>& ticket);
@@ -87,7 +89,7 @@ bool HopTracer::resolve(const base::Call& call, Target& t, HopOutcome& hop) {
              "no host answers for " + to.name_used, "iis-rules 4.4")
         .failed = true;
     hop.result = HopResult::AuthFailed;
-    hop.error = "HOST_UNREACHABLE";
+    hop.error = Error{ErrorKind::HostUnreachable};
     return false;
   }
   hop.to = t.host->name;
@@ -101,7 +103,7 @@ bool HopTracer::resolve(const base::Call& call, Target& t, HopOutcome& hop) {
                t.host->name + " has no site or report server for " + call.url, "iis-rules 3.14")
           .failed = true;
       hop.result = HopResult::AuthFailed;
-      hop.error = "NO_SITE_BINDING";
+      hop.error = Error{ErrorKind::NoSiteBinding};
       return false;
     }
   } else {
@@ -113,7 +115,7 @@ bool HopTracer::resolve(const base::Call& call, Target& t, HopOutcome& hop) {
                "iis-rules 6.4")
           .failed = true;
       hop.result = HopResult::AuthFailed;
-      hop.error = "SQL_INSTANCE_NOT_FOUND";
+      hop.error = Error{ErrorKind::SqlInstanceNotFound};
       return false;
     }
     // The driver resolves the FQDN and adds the TCP port (iis-rules 6.5, kerberos-rules R1.11).
@@ -143,7 +145,7 @@ std::optional<Ticket> HopTracer::logon_tgt(const std::string& account) {
 
 // A plain TGS exchange (with referrals) with the requester's TGT.
 std::optional<Ticket> HopTracer::request_ticket(const Ticket& tgt_in, const std::string& requester,
-                                                const std::string& spn, std::string& error) {
+                                                const std::string& spn, std::optional<Error>& error) {
   const Ticket& tgt = tgt_in;
   std::string domain = directory::to_lower(tgt.server_realm.empty() ? domain_of(requester) : tgt.server_realm);
   if (tgt.server.rfind("krbtgt/", 0) == 0) domain = directory::to_lower(tgt.server.substr(7));
@@ -156,20 +158,20 @@ std::optional<Ticket> HopTracer::request_ticket(const Ticket& tgt_in, const std:
         attach_reply(s, r);
       });
   if (reply && reply->kind == KdcReply::Kind::Ticket) return reply->ticket;
-  error = reply ? kerberos::error_name(reply->error) : "KDC_ERR_WRONG_REALM";
+  error = reply ? krb(reply->error) : krb(KrbError::KDC_ERR_WRONG_REALM);
   return std::nullopt;
 }
 
 // Constrained or resource-based delegation: S4U2Self when the user did not bring Kerberos evidence
 // for Service 1, then S4U2Proxy (kerberos-rules R3.2-R3.4). Service 1 is the account whose
 // credentials make the outbound request.
-std::optional<Ticket> HopTracer::s4u(const std::string& service1, const std::string& spn, std::string& error,
+std::optional<Ticket> HopTracer::s4u(const std::string& service1, const std::string& spn, std::optional<Error>& error,
                                      Delegation& kind) {
   const std::string domain = domain_of(service1);
   const auto* dom = env_.directory.domain_by_dns(domain);
   const auto tgt = logon_tgt(service1);
   if (!dom || !tgt) {
-    error = "KDC_ERR_C_PRINCIPAL_UNKNOWN";
+    error = krb(KrbError::KDC_ERR_C_PRINCIPAL_UNKNOWN);
     return std::nullopt;
   }
   Ticket evidence;
@@ -200,7 +202,7 @@ std::optional<Ticket> HopTracer::s4u(const std::string& service1, const std::str
           attach_reply(s, r);
         });
     if (!reply || reply->kind != KdcReply::Kind::Ticket) {
-      error = reply ? kerberos::error_name(reply->error) : "KDC_ERR_WRONG_REALM";
+      error = reply ? krb(reply->error) : krb(KrbError::KDC_ERR_WRONG_REALM);
       return std::nullopt;
     }
     evidence = reply->ticket;
@@ -217,7 +219,7 @@ std::optional<Ticket> HopTracer::s4u(const std::string& service1, const std::str
         attach_reply(s, r);
       });
   if (!reply || reply->kind != KdcReply::Kind::Ticket) {
-    error = reply ? kerberos::error_name(reply->error) : "KDC_ERR_WRONG_REALM";
+    error = reply ? krb(reply->error) : krb(KrbError::KDC_ERR_WRONG_REALM);
     return std::nullopt;
   }
   bool classic = false;
@@ -253,7 +255,7 @@ void HopTracer::authenticate(const Target& t, const std::string& identity, std::
         .failed = true;
     hop.protocol = Protocol::Kerberos;
     hop.result = HopResult::AuthFailed;
-    if (!hop.error) hop.error = sql ? "SSPI_CONTEXT" : kerberos::error_name(ap.error);
+    if (!hop.error) hop.error = sql ? Error{ErrorKind::SspiContext} : krb(ap.error);
     return;
   }
   // No ticket: NTLM with whatever the calling token holds.
@@ -272,7 +274,7 @@ void HopTracer::authenticate(const Target& t, const std::string& identity, std::
           "the client always sees state 1; the state in SQL Server's errorlog names the real "
           "reason (its value for this case is UNCONFIRMED) [iis-rules 6.8]");
     hop.result = sql ? HopResult::LoginFailed : HopResult::AuthFailed;
-    if (!hop.error) hop.error = sql ? "SQL_18456" : "HTTP_401";
+    if (!hop.error) hop.error = sql ? Error{ErrorKind::SqlLoginFailed} : Error{ErrorKind::Http401};
     return;
   }
   log_.add(sql ? StepKind::Sql : StepKind::Ntlm, from(), t.host->name, connect + " with NTLM as " + identity,
@@ -376,7 +378,7 @@ HopOutcome HopTracer::run(const base::Call& call) {
     hop.protocol = Protocol::Ntlm;
     hop.identity = account;
     hop.result = t.sql() ? HopResult::LoginFailed : HopResult::AuthFailed;
-    hop.error = t.sql() ? "SQL_18452" : "STATUS_LOGON_FAILURE";
+    hop.error = t.sql() ? Error{ErrorKind::SqlUntrustedDomain} : Error{ErrorKind::StatusLogonFailure};
     return hop;
   }
   if (account == kAnonymousLogon) {
@@ -401,19 +403,19 @@ HopOutcome HopTracer::run(const base::Call& call) {
   if (mode == "caller" && caller_.protocol != Protocol::Basic) {
     if (caller_.forwarded_tgt) {
       // Unconstrained delegation: the user's forwarded TGT asks for the ticket (kerberos-rules R3.1.2).
-      std::string error;
+      std::optional<Error> error;
       ticket = request_ticket(*caller_.forwarded_tgt, caller_.user, t.spn, error);
       if (ticket) hop.delegation = Delegation::Unconstrained;
       if (!ticket) hop.error = error;
     } else {
       const std::string service1 = tier_.outbound_account;
-      std::string error;
+      std::optional<Error> error;
       Delegation kind = Delegation::None;
       if (!service1.empty()) ticket = s4u(service1, t.spn, error, kind);
       if (ticket) {
         hop.delegation = kind;
       } else {
-        hop.error = error.empty() ? "NO_DELEGATION" : error;
+        hop.error = error ? *error : Error{ErrorKind::NoDelegation};
         // Delegation failed: the impersonation-level token goes out as the anonymous logon (R4.2).
         authenticate(t, kAnonymousLogon, std::nullopt, Protocol::Anonymous, hop);
         return hop;
@@ -422,7 +424,7 @@ HopOutcome HopTracer::run(const base::Call& call) {
   } else {
     // The identity's own credentials: its TGT, then a plain TGS exchange (no delegation).
     if (const auto tgt = logon_tgt(account)) {
-      std::string error;
+      std::optional<Error> error;
       ticket = request_ticket(*tgt, account, t.spn, error);
       if (!ticket) hop.error = error;
     }

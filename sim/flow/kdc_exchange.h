@@ -12,6 +12,9 @@
 
 namespace kerbsim::flow {
 
+// A Kerberos error as a path's or a hop's error.
+inline Error krb(kerberos::KrbError e) { return Error::kerberos(static_cast<int>(e)); }
+
 // The details a step shows for a KDC reply: its notes, then the events the DC wrote.
 void attach_reply(Step& step, const kerberos::KdcReply& reply);
 

@@ -3,6 +3,8 @@
 #include "kerbsim/outcome.h"
 #include "kerbsim/lint.h"
 
+#include "kerberos/errors.h"
+
 namespace kerbsim {
 
 std::string to_string(Protocol p) {
@@ -19,6 +21,56 @@ std::string to_string(Protocol p) {
       return "none";
   }
   return "none";
+}
+
+std::string to_string(const Error& e) {
+  switch (e.kind) {
+    case ErrorKind::Kerberos:
+      return kerberos::error_name(static_cast<kerberos::KrbError>(e.krb_error));
+    case ErrorKind::DnsNameNotFound:
+      return "DNS_NAME_NOT_FOUND";
+    case ErrorKind::HostUnreachable:
+      return "HOST_UNREACHABLE";
+    case ErrorKind::NoWebServer:
+      return "NO_WEB_SERVER";
+    case ErrorKind::NoSiteBinding:
+      return "NO_SITE_BINDING";
+    case ErrorKind::Http401:
+      return "HTTP_401";
+    case ErrorKind::Http401_2:
+      return "HTTP_401_2";
+    case ErrorKind::Http401_3:
+      return "HTTP_401_3";
+    case ErrorKind::Http400HeaderTooLong:
+      return "HTTP_400_HEADER_TOO_LONG";
+    case ErrorKind::NoCommonAuthScheme:
+      return "NO_COMMON_AUTH_SCHEME";
+    case ErrorKind::KdcUnreachable:
+      return "KDC_UNREACHABLE";
+    case ErrorKind::NtlmHandshakeBroken:
+      return "NTLM_HANDSHAKE_BROKEN";
+    case ErrorKind::StatusLogonFailure:
+      return "STATUS_LOGON_FAILURE";
+    case ErrorKind::StatusNoLogonServers:
+      return "STATUS_NO_LOGON_SERVERS";
+    case ErrorKind::StatusAccountRestriction:
+      return "STATUS_ACCOUNT_RESTRICTION";
+    case ErrorKind::SqlInstanceNotFound:
+      return "SQL_INSTANCE_NOT_FOUND";
+    case ErrorKind::SspiContext:
+      return "SSPI_CONTEXT";
+    case ErrorKind::SqlLoginFailed:
+      return "SQL_18456";
+    case ErrorKind::SqlUntrustedDomain:
+      return "SQL_18452";
+    case ErrorKind::NoDelegation:
+      return "NO_DELEGATION";
+    case ErrorKind::NoNodeInService:
+      return "NO_NODE_IN_SERVICE";
+    case ErrorKind::NetlogonTimeout:
+      return "NETLOGON_TIMEOUT";
+  }
+  return "";
 }
 
 std::string to_string(Verdict v) {
@@ -116,7 +168,7 @@ Value front_value(const FrontOutcome& front) {
   out.set("ticket", ticket_value(front.ticket));
   out.set("decrypted_with", optional_string(front.decrypted_with));
   out.set("prompt", front.prompt);
-  out.set("error", optional_string(front.error));
+  out.set("error", front.error ? Value(to_string(*front.error)) : Value());
   return out;
 }
 
@@ -131,7 +183,7 @@ Value hops_value(const std::vector<HopOutcome>& hops) {
     h.set("identity", optional_string(hop.identity));
     h.set("delegation", to_string(hop.delegation));
     h.set("result", to_string(hop.result));
-    h.set("error", optional_string(hop.error));
+    h.set("error", hop.error ? Value(to_string(*hop.error)) : Value());
     h.set("hops", hops_value(hop.hops));
     out.push(std::move(h));
   }

@@ -28,7 +28,7 @@ struct Attempt {
   Protocol protocol = Protocol::None;
   int http_status = 401;
   bool authenticated = false;
-  std::optional<std::string> error;
+  std::optional<Error> error;
 };
 
 class PathTracer {
@@ -57,7 +57,7 @@ class PathTracer {
         .add(kind, std::move(from), std::move(to), std::move(message), std::move(result), std::move(why),
              std::move(rule));
   }
-  void fail_root(const std::string& error) {
+  void fail_root(const Error& error) {
     if (!out_.front.error) out_.front.error = error;
   }
   const std::string& user() const { return client_.client->user; }
@@ -119,14 +119,14 @@ bool PathTracer::find_endpoint() {
         "iis-rules 3.14")
         .failed = true;
     attempt_.http_status = 400;
-    fail_root("NO_SITE_BINDING");
+    fail_root(Error{ErrorKind::NoSiteBinding});
     return false;
   }
   add(StepKind::Http, client_.name, node_.name, "GET " + (url_.path.empty() ? "/" : url_.path), "connection refused",
       node_.name + " runs neither IIS nor SSRS", "iis-rules 5.1")
       .failed = true;
   attempt_.http_status = 0;
-  fail_root("NO_WEB_SERVER");
+  fail_root(Error{ErrorKind::NoWebServer});
   return false;
 }
 
@@ -197,7 +197,7 @@ bool PathTracer::anonymous_leg(std::vector<AuthScheme>& offered) {
           "iis-rules 1.10")
           .failed = true;
       attempt_.http_status = 401;
-      fail_root("HTTP_401_3");
+      fail_root(Error{ErrorKind::Http401_3});
       return false;
     }
     // Denied to the anonymous identity: IIS falls through to the challenge below.
@@ -213,7 +213,7 @@ bool PathTracer::anonymous_leg(std::vector<AuthScheme>& offered) {
         "the site has no authentication method enabled", "iis-rules 3.11")
         .failed = true;
     attempt_.http_status = 401;
-    fail_root("HTTP_401_2");
+    fail_root(Error{ErrorKind::Http401_2});
     return false;
   }
   std::string headers, providers;
@@ -241,7 +241,7 @@ std::optional<Ticket> PathTracer::get_service_ticket(const std::string& spn) {
                   "kerberos-rules R1.6");
     s.failed = true;
     s.details.push_back("klist purge empties the negative cache with the tickets [kerberos-rules R8.3]");
-    fail_root(kerberos::error_name(KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN));
+    fail_root(krb(KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN));
     return std::nullopt;
   }
   if (state_.service_ticket && iequals(state_.service_ticket->server, spn)) {
@@ -260,7 +260,7 @@ std::optional<Ticket> PathTracer::get_service_ticket(const std::string& spn) {
         "every DC of " + domain + " is down, so the client cannot get a ticket and Kerberos is not possible",
         "kerberos-rules R8.1")
         .failed = true;
-    fail_root("KDC_UNREACHABLE");
+    fail_root(Error{ErrorKind::KdcUnreachable});
     return std::nullopt;
   }
   // The logon TGT (kerberos-rules R8.8, R2.9).
@@ -280,7 +280,7 @@ std::optional<Ticket> PathTracer::get_service_ticket(const std::string& spn) {
     attach_reply(s, as);
   }
   if (!cached_tgt && !as.ok()) {
-    fail_root(kerberos::error_name(as.error));
+    fail_root(krb(as.error));
     return std::nullopt;
   }
 
@@ -304,14 +304,14 @@ std::optional<Ticket> PathTracer::get_service_ticket(const std::string& spn) {
         attach_reply(s, r);
       });
   if (!reply) {
-    fail_root("KDC_ERR_WRONG_REALM");
+    fail_root(krb(KrbError::KDC_ERR_WRONG_REALM));
     return std::nullopt;
   }
   if (reply->kind == KdcReply::Kind::Ticket) {
     if (gains_) gains_->service_ticket = reply->ticket;
     return reply->ticket;
   }
-  fail_root(kerberos::error_name(reply->error));
+  fail_root(krb(reply->error));
   const bool negative =
       reply->error == KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN || reply->error == KrbError::KDC_ERR_PRINCIPAL_NOT_UNIQUE;
   if (negative && gains_) gains_->spn_not_found = true;
@@ -427,7 +427,7 @@ void PathTracer::negotiate() {
         "fix: set MaxFieldLength and MaxRequestBytes under HKLM\\SYSTEM\\CurrentControlSet\\Services\\"
         "HTTP\\Parameters to about 4/3 of the token size, or reduce group memberships [iis-rules 0.12]");
     attempt_ = {Protocol::Kerberos, 400, false, std::nullopt};
-    fail_root("HTTP_400_HEADER_TOO_LONG");
+    fail_root(Error{ErrorKind::Http400HeaderTooLong});
     return;
   }
 
@@ -457,8 +457,8 @@ void PathTracer::negotiate() {
                         node_.name + "; the target name used was " + *spn.spn + " [kerberos-rules R2.6]");
     s.details.push_back("the IIS log shows 401 1 2148074245: the token was presented and rejected [iis-rules 3.11]");
   }
-  attempt_ = {Protocol::Kerberos, 401, false, kerberos::error_name(ap.error)};
-  fail_root(kerberos::error_name(ap.error));
+  attempt_ = {Protocol::Kerberos, 401, false, krb(ap.error)};
+  fail_root(krb(ap.error));
   // A browser keeps the same ticket and prompts; Negotiate does not fall back to NTLM (iis-rules 0.5, 5.6).
   if (policy().browser != net::Browser::DotNet && policy().browser != net::Browser::SqlClient) {
     add(StepKind::Decision, client_.name, client_.name, "retry", "credential prompt, then 401 again",
@@ -499,9 +499,9 @@ void PathTracer::ntlm(bool fallback) {
             "a node that never issued the challenge",
         "iis-rules 5.7")
         .failed = true;
-    attempt_ = {Protocol::Ntlm, 401, false, std::string("NTLM_HANDSHAKE_BROKEN")};
+    attempt_ = {Protocol::Ntlm, 401, false, Error{ErrorKind::NtlmHandshakeBroken}};
     prompt_after_ntlm_failure();
-    fail_root("NTLM_HANDSHAKE_BROKEN");
+    fail_root(Error{ErrorKind::NtlmHandshakeBroken});
     return;
   }
   if (iequals(client_.name, node_.name)) {
@@ -515,9 +515,9 @@ void PathTracer::ntlm(bool fallback) {
               " (not in BackConnectionHostNames)",
           "iis-rules 3.13")
           .failed = true;
-      attempt_ = {Protocol::Ntlm, 401, false, std::string("STATUS_LOGON_FAILURE")};
+      attempt_ = {Protocol::Ntlm, 401, false, Error{ErrorKind::StatusLogonFailure}};
       prompt_after_ntlm_failure();
-      fail_root("STATUS_LOGON_FAILURE");
+      fail_root(Error{ErrorKind::StatusLogonFailure});
       return;
     }
   }
@@ -531,7 +531,7 @@ void PathTracer::ntlm(bool fallback) {
         "iis-rules 2.5")
         .failed = !local_here;
     attempt_ = {Protocol::Ntlm, local_here ? 200 : 401, local_here, std::nullopt};
-    if (!local_here) fail_root("STATUS_LOGON_FAILURE");
+    if (!local_here) fail_root(Error{ErrorKind::StatusLogonFailure});
     if (local_here) out_.front.identity = user_name;
     return;
   }
@@ -543,9 +543,9 @@ void PathTracer::ntlm(bool fallback) {
             "the same name and password would work; UNCONFIRMED)",
         "iis-rules 2.5")
         .failed = true;
-    attempt_ = {Protocol::Ntlm, 401, false, std::string("STATUS_LOGON_FAILURE")};
+    attempt_ = {Protocol::Ntlm, 401, false, Error{ErrorKind::StatusLogonFailure}};
     prompt_after_ntlm_failure();
-    fail_root("STATUS_LOGON_FAILURE");
+    fail_root(Error{ErrorKind::StatusLogonFailure});
     return;
   }
   const std::string dc = dc_for(dom->dns);
@@ -554,9 +554,9 @@ void PathTracer::ntlm(bool fallback) {
         "no DC of " + dom->dns + " answers, so " + node_.name + " cannot validate the NTLM response",
         "kerberos-rules R5.1")
         .failed = true;
-    attempt_ = {Protocol::Ntlm, 401, false, std::string("STATUS_NO_LOGON_SERVERS")};
+    attempt_ = {Protocol::Ntlm, 401, false, Error{ErrorKind::StatusNoLogonServers}};
     prompt_after_ntlm_failure();
-    fail_root("STATUS_NO_LOGON_SERVERS");
+    fail_root(Error{ErrorKind::StatusNoLogonServers});
     return;
   }
   if (protected_user) {
@@ -565,9 +565,9 @@ void PathTracer::ntlm(bool fallback) {
             user_name + " is in Protected Users, whose DC refuses NTLM", "kerberos-rules R3.5.2");
     s.failed = true;
     s.details.push_back("ProtectedUserFailures-DomainController event 100 on " + dc);
-    attempt_ = {Protocol::Ntlm, 401, false, std::string("STATUS_ACCOUNT_RESTRICTION")};
+    attempt_ = {Protocol::Ntlm, 401, false, Error{ErrorKind::StatusAccountRestriction}};
     prompt_after_ntlm_failure();
-    fail_root("STATUS_ACCOUNT_RESTRICTION");
+    fail_root(Error{ErrorKind::StatusAccountRestriction});
     return;
   }
   add(StepKind::Ntlm, node_.name, dc, "NetLogon pass-through validation for " + user_name, "STATUS_SUCCESS",
@@ -614,7 +614,7 @@ void PathTracer::authorize_user() {
       .failed = true;
   attempt_.authenticated = false;
   attempt_.http_status = 401;
-  fail_root("HTTP_401_3");
+  fail_root(Error{ErrorKind::Http401_3});
 }
 
 // A SQL Server login with integrated security (iis-rules 6.4-6.10, kerberos-rules R1.11).
@@ -626,7 +626,7 @@ void PathTracer::sql_login() {
         node_.name + " has no SQL Server instance named " + url_.instance, "iis-rules 6.4")
         .failed = true;
     attempt_.http_status = 0;
-    fail_root("SQL_INSTANCE_NOT_FOUND");
+    fail_root(Error{ErrorKind::SqlInstanceNotFound});
     return;
   }
   const backend::SqlInstance& inst = *service_->sql;
@@ -703,7 +703,7 @@ void PathTracer::sql_login() {
                 "iis-rules 6.6");
   s.failed = true;
   attempt_ = {Protocol::Kerberos, 0, false, std::nullopt};
-  fail_root(ap.error == KrbError::KRB_AP_ERR_MODIFIED ? "SSPI_CONTEXT" : kerberos::error_name(ap.error));
+  fail_root(ap.error == KrbError::KRB_AP_ERR_MODIFIED ? Error{ErrorKind::SspiContext} : krb(ap.error));
 }
 
 // The calls behind the front end (kerberos-rules sections 3-4).
@@ -740,8 +740,8 @@ void PathTracer::finish() {
     pending.pop_back();
     if (h->result != HopResult::Ok && !hop_failed) {
       hop_failed = true;
-      hop_problem =
-          h->to + " sees " + h->identity.value_or("no identity") + (h->error ? " (" + *h->error + ")" : std::string());
+      hop_problem = h->to + " sees " + h->identity.value_or("no identity") +
+                    (h->error ? " (" + to_string(*h->error) + ")" : std::string());
     }
     hop_ntlm |= h->protocol == Protocol::Ntlm && h->result == HopResult::Ok;
     for (const auto& c : h->hops) pending.push_back(&c);
@@ -755,18 +755,19 @@ void PathTracer::finish() {
   } else if (!works) {
     out_.verdict = Verdict::Failed;
     out_.summary = (sql ? "SQL login failed" : "HTTP " + std::to_string(attempt_.http_status)) + where +
-                   (out_.front.error ? ": " + *out_.front.error : std::string());
+                   (out_.front.error ? ": " + to_string(*out_.front.error) : std::string());
     if (attempt_.error && out_.front.error && *attempt_.error != *out_.front.error)
-      out_.summary += ", then " + to_string(attempt_.protocol) + " failed too: " + *attempt_.error;
+      out_.summary += ", then " + to_string(attempt_.protocol) + " failed too: " + to_string(*attempt_.error);
     if (out_.front.ticket && out_.front.decrypted_with && out_.front.error &&
-        *out_.front.error == "KRB_AP_ERR_MODIFIED")
+        *out_.front.error == krb(KrbError::KRB_AP_ERR_MODIFIED))
       out_.summary += " — the ticket is encrypted for " + out_.front.ticket->encrypted_for + ", but " + node_.name +
                       " decrypts with " + *out_.front.decrypted_with;
   } else if (degraded_protocol || out_.front.prompt) {
     out_.verdict = Verdict::Degraded;
-    out_.summary = "works" + where + " with " + to_string(attempt_.protocol) + " as " +
-                   out_.front.identity.value_or("?") + (out_.front.prompt ? " after a credential prompt" : "") +
-                   (out_.front.error ? " (Kerberos failed first: " + *out_.front.error + ")" : std::string());
+    out_.summary =
+        "works" + where + " with " + to_string(attempt_.protocol) + " as " + out_.front.identity.value_or("?") +
+        (out_.front.prompt ? " after a credential prompt" : "") +
+        (out_.front.error ? " (Kerberos failed first: " + to_string(*out_.front.error) + ")" : std::string());
   } else {
     out_.verdict = Verdict::Ok;
     if (attempt_.protocol == Protocol::Kerberos)
@@ -835,7 +836,7 @@ PathOutcome PathTracer::run() {
     if (!scheme.scheme) {
       s.failed = true;
       attempt_.http_status = 401;
-      fail_root("NO_COMMON_AUTH_SCHEME");
+      fail_root(Error{ErrorKind::NoCommonAuthScheme});
     } else if (*scheme.scheme == AuthScheme::Negotiate) {
       negotiate();
     } else if (*scheme.scheme == AuthScheme::Ntlm) {
@@ -881,7 +882,7 @@ PathOutcome dead_end(const Resolution& res) {
     s.result = "NXDOMAIN";
     s.why = r.dns.why;
     s.rule = "iis-rules 4.4";
-    p.front.error = "DNS_NAME_NOT_FOUND";
+    p.front.error = Error{ErrorKind::DnsNameNotFound};
     p.summary = "the name " + r.url->host + " does not resolve";
   } else {
     s.kind = StepKind::Http;
@@ -890,7 +891,7 @@ PathOutcome dead_end(const Resolution& res) {
     s.result = "no answer";
     s.why = "no host or load balancer in the scenario has the address " + r.ip;
     s.rule = "iis-rules 5.1";
-    p.front.error = "HOST_UNREACHABLE";
+    p.front.error = Error{ErrorKind::HostUnreachable};
     p.summary = "nothing answers at " + r.ip;
   }
   p.steps.push_back(s);

@@ -200,7 +200,7 @@ std::string hop_text(const HopOutcome& hop) {
 void print_hops(const std::vector<HopOutcome>& hops, int indent, const Painter& paint, std::ostream& out) {
   for (const auto& hop : hops) {
     std::string result = to_string(hop.result);
-    if (hop.error) result += " (" + *hop.error + ")";
+    if (hop.error) result += " (" + to_string(*hop.error) + ")";
     const bool ok = hop.result == HopResult::Ok && !hop.error;
     // "— result" wraps as one word ('\x1f' holds its space); only the result is coloured.
     const std::string text = hop_text(hop) + " —\x1f" + result;
@@ -219,7 +219,7 @@ void print_hops(const std::vector<HopOutcome>& hops, int indent, const Painter& 
 
 // The first error behind the front end, depth first: what a one-line summary names for a path that
 // failed at a back end.
-std::optional<std::string> first_error(const std::vector<HopOutcome>& hops) {
+std::optional<Error> first_error(const std::vector<HopOutcome>& hops) {
   for (const auto& hop : hops) {
     if (hop.error) return hop.error;
     if (auto inner = first_error(hop.hops)) return inner;
@@ -289,7 +289,7 @@ void print_flow(const FlowOutcome& flow, const PrintOptions& options, const Pain
     for (std::size_t i = 0; i < flow.paths.size(); ++i) {
       const auto& path = flow.paths[i];
       const auto error = path.front.error ? path.front.error : first_error(path.hops);
-      const std::string reason = error ? *error : to_string(path.front.protocol);
+      const std::string reason = error ? to_string(*error) : to_string(path.front.protocol);
       line += (i == 0 ? " " : " · ") + path_name(path, i, flow.paths.size()) + " " +
               paint.verdict(path.verdict, to_string(path.verdict)) + " (" + reason + ")";
     }

@@ -6,6 +6,7 @@
 
 #include "directory/names.h"
 #include "flow/hops.h"
+#include "flow/kdc_exchange.h"
 #include "flow/tracer.h"
 #include "net/url.h"
 #include "scenario/builder.h"
@@ -14,6 +15,7 @@ namespace kerbsim::scenario {
 namespace {
 
 using directory::iequals;
+using kerberos::KrbError;
 
 struct Candidate {
   std::string change;
@@ -266,9 +268,9 @@ struct FixFinder {
     ssrs_negotiate(out);
     const auto f = front();
     if (!f || !path.front.error) return out;
-    const std::string& error = *path.front.error;
+    const Error& error = *path.front.error;
     const std::string spn = path.spn.value_or("");
-    if (error == "KRB_AP_ERR_MODIFIED" && path.front.ticket) {
+    if (error == flow::krb(KrbError::KRB_AP_ERR_MODIFIED) && path.front.ticket) {
       const std::string ticket_owner = path.front.ticket->encrypted_for;
       if (f->site && f->site->kernel_mode && !f->site->use_app_pool_credentials) {
         const std::string site = f->site->name;
@@ -291,8 +293,11 @@ struct FixFinder {
       // An SPN held explicitly moves; one reached through the HOST mapping is added where it belongs.
       if (!spn.empty()) move_spn(out, spn, held_explicitly(spn) ? ticket_owner : "", f->key_account);
     }
-    if (error == "KRB_AP_ERR_MODIFIED" || error == "KDC_ERR_S_PRINCIPAL_UNKNOWN") shared_gmsa(out);
-    if ((error == "KDC_ERR_S_PRINCIPAL_UNKNOWN" || error == "KDC_ERR_PRINCIPAL_NOT_UNIQUE") && !spn.empty()) {
+    if (error == flow::krb(KrbError::KRB_AP_ERR_MODIFIED) || error == flow::krb(KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN))
+      shared_gmsa(out);
+    if ((error == flow::krb(KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN) ||
+         error == flow::krb(KrbError::KDC_ERR_PRINCIPAL_NOT_UNIQUE)) &&
+        !spn.empty()) {
       // Missing: register it on the key account. Duplicate: keep it only there.
       bool duplicate = false;
       for (const auto& a : env.directory.accounts())
@@ -327,7 +332,7 @@ struct FixFinder {
       if (hop.result == HopResult::Ok || !hop.error) continue;
       const std::string spn = hop.service;
       const std::string service1 = f->outbound;
-      if (*hop.error == "KDC_ERR_BADOPTION" && !service1.empty()) {
+      if (*hop.error == flow::krb(KrbError::KDC_ERR_BADOPTION) && !service1.empty()) {
         const bool kerberos_front = path.front.protocol == Protocol::Kerberos;
         std::string command = cmdlet(env, service1) + " -Add @{'msDS-AllowedToDelegateTo'='" + spn + "'}";
         if (!kerberos_front)
@@ -350,7 +355,8 @@ struct FixFinder {
                  if (auto* d = settings_for(s, owner)) d->allowed_to_act.push_back(service1);
                }});
       }
-      if ((*hop.error == "SSPI_CONTEXT" || *hop.error == "KDC_ERR_S_PRINCIPAL_UNKNOWN")) {
+      if ((*hop.error == Error{ErrorKind::SspiContext} ||
+           *hop.error == flow::krb(KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN))) {
         const farm::Host* target = env.host(hop.to);
         if (target && target->sql)
           for (const auto& inst : target->sql->instances)

@@ -65,7 +65,7 @@ class TicketTable {
 struct Auth {
   Verdict verdict = Verdict::Failed;
   Protocol protocol = Protocol::None;
-  std::uint16_t error = 0;  // index into Simulator::error_names_; 0 = none
+  std::uint16_t error = 0;  // index into Simulator::errors_; 0 = none
   std::uint32_t gained_tgt = 0;
   std::uint32_t gained_ticket = 0;
   bool spn_not_found = false;
@@ -256,7 +256,7 @@ class Simulator {
  public:
   Simulator(const farm::Environment& env, const Workload& w, const std::vector<Probe>& probes)
       : env_(env), w_(w), arrivals_(w.seed, 1), logons_(w.seed, 2), choices_(w.seed, 3) {
-    error_names_.emplace_back("");
+    errors_.emplace_back();
     setup_dcs();
     setup_nodes();
     setup_flows();
@@ -305,7 +305,7 @@ class Simulator {
     user.verdict = a.verdict;
     user.error = a.error;
   }
-  std::uint16_t error_id(const std::string& name);
+  std::uint16_t error_id(const Error& error);
   std::uint8_t group_class();
   SimTime client_offset(const FlowRun& f) const { return client_clocks_[f.client].at(now()); }
   SimTime now() const { return sim_.now(); }
@@ -334,7 +334,7 @@ class Simulator {
   std::vector<Auth> auths_;
   std::unordered_map<AuthKey, std::uint32_t, AuthKeyHash> remembered_;
   std::unordered_map<std::uint64_t, SimTime> s4u_cache_;  // (node << 32 | user) -> expiry
-  std::vector<std::string> error_names_;
+  std::vector<Error> errors_;                             // [0] unused: 0 means no error
 
   // Totals.
   SimulationReport report_;
@@ -506,7 +506,7 @@ RunResult Simulator::run(const std::function<void(double)>& progress) {
   for (std::size_t p = 0; p < 5; ++p)
     if (protocol_counts_[p]) r.protocols.push_back({protocol_names[p], protocol_counts_[p]});
   for (std::size_t e = 1; e < error_counts_.size(); ++e)
-    if (error_counts_[e]) r.errors.push_back({error_names_[e], error_counts_[e]});
+    if (error_counts_[e]) r.errors.push_back({to_string(errors_[e]), error_counts_[e]});
   std::stable_sort(r.errors.begin(), r.errors.end(),
                    [](const CountByName& a, const CountByName& b) { return a.count > b.count; });
   for (auto& n : nodes_)
@@ -671,11 +671,11 @@ std::uint8_t Simulator::group_class() {
   return static_cast<std::uint8_t>(w_.group_counts.size() - 1);
 }
 
-std::uint16_t Simulator::error_id(const std::string& name) {
-  for (std::size_t i = 1; i < error_names_.size(); ++i)
-    if (error_names_[i] == name) return static_cast<std::uint16_t>(i);
-  error_names_.push_back(name);
-  return static_cast<std::uint16_t>(error_names_.size() - 1);
+std::uint16_t Simulator::error_id(const Error& error) {
+  for (std::size_t i = 1; i < errors_.size(); ++i)
+    if (errors_[i] == error) return static_cast<std::uint16_t>(i);
+  errors_.push_back(error);
+  return static_cast<std::uint16_t>(errors_.size() - 1);
 }
 
 std::uint32_t Simulator::trace(const FlowRun& f, std::uint16_t node, std::size_t view, const flow::ClientState& cs,
@@ -887,12 +887,12 @@ Simulator::Attempt Simulator::attempt(FlowRun& f, User& user, std::uint32_t u, s
   out.error = a.error;
   if (node == kNone && !f.nodes.empty()) {
     out.verdict = Verdict::Failed;
-    out.error = error_id("NO_NODE_IN_SERVICE");
+    out.error = error_id(Error{ErrorKind::NoNodeInService});
   }
   const SimTime load = client_load(f, u, node, a);
   if (load < 0) {
     out.verdict = Verdict::Failed;
-    out.error = error_id("NETLOGON_TIMEOUT");
+    out.error = error_id(Error{ErrorKind::NetlogonTimeout});
     out.latency = w_.netlogon_timeout;
   } else {
     out.latency = load;

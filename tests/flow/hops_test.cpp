@@ -196,7 +196,8 @@ TEST_CASE("a LocalService process reaches SQL Server as ANONYMOUS LOGON", "[hops
   CHECK(hop.identity == std::optional<std::string>(kAnonymous));
   CHECK(hop.protocol == Protocol::Anonymous);
   CHECK(hop.result == HopResult::LoginFailed);
-  CHECK(hop.error == std::optional<std::string>("SQL_18456"));
+  CHECK(hop.error.has_value());
+  CHECK(to_string(*hop.error) == "SQL_18456");
   CHECK(has_step(steps, "call SQL Server", "iis-rules 2.1"));
 }
 
@@ -219,7 +220,8 @@ TEST_CASE("a workgroup process reaches SQL Server anonymously", "[hops]") {
   // iis-rules 2.5
   CHECK(hop.identity == std::optional<std::string>(kAnonymous));
   CHECK(hop.result == HopResult::LoginFailed);
-  CHECK(hop.error == std::optional<std::string>("SQL_18456"));
+  CHECK(hop.error.has_value());
+  CHECK(to_string(*hop.error) == "SQL_18456");
 }
 
 TEST_CASE("a local account of the calling machine is refused by a remote SQL Server with 18452", "[hops]") {
@@ -230,7 +232,8 @@ TEST_CASE("a local account of the calling machine is refused by a remote SQL Ser
   CHECK(hop.identity == std::optional<std::string>("WEB1\\IWAM_WEB1"));
   CHECK(hop.protocol == Protocol::Ntlm);
   CHECK(hop.result == HopResult::LoginFailed);
-  CHECK(hop.error == std::optional<std::string>("SQL_18452"));
+  CHECK(hop.error.has_value());
+  CHECK(to_string(*hop.error) == "SQL_18452");
 }
 
 TEST_CASE("as=anonymous arrives as ANONYMOUS LOGON and fails with 18456", "[hops]") {
@@ -242,7 +245,8 @@ TEST_CASE("as=anonymous arrives as ANONYMOUS LOGON and fails with 18456", "[hops
   CHECK(hop.identity == std::optional<std::string>(kAnonymous));
   CHECK(hop.protocol == Protocol::Anonymous);
   CHECK(hop.result == HopResult::LoginFailed);
-  CHECK(hop.error == std::optional<std::string>("SQL_18456"));
+  CHECK(hop.error.has_value());
+  CHECK(to_string(*hop.error) == "SQL_18456");
   CHECK(has_step(steps, "as NT AUTHORITY\\ANONYMOUS LOGON", "kerberos-rules R4.1"));
 }
 
@@ -306,7 +310,8 @@ TEST_CASE("a refused S4U2Proxy gives KDC_ERR_BADOPTION and the back end sees ANO
   std::vector<Step> steps;
   const HopOutcome hop =
       one_hop(env, site_on(env, "web1", kPoolIdentity, to_sql1("caller"), true), kerberos_caller(env), steps);
-  CHECK(hop.error == std::optional<std::string>("KDC_ERR_BADOPTION"));
+  CHECK(hop.error.has_value());
+  CHECK(to_string(*hop.error) == "KDC_ERR_BADOPTION");
   // kerberos-rules R4.2
   CHECK(hop.identity == std::optional<std::string>(kAnonymous));
   CHECK(hop.protocol == Protocol::Anonymous);
@@ -325,7 +330,8 @@ TEST_CASE("a front end with no delegation setting at all cannot take the caller 
   const HopOutcome hop =
       one_hop(env, site_on(env, "web1", kPoolIdentity, to_sql1("caller"), true), kerberos_caller(env));
   // kerberos-rules R3.2.3 (STATUS_NOT_SUPPORTED), R4.2
-  CHECK(hop.error == std::optional<std::string>("KDC_ERR_BADOPTION"));
+  CHECK(hop.error.has_value());
+  CHECK(to_string(*hop.error) == "KDC_ERR_BADOPTION");
   CHECK(hop.identity == std::optional<std::string>(kAnonymous));
   CHECK(hop.result == HopResult::LoginFailed);
 }
@@ -375,7 +381,8 @@ TEST_CASE("an NTLM caller with Kerberos-only constrained delegation arrives as A
   account(env, "CORP\\WEB1$").allowed_to_delegate_to = {kSql1Spn};
   const HopOutcome hop = one_hop(env, site_on(env, "web1", kPoolIdentity, to_sql1("caller"), true), ntlm_caller());
   // kerberos-rules R3.2.5: the S4U2Self ticket is not forwardable, so S4U2Proxy fails with 13.
-  CHECK(hop.error == std::optional<std::string>("KDC_ERR_BADOPTION"));
+  CHECK(hop.error.has_value());
+  CHECK(to_string(*hop.error) == "KDC_ERR_BADOPTION");
   CHECK(hop.identity == std::optional<std::string>(kAnonymous));
   CHECK(hop.result == HopResult::LoginFailed);
 }
@@ -443,7 +450,8 @@ TEST_CASE("a linked server carries the user on to a second SQL Server when each 
     REQUIRE(hop.hops.size() == 1);
     // iis-rules 6.9, kerberos-rules R4.2
     CHECK(hop.hops[0].identity == std::optional<std::string>(kAnonymous));
-    CHECK(hop.hops[0].error == std::optional<std::string>("KDC_ERR_BADOPTION"));
+    CHECK(hop.hops[0].error.has_value());
+    CHECK(to_string(*hop.hops[0].error) == "KDC_ERR_BADOPTION");
     CHECK(hop.hops[0].result == HopResult::LoginFailed);
   }
 }
@@ -469,7 +477,8 @@ TEST_CASE("the SQL SPN on the wrong account fails with Cannot generate SSPI cont
   // iis-rules 6.6, kerberos-rules R1.11
   CHECK(hop.protocol == Protocol::Kerberos);
   CHECK(hop.result == HopResult::AuthFailed);
-  CHECK(hop.error == std::optional<std::string>("SSPI_CONTEXT"));
+  CHECK(hop.error.has_value());
+  CHECK(to_string(*hop.error) == "SSPI_CONTEXT");
   bool sspi = false;
   for (const auto& s : steps)
     sspi |= s.failed && s.result == "The target principal name is incorrect. Cannot generate SSPI context.";
@@ -485,7 +494,8 @@ TEST_CASE("a missing SQL SPN makes a process identity fall back to NTLM, and the
   CHECK(hop.protocol == Protocol::Ntlm);
   CHECK(hop.identity == std::optional<std::string>("CORP\\WEB1$"));
   CHECK(hop.result == HopResult::Ok);
-  CHECK(hop.error == std::optional<std::string>("KDC_ERR_S_PRINCIPAL_UNKNOWN"));
+  CHECK(hop.error.has_value());
+  CHECK(to_string(*hop.error) == "KDC_ERR_S_PRINCIPAL_UNKNOWN");
 }
 
 TEST_CASE("a call to a host or instance that does not exist stops before authentication", "[hops]") {
@@ -493,13 +503,15 @@ TEST_CASE("a call to a host or instance that does not exist stops before authent
   SECTION("unknown host") {
     const HopOutcome hop = one_hop(env, site_on(env, "web1", kPoolIdentity, {"nosuch", "", "", "process"}));
     CHECK(hop.result == HopResult::AuthFailed);
-    CHECK(hop.error == std::optional<std::string>("HOST_UNREACHABLE"));
+    CHECK(hop.error.has_value());
+    CHECK(to_string(*hop.error) == "HOST_UNREACHABLE");
   }
   SECTION("unknown instance") {
     const HopOutcome hop = one_hop(env, site_on(env, "web1", kPoolIdentity, {"sql1", "SALES", "", "process"}));
     // iis-rules 6.4
     CHECK(hop.result == HopResult::AuthFailed);
-    CHECK(hop.error == std::optional<std::string>("SQL_INSTANCE_NOT_FOUND"));
+    CHECK(hop.error.has_value());
+    CHECK(to_string(*hop.error) == "SQL_INSTANCE_NOT_FOUND");
   }
 }
 

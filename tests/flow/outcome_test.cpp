@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <set>
 #include <string>
 
 #include "kerbsim/outcome.h"
@@ -104,7 +105,7 @@ TraceReport ssrs_farm_example() {
   web2.front.ticket = ticket;
   web2.front.decrypted_with = "CORP\\WEB2$";
   web2.front.prompt = true;
-  web2.front.error = "KRB_AP_ERR_MODIFIED";
+  web2.front.error = Error::kerberos(41);
   web2.verdict = Verdict::Failed;
   web2.summary =
       "web2 cannot decrypt a ticket encrypted for CORP\\WEB1$; alice sees credential prompts, "
@@ -188,7 +189,7 @@ TEST_CASE("a path document has the contract's keys in the contract's order", "[f
   path.front.ticket = TicketSummary{"CORP\\WEB1$", {"forwardable"}, "aes256"};
   path.front.decrypted_with = "CORP\\WEB2$";
   path.front.prompt = true;
-  path.front.error = "KRB_AP_ERR_MODIFIED";
+  path.front.error = Error::kerberos(41);
   HopOutcome inner;
   inner.to = "sql2";
   inner.service = "MSSQLSvc/sql2.corp.contoso.com:1433";
@@ -196,7 +197,7 @@ TEST_CASE("a path document has the contract's keys in the contract's order", "[f
   inner.protocol = Protocol::Ntlm;
   inner.identity = "NT AUTHORITY\\ANONYMOUS LOGON";
   inner.result = HopResult::LoginFailed;
-  inner.error = "SQL_18456";
+  inner.error = Error{ErrorKind::SqlLoginFailed};
   HopOutcome hop;
   hop.to = "sql1";
   hop.service = "MSSQLSvc/sql1.corp.contoso.com:1433";
@@ -289,4 +290,18 @@ TEST_CASE("a trace report document lists the scenario and its flows in order", "
   std::vector<std::string> path_keys;
   for (const auto& [k, _] : paths[1].as_object()) path_keys.push_back(k);
   REQUIRE(path_keys == std::vector<std::string>{"via", "spn", "front", "hops", "verdict", "steps", "fixes", "summary"});
+}
+
+TEST_CASE("an error's name is the one the JSON and the text show: Kerberos errors by their RFC 4120 name",
+          "[outcome]") {
+  CHECK(to_string(Error::kerberos(41)) == "KRB_AP_ERR_MODIFIED");
+  CHECK(to_string(Error::kerberos(68)) == "KDC_ERR_WRONG_REALM");
+  CHECK(to_string(Error{ErrorKind::Http401_3}) == "HTTP_401_3");
+  CHECK(to_string(Error{ErrorKind::SqlLoginFailed}) == "SQL_18456");
+  CHECK(to_string(Error{ErrorKind::SqlUntrustedDomain}) == "SQL_18452");
+  CHECK(to_string(Error{ErrorKind::NetlogonTimeout}) == "NETLOGON_TIMEOUT");
+  // Every kind has its own name.
+  std::set<std::string> names;
+  for (int k = static_cast<int>(ErrorKind::DnsNameNotFound); k <= static_cast<int>(ErrorKind::NetlogonTimeout); ++k)
+    CHECK(names.insert(to_string(Error{static_cast<ErrorKind>(k)})).second);
 }
