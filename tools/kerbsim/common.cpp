@@ -1,12 +1,8 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
-#include <cerrno>
-#include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <new>
 
@@ -47,27 +43,6 @@ std::unique_ptr<Scenario> load_or_report(const std::string& arg) {
   }
 }
 
-bool write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::cerr << "kerbsim: cannot write " << tmp << ": " << std::strerror(errno) << "\n";
-      out.close();
-      std::remove(tmp.c_str());
-      return false;
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::cerr << "kerbsim: cannot replace " << path << ": " << std::strerror(errno) << "\n";
-    std::remove(tmp.c_str());
-    return false;
-  }
-  return true;
-}
-
 bool parse_options(const Args& args, const boost::program_options::options_description& visible,
                    boost::program_options::value_semantic* value, int count) {
   namespace po = boost::program_options;
@@ -84,14 +59,6 @@ bool parse_options(const Args& args, const boost::program_options::options_descr
     return false;
   }
   return true;
-}
-
-int emit(const std::string& path, const std::string& text) {
-  if (path.empty()) {
-    std::cout << text;
-    return kExitOk;
-  }
-  return write_file_atomically(path, text) ? kExitOk : kExitUsage;
 }
 
 int run_guarded(const std::string& command, const std::function<int()>& body) {
