@@ -150,6 +150,13 @@ expect "simulate output to /dev/stdout" 0 "with 20 users" -- "$kerbsim" simulate
 expect "simulate refusal writes no file" 0 "" -- \
   bash -c '"$0" simulate "$1" --users 100000000 --output "$2" 2>/dev/null; test ! -e "$2"' "$kerbsim" "$sim" "$tmp/refused.txt"
 expect "check runs simulation expectations" 0 "simulation: failure_fraction" -- "$kerbsim" check "$sim"
+# check refuses a workload over the budget as simulate does (exit 2, the message), before running it,
+# and goes on with the next file. The rate is the loader's highest: the estimate alone exceeds the budget.
+sed 's/"requests_per_user_per_hour": 30,/"requests_per_user_per_hour": 3600000,/' "$sim" > "$tmp/over-budget.json"
+expect "check budget refusal" 2 \
+  'over-budget\.json:[0-9]+:[0-9]+: /workload: this workload would make about 11,520,000,000 requests, more than the budget of 50,000,000' \
+  -- timeout 5 "$kerbsim" check "$tmp/over-budget.json"
+expect "check goes on after a budget refusal" 2 "passed, 0 failed" -- timeout 5 "$kerbsim" check "$tmp/over-budget.json" "$default"
 
 # kdc: one question to the KDC of the real-KDC test domain (samba-4.17), text and JSON.
 contoso="$root/tests/fidelity/contoso.json"

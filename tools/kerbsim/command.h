@@ -35,6 +35,9 @@ bool use_color();
 std::string resolve_scenario(const std::string& arg);
 std::string bundled_scenario_dir();
 
+// One line per problem on standard error: file:line:column: /json/path: message.
+void print_diagnostics(const ScenarioError& e);
+
 // Loads a scenario; on a bad file prints every diagnostic to stderr and returns nullptr.
 std::unique_ptr<Scenario> load_or_report(const std::string& arg);
 

@@ -32,11 +32,15 @@ std::string resolve_scenario(const std::string& arg) {
   return arg;  // the loader reports the missing file
 }
 
+void print_diagnostics(const ScenarioError& e) {
+  for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
+}
+
 std::unique_ptr<Scenario> load_or_report(const std::string& arg) {
   try {
     return Scenario::load(resolve_scenario(arg));
   } catch (const ScenarioError& e) {
-    for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
+    print_diagnostics(e);
     const auto n = e.diagnostics().size();
     std::cerr << "kerbsim: " << n << (n == 1 ? " problem" : " problems") << " in " << arg << "\n";
     return nullptr;

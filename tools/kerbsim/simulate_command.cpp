@@ -114,8 +114,8 @@ int simulate_command(const Args& args) {
     SimulationReport report;
     try {
       report = loaded->simulate(request);
-    } catch (const ScenarioError& e) {
-      for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
+    } catch (const ScenarioError& e) {  // the workload is over the budget
+      print_diagnostics(e);
       return kExitUsage;
     }
     std::ostringstream text;
