@@ -42,7 +42,8 @@ class Scenario {
   // Runs the scenario's workload. Throws ScenarioError, before starting, when the workload would
   // exceed the request's budget.
   SimulationReport simulate(const SimulateRequest& request = {}) const;
-  // Trace expectations; simulation expectations too when there are any (one simulation run).
+  // Trace expectations; simulation expectations too when there are any (one simulation run). Throws
+  // ScenarioError, before that run, when the workload would exceed the default budget.
   CheckReport check() const;
   LintReport lint() const;
   // One question to the simulated KDC of the account's domain (`kerbsim kdc`).

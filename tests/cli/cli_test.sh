@@ -48,8 +48,53 @@ expect "missing file" 2 "nope.json" -- "$kerbsim" trace "$tmp/nope.json"
 # --output writes the file whole, and leaves nothing behind when it cannot.
 expect "trace --output" 0 "" -- "$kerbsim" trace "$default" --format json --output "$tmp/out.json"
 expect "output file content" 0 '"scenario": "ssrs-farm-networkservice"' -- cat "$tmp/out.json"
-expect "output into a missing folder" 2 "cannot write" -- "$kerbsim" trace "$default" --output "$tmp/no/such/dir/out.txt"
+expect "output into a missing folder" 2 "cannot write $tmp/no/such/dir/out.txt: No such file or directory" \
+  -- "$kerbsim" trace "$default" --output "$tmp/no/such/dir/out.txt"
+expect "output to a folder" 2 "cannot write $tmp: Is a directory" -- "$kerbsim" trace "$default" --output "$tmp"
 expect "no temporary file left" 0 "" -- test -z "$(ls "$tmp"/no 2>/dev/null; ls "$tmp" | grep '\.tmp\.')"
+
+# --output replaces only a regular file (by a rename); anything else that exists is written through.
+echo old > "$tmp/existing.txt"
+inode="$(stat -c %i "$tmp/existing.txt")"
+expect "output over an existing file" 0 "" -- "$kerbsim" trace "$default" -o "$tmp/existing.txt"
+expect "existing file has the trace" 0 "via web2" -- cat "$tmp/existing.txt"
+expect "existing file replaced by a rename" 0 "" -- test "$(stat -c %i "$tmp/existing.txt")" != "$inode"
+echo old > "$tmp/target.txt"
+ln -s target.txt "$tmp/link.txt"
+expect "output to a symlink" 0 "" -- "$kerbsim" trace "$default" -o "$tmp/link.txt"
+expect "symlink is still a symlink" 0 "" -- test -L "$tmp/link.txt"
+expect "symlink target has the trace" 0 "via web2" -- cat "$tmp/target.txt"
+ln -s not-yet.txt "$tmp/dangling.txt"
+expect "output to a dangling symlink" 0 "" -- "$kerbsim" trace "$default" -o "$tmp/dangling.txt"
+# shellcheck disable=SC2016  # expanded by the inner shell
+expect "dangling symlink target created" 0 "via web2" -- bash -c 'test -L "$0" && cat "$1"' "$tmp/dangling.txt" "$tmp/not-yet.txt"
+mkfifo "$tmp/fifo"
+timeout 10 cat "$tmp/fifo" > "$tmp/fifo.out" &
+reader=$!
+expect "output to a FIFO" 0 "" -- timeout 5 "$kerbsim" trace "$default" -o "$tmp/fifo"
+wait "$reader"
+expect "FIFO reader has the trace" 0 "via web2" -- cat "$tmp/fifo.out"
+expect "FIFO is still a FIFO" 0 "" -- test -p "$tmp/fifo"
+# shellcheck disable=SC2016  # expanded by the inner shell
+expect "-o - is standard output" 0 "via web2" -- bash -c 'cd "$1" && "$0" trace "$2" -o - && test ! -e -' "$kerbsim" "$tmp" "$default"
+# The real /dev/null and /dev/stdout only when a regression could not replace them (not root); as
+# root, twins made in the temporary folder stand in: the same device, a link to /proc/self/fd/1.
+null=/dev/null stdout=/dev/stdout
+if [ "$(id -u)" -eq 0 ]; then
+  null="$tmp/null" stdout="$tmp/stdout"
+  mknod "$null" c 1 3 2> /dev/null || null=""
+  ln -s /proc/self/fd/1 "$stdout"
+fi
+if [ -n "$null" ]; then
+  expect "output to /dev/null" 0 "" -- "$kerbsim" trace "$default" -o "$null"
+  expect "/dev/null is still a device" 0 "" -- test -c "$null"
+fi
+expect "output to /dev/stdout" 0 "via web2" -- "$kerbsim" trace "$default" -o "$stdout"
+expect "/dev/stdout is still a link" 0 "" -- test -L "$stdout"
+# shellcheck disable=SC2016  # expanded by the inner shell
+expect "output to /dev/stdout redirected to a file" 0 "via web2" -- \
+  bash -c '"$0" trace "$1" -o "$2" > "$3" && test -L "$2" && cat "$3"' "$kerbsim" "$default" "$stdout" "$tmp/redirected.txt"
+expect "no temporary file left after writing through" 0 "" -- test -z "$(find "$tmp" -name '*.tmp.*')"
 
 # A misspelled key: line, column, JSON path, a suggestion, exit code 2.
 sed 's/"browser": "edge"/"browsr": "edge"/' "$default" > "$tmp/typo.json"
@@ -97,12 +142,21 @@ expect "simulate output is the same as stdout" 0 "" -- \
   bash -c 'diff <("$0" simulate "$1" --duration 10m --users 20 --format json) "$2"' "$kerbsim" "$sim" "$tmp/sim.json"
 expect "simulate --output csv" 0 "" -- "$kerbsim" simulate "$sim" "${short[@]}" --format csv -o "$tmp/sim.csv"
 expect "simulate csv file header" 0 '^start_s,requests,' -- head -n 1 "$tmp/sim.csv"
-expect "simulate output into a missing folder" 2 "cannot write" -- \
+expect "simulate output into a missing folder" 2 "cannot write $tmp/no/such/dir/sim.txt: No such file or directory" -- \
   "$kerbsim" simulate "$sim" "${short[@]}" --output "$tmp/no/such/dir/sim.txt"
+expect "simulate -o -" 0 "with 20 users" -- "$kerbsim" simulate "$sim" "${short[@]}" -o -
+expect "simulate output to /dev/stdout" 0 "with 20 users" -- "$kerbsim" simulate "$sim" "${short[@]}" -o "$stdout"
 # shellcheck disable=SC2016  # expanded by the inner shell
 expect "simulate refusal writes no file" 0 "" -- \
   bash -c '"$0" simulate "$1" --users 100000000 --output "$2" 2>/dev/null; test ! -e "$2"' "$kerbsim" "$sim" "$tmp/refused.txt"
 expect "check runs simulation expectations" 0 "simulation: failure_fraction" -- "$kerbsim" check "$sim"
+# check refuses a workload over the budget as simulate does (exit 2, the message), before running it,
+# and goes on with the next file. The rate is the loader's highest: the estimate alone exceeds the budget.
+sed 's/"requests_per_user_per_hour": 30,/"requests_per_user_per_hour": 3600000,/' "$sim" > "$tmp/over-budget.json"
+expect "check budget refusal" 2 \
+  'over-budget\.json:[0-9]+:[0-9]+: /workload: this workload would make about 11,520,000,000 requests, more than the budget of 50,000,000' \
+  -- timeout 5 "$kerbsim" check "$tmp/over-budget.json"
+expect "check goes on after a budget refusal" 2 "passed, 0 failed" -- timeout 5 "$kerbsim" check "$tmp/over-budget.json" "$default"
 
 # kdc: one question to the KDC of the real-KDC test domain (samba-4.17), text and JSON.
 contoso="$root/tests/fidelity/contoso.json"

@@ -25,7 +25,14 @@ int check_command(const Args& args) {
         code = kExitUsage;
         continue;
       }
-      const CheckReport report = loaded->check();
+      CheckReport report;
+      try {
+        report = loaded->check();
+      } catch (const ScenarioError& e) {  // the simulation expectations need a workload over the budget
+        print_diagnostics(e);
+        code = kExitUsage;
+        continue;
+      }
       print_check_text(report, {use_color(), false}, std::cout);
       if (report.failed() > 0 && code == kExitOk) code = kExitFailed;
     }

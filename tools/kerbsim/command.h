@@ -35,15 +35,22 @@ bool use_color();
 std::string resolve_scenario(const std::string& arg);
 std::string bundled_scenario_dir();
 
+// One line per problem on standard error: file:line:column: /json/path: message.
+void print_diagnostics(const ScenarioError& e);
+
 // Loads a scenario; on a bad file prints every diagnostic to stderr and returns nullptr.
 std::unique_ptr<Scenario> load_or_report(const std::string& arg);
 
 // Writes text to path atomically: a temporary file beside it, then a rename, so that a failure never
-// leaves a truncated or half-overwritten report. Returns false (after a message) on failure.
+// leaves a truncated or half-overwritten report. Returns false (after a message naming path) on failure.
 bool write_file_atomically(const std::string& path, const std::string& text);
 
-// Prints a command's report to standard output, or (with --output) writes it to path atomically;
-// the command's exit code.
+// Whether an --output argument means standard output: not given, or "-".
+bool is_standard_output(const std::string& path);
+
+// Prints a command's report to standard output, or (with --output) writes it to path: a regular file,
+// or a new one, is replaced atomically; a device, a FIFO or a symlink is written through. The
+// command's exit code.
 int emit(const std::string& path, const std::string& text);
 
 // Parses a subcommand's arguments: its visible options plus positional arguments stored through

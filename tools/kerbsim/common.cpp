@@ -1,12 +1,8 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
-#include <cerrno>
-#include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <new>
 
@@ -36,36 +32,19 @@ std::string resolve_scenario(const std::string& arg) {
   return arg;  // the loader reports the missing file
 }
 
+void print_diagnostics(const ScenarioError& e) {
+  for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
+}
+
 std::unique_ptr<Scenario> load_or_report(const std::string& arg) {
   try {
     return Scenario::load(resolve_scenario(arg));
   } catch (const ScenarioError& e) {
-    for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
+    print_diagnostics(e);
     const auto n = e.diagnostics().size();
     std::cerr << "kerbsim: " << n << (n == 1 ? " problem" : " problems") << " in " << arg << "\n";
     return nullptr;
   }
-}
-
-bool write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::cerr << "kerbsim: cannot write " << tmp << ": " << std::strerror(errno) << "\n";
-      out.close();
-      std::remove(tmp.c_str());
-      return false;
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::cerr << "kerbsim: cannot replace " << path << ": " << std::strerror(errno) << "\n";
-    std::remove(tmp.c_str());
-    return false;
-  }
-  return true;
 }
 
 bool parse_options(const Args& args, const boost::program_options::options_description& visible,
@@ -84,14 +63,6 @@ bool parse_options(const Args& args, const boost::program_options::options_descr
     return false;
   }
   return true;
-}
-
-int emit(const std::string& path, const std::string& text) {
-  if (path.empty()) {
-    std::cout << text;
-    return kExitOk;
-  }
-  return write_file_atomically(path, text) ? kExitOk : kExitUsage;
 }
 
 int run_guarded(const std::string& command, const std::function<int()>& body) {

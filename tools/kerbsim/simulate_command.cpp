@@ -83,7 +83,8 @@ int simulate_command(const Args& args) {
         "seed", po::value(&seed), "random seed (default: the workload's)")("users", po::value(&users),
                                                                            "number of users (default: the workload's)")(
         "format", po::value(&format), "text (default), json, or csv (the timeline)")(
-        "output,o", po::value(&output), "write to this file (replaced atomically) instead of standard output")(
+        "output,o", po::value(&output),
+        "write to this file, '-' for standard output; a regular file is replaced atomically")(
         "max-requests", po::value(&max_requests), "refuse a workload expected to make more requests than this")(
         "max-memory", po::value(&max_memory_mib), "refuse a workload expected to need more MiB than this");
     po::variables_map given;
@@ -113,8 +114,8 @@ int simulate_command(const Args& args) {
     SimulationReport report;
     try {
       report = loaded->simulate(request);
-    } catch (const ScenarioError& e) {
-      for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
+    } catch (const ScenarioError& e) {  // the workload is over the budget
+      print_diagnostics(e);
       return kExitUsage;
     }
     std::ostringstream text;
@@ -123,7 +124,7 @@ int simulate_command(const Args& args) {
     else if (format == "csv")
       print_simulation_csv(report, text);
     else
-      print_simulation_text(report, {output.empty() && use_color(), false}, text);
+      print_simulation_text(report, {is_standard_output(output) && use_color(), false}, text);
     return emit(output, text.str());
   });
 }

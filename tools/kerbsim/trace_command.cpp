@@ -23,7 +23,8 @@ int trace_command(const Args& args) {
         "via", po::value(&via), "trace only the path through this load-balancer member")(
         "format", po::value(&format), "text (default), json or mermaid")(
         "explain", po::bool_switch(&explain), "also show each step's details: DC events, settings")(
-        "output,o", po::value(&output), "write to this file (replaced atomically) instead of standard output");
+        "output,o", po::value(&output),
+        "write to this file, '-' for standard output; a regular file is replaced atomically");
     if (!parse_options(args, visible, po::value(&scenario), 1)) return kExitOk;
     if (scenario.empty()) throw po::error("a SCENARIO is required");
     if (format != "text" && format != "json" && format != "mermaid")
@@ -56,7 +57,7 @@ int trace_command(const Args& args) {
     else if (format == "mermaid")
       print_trace_mermaid(report, text);
     else
-      print_trace_text(report, {output.empty() && use_color(), explain}, text);
+      print_trace_text(report, {is_standard_output(output) && use_color(), explain}, text);
     return emit(output, text.str());
   });
 }
