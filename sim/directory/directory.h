@@ -55,10 +55,10 @@ struct Account {
   std::vector<std::string> allowed_to_act;          // msDS-AllowedToActOnBehalfOfOtherIdentity
   bool sensitive = false;                           // NOT_DELEGATED 0x100000
   std::vector<std::string> groups;
-  int token_groups = 10;
-  int foreign_token_groups = 0;
+  int token_groups = 10;                            // SIDs in the PAC counted as s-class (R6.3)
+  int foreign_token_groups = 0;                     // d-class SIDs: universal groups of other domains, sIDHistory
   std::optional<std::uint32_t> supported_enctypes;  // msDS-SupportedEncryptionTypes bits (R2.4)
-  bool aes_keys = true;
+  bool aes_keys = true;                             // false = password last set before AES keys existed (R2.2)
   int kvno = 1;
   bool enabled = true;
   bool domain_controller = false;  // a DC's computer account: trusted for delegation by default

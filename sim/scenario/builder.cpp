@@ -106,7 +106,7 @@ farm::Environment build(const spec::Scenario& spec) {
     directory::Domain dom;
     dom.dns = d.dns;
     dom.netbios = d.netbios;
-    dom.forest = d.forest.empty() ? d.dns : d.forest;
+    dom.forest = d.forest;  // empty: the directory makes it a forest root
     dom.functional_level = d.functional_level;
     dom.dcs = d.dcs;
     if (d.kdc == "windows-2012r2") dom.kdc = directory::KdcProfile::Windows2012R2;
@@ -246,7 +246,7 @@ farm::Environment build(const spec::Scenario& spec) {
         inst.port = i.port;
         inst.dynamic_port = i.dynamic_port;
         // A dynamic port without a stated one: the port SQL Server picked at its last start (iis-rules 6.4).
-        if (inst.dynamic_port && i.port == 1433 && i.name != "MSSQLSERVER")
+        if (inst.dynamic_port && inst.port == backend::SqlInstance{}.port && !inst.default_instance())
           inst.port = 49800 + static_cast<int>(sql.instances.size());
         inst.service_account = web::parse_identity(i.service_account);
         inst.calls = convert_calls(i.calls);
@@ -385,7 +385,7 @@ workload::Workload build_workload(const spec::Scenario& spec) {
   w.server_time = s.server_time_ms * kMillisecond;
   w.interval = seconds(s.interval);
   w.restart_keeps_previous_key = s.restart_keeps_previous_key;
-  for (const auto& g : s.group_counts) w.group_counts.push_back({g.groups, g.share});
+  w.group_counts = s.group_counts;
   for (const auto& ev : s.events) {
     workload::Change c;
     c.at = seconds(ev.at_time);
