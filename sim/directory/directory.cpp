@@ -85,6 +85,28 @@ bool Directory::remove_spn(AccountId id, const std::string& spn) {
   return true;
 }
 
+Account Directory::joined_computer(const std::string& domain_dns, const std::string& host_name,
+                                   const std::string& fqdn) const {
+  const Domain* d = domain_by_dns(domain_dns);
+  Account a;
+  a.sam = to_upper(host_name) + "$";
+  a.name = (d ? d->netbios : to_upper(domain_dns)) + "\\" + a.sam;
+  a.domain = d ? d->dns : domain_dns;
+  a.kind = AccountKind::Computer;
+  a.spns = {"HOST/" + host_name, "HOST/" + fqdn};  // R1.5
+  a.supported_enctypes = kComputerEnctypes;
+  a.token_groups = 2;  // a computer is in few groups, so its PAC is small (R6.3; the count is UNCONFIRMED)
+  return a;
+}
+
+AccountId Directory::add_computer(Account computer, const std::string& host_name) {
+  if (domain_controller(computer.domain, host_name)) {
+    computer.domain_controller = true;
+    computer.trusted_for_delegation = true;
+  }
+  return add_account(std::move(computer));
+}
+
 std::string profile_name(KdcProfile p) {
   switch (p) {
     case KdcProfile::Windows2016:
@@ -123,6 +145,15 @@ std::optional<AccountId> Directory::find_account(const std::string& canonical_na
   const auto it = by_name_.find(to_lower(canonical_name));
   if (it == by_name_.end()) return std::nullopt;
   return it->second;
+}
+
+const Domain* Directory::domain_of(const std::string& account_name) const {
+  return domain_by_netbios(split_account(account_name).domain);
+}
+
+bool Directory::domain_controller(const std::string& domain_dns, const std::string& host_name) const {
+  const Domain* d = domain_by_dns(domain_dns);
+  return d && std::any_of(d->dcs.begin(), d->dcs.end(), [&](const std::string& dc) { return iequals(dc, host_name); });
 }
 
 namespace {

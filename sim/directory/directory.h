@@ -43,6 +43,11 @@ struct Trust {
 
 enum class AccountKind { User, Computer, Gmsa };
 
+// msDS-SupportedEncryptionTypes of a computer account, AES256 | AES128 | RC4: computers keep it in
+// sync with local policy (kerberos-rules R2.4); gMSAs, a subclass of computer, are modelled the
+// same way (UNCONFIRMED).
+constexpr std::uint32_t kComputerEnctypes = 0x10 | 0x08 | 0x04;
+
 struct Account {
   std::string name;    // canonical "CORP\\alice", "CORP\\WEB1$"
   std::string domain;  // dns name of its domain
@@ -55,10 +60,10 @@ struct Account {
   std::vector<std::string> allowed_to_act;          // msDS-AllowedToActOnBehalfOfOtherIdentity
   bool sensitive = false;                           // NOT_DELEGATED 0x100000
   std::vector<std::string> groups;
-  int token_groups = 10;
-  int foreign_token_groups = 0;
+  int token_groups = 10;                            // SIDs in the PAC counted as s-class (R6.3)
+  int foreign_token_groups = 0;                     // d-class SIDs: universal groups of other domains, sIDHistory
   std::optional<std::uint32_t> supported_enctypes;  // msDS-SupportedEncryptionTypes bits (R2.4)
-  bool aes_keys = true;
+  bool aes_keys = true;                             // false = password last set before AES keys existed (R2.2)
   int kvno = 1;
   bool enabled = true;
   bool domain_controller = false;  // a DC's computer account: trusted for delegation by default
@@ -96,6 +101,15 @@ class Directory {
   // Removes an SPN from an account (setspn -D); false when the account did not hold it.
   bool remove_spn(AccountId id, const std::string& spn);
 
+  // Domain join: the computer account a host gets in its domain, NETBIOS\NAME$ with HOST/<name>
+  // and HOST/<fqdn> (kerberos-rules R1.5) and the computer etypes (R2.4). Returned rather than
+  // added, so that the scenario's own settings go on it first; then add_computer.
+  Account joined_computer(const std::string& domain_dns, const std::string& host_name, const std::string& fqdn) const;
+  // Adds a joined host's computer account. A DC's account is created with userAccountControl
+  // SERVER_TRUST_ACCOUNT | TRUSTED_FOR_DELEGATION (0x82000, MS-ADTS 2.2.16), whatever the settings
+  // say: DCs are trusted for unconstrained delegation by default (kerberos-rules R3.0).
+  AccountId add_computer(Account computer, const std::string& host_name);
+
   const std::vector<Domain>& domains() const { return domains_; }
   const std::vector<Trust>& trusts() const { return trusts_; }
   const std::vector<Account>& accounts() const { return accounts_; }
@@ -105,6 +119,11 @@ class Directory {
   const Domain* domain_by_dns(const std::string& dns) const;
   const Domain* domain_by_netbios(const std::string& netbios) const;
   std::optional<AccountId> find_account(const std::string& canonical_name) const;
+  // The domain the NetBIOS prefix of a canonical name names ("CORP\\alice"), whether or not the
+  // account exists; nullptr for a bare name or a prefix that is no domain (a local "WS1\\bob").
+  const Domain* domain_of(const std::string& account_name) const;
+  // Is host_name one of the domain's DCs?
+  bool domain_controller(const std::string& domain_dns, const std::string& host_name) const;
 
   // Looks an SPN up among the accounts of one forest: exact case-insensitive match, then the
   // sPNMappings HOST alias, duplicates reported (R1.3, R1.4, R1.7, R1.8).

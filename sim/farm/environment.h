@@ -33,6 +33,7 @@ struct Host {
   engine::SimTime clock_offset = 0;  // its clock minus the DCs'
   bool credential_guard = false;
   std::string computer_account;  // "CORP\\WEB1$"; "" on a workgroup host
+  // http.sys MaxFieldLength and MaxRequestBytes (kerberos-rules R6.5).
   int http_max_field_length = 16384;
   int http_max_request_bytes = 16384;
   std::vector<std::string> back_connection_host_names;

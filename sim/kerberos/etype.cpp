@@ -40,6 +40,13 @@ std::uint32_t enctype_bits(const std::vector<std::string>& names) {
   return bits;
 }
 
+std::vector<std::string> enctype_names(std::uint32_t bits) {
+  std::vector<std::string> out;
+  for (const char* name : {"aes256", "aes128", "rc4", "des"})
+    if (bits & *enctype_bit(name)) out.emplace_back(name);
+  return out;
+}
+
 std::string describe_bits(std::uint32_t bits) {
   std::string out;
   const auto add = [&](std::uint32_t b, const char* n) {

@@ -20,7 +20,8 @@ std::string etype_name(Etype e);                                    // "aes256",
 std::string etype_hex(Etype e);                                     // "0x12", as audit events print it
 std::optional<std::uint32_t> enctype_bit(const std::string& name);  // "aes256" -> 0x10
 std::uint32_t enctype_bits(const std::vector<std::string>& names);
-std::string describe_bits(std::uint32_t bits);  // "AES256, AES128, RC4"
+std::vector<std::string> enctype_names(std::uint32_t bits);  // 0x18 -> {"aes256", "aes128"}, strongest first
+std::string describe_bits(std::uint32_t bits);               // "AES256, AES128, RC4"
 
 // The strongest etype present in bits (AES256 > AES128 > RC4 > DES), if any.
 std::optional<Etype> strongest(std::uint32_t bits);

@@ -14,15 +14,19 @@
 
 namespace kerbsim::kerberos {
 
-// Domain Kerberos policy and KDC settings (kerberos-rules R2.5, R2.8, R2.9, R3.5.2).
+// Domain Kerberos policy and KDC settings, each with the product's default; a scenario's "settings"
+// start from these (kerberos-rules R1.7, R2.5, R2.8, R2.9, R3.5.2).
 struct KdcPolicy {
-  engine::SimTime max_clock_skew = 5 * engine::kMinute;
-  engine::SimTime tgt_lifetime = 10 * engine::kHour;
-  engine::SimTime service_ticket_lifetime = 600 * engine::kMinute;
-  engine::SimTime max_renew_age = 7 * 24 * engine::kHour;
-  engine::SimTime protected_users_tgt_lifetime = 4 * engine::kHour;
-  std::uint32_t default_domain_supported_enctypes = kAes256Bit | kAes128Bit;  // DDSET
+  engine::SimTime max_clock_skew = 5 * engine::kMinute;              // MaxClockSkew, R2.8
+  engine::SimTime tgt_lifetime = 10 * engine::kHour;                 // MaxTicketAge, R2.9
+  engine::SimTime service_ticket_lifetime = 600 * engine::kMinute;   // MaxServiceAge, R2.9
+  engine::SimTime max_renew_age = 7 * 24 * engine::kHour;            // MaxRenewAge, R2.9
+  engine::SimTime protected_users_tgt_lifetime = 4 * engine::kHour;  // R3.5.2
+  // DefaultDomainSupportedEncTypes for accounts without msDS-SupportedEncryptionTypes (R2.5):
+  // AES only since the April 2026 updates.
+  std::uint32_t default_domain_supported_enctypes = kAes256Bit | kAes128Bit;
   bool default_enctypes_set = false;  // given by the scenario; else the KDC profile's default
+  // What the KDC answers for a duplicate SPN (R1.7); 8 KDC_ERR_PRINCIPAL_NOT_UNIQUE is the other choice.
   KrbError duplicate_spn_error = KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN;
 };
 

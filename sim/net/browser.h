@@ -28,7 +28,7 @@ struct BrowserPolicy {
   bool include_port = false;                       // EnableAuthNegotiatePort / FEATURE_INCLUDE_PORT_IN_SPN
   std::vector<std::string> firefox_trusted_uris;   // network.negotiate-auth.trusted-uris
   std::vector<std::string> firefox_delegation_uris;
-  bool try_ip_spn = false;  // TryIPSPN
+  bool try_ip_spn = false;  // TryIPSPN (kerberos-rules R1.10)
 };
 
 struct Decision {

@@ -8,105 +8,24 @@
 #include <vector>
 
 #include "kerbsim/report.h"
+#include "report/text_layout.h"
 
 namespace kerbsim {
 
 namespace {
 
-constexpr int kWidth = 100;     // wrap narrative text to this many columns
+using layout::display_width;
+using layout::kWidth;
+using layout::pad_left;
+using layout::pad_right;
+using layout::Painter;
+using layout::spaces;
+using layout::upper;
+using layout::wrap;
+using layout::write_wrapped;
+
 constexpr int kRuleWidth = 72;  // the "── via web1 ───" path headers
 constexpr int kMaxLabel = 28;   // widest "from → to" column before it gets a line of its own
-
-// ---- layout helpers -------------------------------------------------------------------------------
-
-// Columns a UTF-8 string takes: one per code point (kerbsim prints no double-width characters).
-int display_width(const std::string& s) {
-  int w = 0;
-  for (const char ch : s)
-    if ((static_cast<unsigned char>(ch) & 0xC0) != 0x80) ++w;
-  return w;
-}
-
-std::string spaces(int n) { return std::string(static_cast<std::size_t>(std::max(n, 0)), ' '); }
-
-std::string pad_right(const std::string& s, int width) { return s + spaces(width - display_width(s)); }
-
-// Greedy word wrap; '\n' forces a break; a word wider than the line stays whole. At least one line.
-std::vector<std::string> wrap(const std::string& text, int width) {
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t end = text.find('\n', start);
-    const std::string para = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    std::string line;
-    std::size_t pos = 0;
-    while (pos < para.size()) {
-      if (para[pos] == ' ') {
-        ++pos;
-        continue;
-      }
-      std::size_t word_end = para.find(' ', pos);
-      if (word_end == std::string::npos) word_end = para.size();
-      const std::string word = para.substr(pos, word_end - pos);
-      if (line.empty()) {
-        line = word;
-      } else if (display_width(line) + 1 + display_width(word) <= width) {
-        line += ' ' + word;
-      } else {
-        lines.push_back(line);
-        line = word;
-      }
-      pos = word_end;
-    }
-    lines.push_back(line);
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return lines;
-}
-
-// Writes `text` wrapped to the page width: the first line after `first` (already `indent` columns
-// wide), the others indented by `indent` columns.
-void write_wrapped(std::ostream& out, const std::string& first, int indent, const std::string& text) {
-  const auto lines = wrap(text, std::max(kWidth - indent, 20));
-  for (std::size_t i = 0; i < lines.size(); ++i) out << (i == 0 ? first : spaces(indent)) << lines[i] << '\n';
-}
-
-// ANSI SGR colours, only when enabled.
-class Painter {
- public:
-  explicit Painter(bool enabled) : enabled_(enabled) {}
-  std::string red(const std::string& s) const { return paint(s, "31"); }
-  std::string green(const std::string& s) const { return paint(s, "32"); }
-  std::string yellow(const std::string& s) const { return paint(s, "33"); }
-  std::string cyan(const std::string& s) const { return paint(s, "36"); }
-  std::string dim(const std::string& s) const { return paint(s, "2"); }
-  std::string bold(const std::string& s) const { return paint(s, "1"); }
-
-  std::string verdict(Verdict v, const std::string& s) const {
-    switch (v) {
-      case Verdict::Ok:
-        return green(s);
-      case Verdict::Degraded:
-        return yellow(s);
-      case Verdict::Failed:
-        return red(s);
-    }
-    return s;
-  }
-
- private:
-  std::string paint(const std::string& s, const char* code) const {
-    if (!enabled_ || s.empty()) return s;
-    return std::string("\x1b[") + code + "m" + s + "\x1b[0m";
-  }
-  bool enabled_;
-};
-
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-  return s;
-}
 
 // The host part of a URL ("http://reports.corp.contoso.com:8080/x" -> "reports.corp.contoso.com").
 std::string url_host(const std::string& url) {
@@ -456,8 +375,6 @@ std::string fixed(double v, int decimals) {
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
 }
-
-std::string pad_left(const std::string& s, int width) { return spaces(width - display_width(s)) + s; }
 
 }  // namespace
 

@@ -10,13 +10,7 @@
 namespace kerbsim::scenario {
 namespace {
 
-using directory::iequals;
 using directory::to_lower;
-using directory::to_upper;
-
-// Computers keep msDS-SupportedEncryptionTypes in sync with local policy (kerberos-rules R2.4);
-// gMSAs, a subclass of computer, are modelled the same way (UNCONFIRMED).
-constexpr std::uint32_t kComputerEnctypes = kerberos::kAes256Bit | kerberos::kAes128Bit | kerberos::kRc4Bit;
 
 void apply_delegation(directory::Account& a, const spec::DelegationSettings& d) {
   for (const auto& spn : d.spns) a.spns.push_back(spn);
@@ -106,7 +100,7 @@ farm::Environment build(const spec::Scenario& spec) {
     directory::Domain dom;
     dom.dns = d.dns;
     dom.netbios = d.netbios;
-    dom.forest = d.forest.empty() ? d.dns : d.forest;
+    dom.forest = d.forest;  // empty: the directory makes it a forest root
     dom.functional_level = d.functional_level;
     dom.dcs = d.dcs;
     if (d.kdc == "windows-2012r2") dom.kdc = directory::KdcProfile::Windows2012R2;
@@ -124,17 +118,12 @@ farm::Environment build(const spec::Scenario& spec) {
     env.directory.add_trust(tr);
   }
 
-  const auto domain_of_netbios = [&](const std::string& netbios) -> std::string {
-    const auto* d = env.directory.domain_by_netbios(netbios);
-    return d ? d->dns : "";
-  };
-
   for (const auto& a : spec.accounts) {
     directory::Account acc;
-    const auto split = directory::split_account(a.name);
     acc.name = a.name;
-    acc.domain = domain_of_netbios(split.domain);
-    acc.sam = split.sam;
+    const auto* domain = env.directory.domain_of(a.name);
+    acc.domain = domain ? domain->dns : "";
+    acc.sam = directory::split_account(a.name).sam;
     acc.kind = a.type == "gmsa"       ? directory::AccountKind::Gmsa
                : a.type == "computer" ? directory::AccountKind::Computer
                                       : directory::AccountKind::User;
@@ -146,7 +135,7 @@ farm::Environment build(const spec::Scenario& spec) {
     if (a.enctypes)
       acc.supported_enctypes = kerberos::enctype_bits(*a.enctypes);
     else if (acc.kind != directory::AccountKind::User)
-      acc.supported_enctypes = kComputerEnctypes;
+      acc.supported_enctypes = directory::kComputerEnctypes;
     acc.aes_keys = a.aes_keys;
     acc.kvno = a.password_version;
     acc.enabled = a.enabled;
@@ -175,26 +164,11 @@ farm::Environment build(const spec::Scenario& spec) {
     host.back_connection_host_names = h.back_connection_host_names;
 
     if (!host.domain.empty()) {
-      const auto* dom = env.directory.domain_by_dns(host.domain);
-      directory::Account computer;
-      computer.sam = to_upper(h.name) + "$";
-      computer.name = (dom ? dom->netbios : to_upper(host.domain)) + "\\" + computer.sam;
-      computer.domain = dom ? dom->dns : host.domain;
-      computer.kind = directory::AccountKind::Computer;
-      // HOST/<name> and HOST/<fqdn> are registered at domain join (kerberos-rules R1.5).
-      computer.spns = {"HOST/" + h.name, "HOST/" + host.fqdn};
+      // The account the join created, with the scenario's settings; a DC's keeps the DC defaults.
+      directory::Account computer = env.directory.joined_computer(host.domain, h.name, host.fqdn);
       apply_delegation(computer, h.account);
-      // A DC's computer account is created with SERVER_TRUST_ACCOUNT | TRUSTED_FOR_DELEGATION
-      // (userAccountControl 0x82000): DCs are trusted for unconstrained delegation by default.
-      if (dom &&
-          std::any_of(dom->dcs.begin(), dom->dcs.end(), [&](const std::string& dc) { return iequals(dc, h.name); })) {
-        computer.domain_controller = true;
-        computer.trusted_for_delegation = true;
-      }
-      computer.supported_enctypes = kComputerEnctypes;
-      computer.token_groups = 2;
       host.computer_account = computer.name;
-      env.directory.add_account(std::move(computer));
+      env.directory.add_computer(std::move(computer), h.name);
     }
     env.dns.add_a(host.fqdn, host.ip);
 
@@ -246,7 +220,7 @@ farm::Environment build(const spec::Scenario& spec) {
         inst.port = i.port;
         inst.dynamic_port = i.dynamic_port;
         // A dynamic port without a stated one: the port SQL Server picked at its last start (iis-rules 6.4).
-        if (inst.dynamic_port && i.port == 1433 && i.name != "MSSQLSERVER")
+        if (inst.dynamic_port && inst.port == backend::SqlInstance{}.port && !inst.default_instance())
           inst.port = 49800 + static_cast<int>(sql.instances.size());
         inst.service_account = web::parse_identity(i.service_account);
         inst.calls = convert_calls(i.calls);
@@ -385,7 +359,7 @@ workload::Workload build_workload(const spec::Scenario& spec) {
   w.server_time = s.server_time_ms * kMillisecond;
   w.interval = seconds(s.interval);
   w.restart_keeps_previous_key = s.restart_keeps_previous_key;
-  for (const auto& g : s.group_counts) w.group_counts.push_back({g.groups, g.share});
+  w.group_counts = s.group_counts;
   for (const auto& ev : s.events) {
     workload::Change c;
     c.at = seconds(ev.at_time);

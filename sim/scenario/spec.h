@@ -1,6 +1,7 @@
 // Plain structs that mirror a `kerbsim/1` scenario file, key for key (scenario-format.md).
 // The loader fills them from JSON; the builder turns them into model objects. Every field has the
-// product's real default, stated once here and in scenarios/README.md. No behaviour lives here.
+// product's real default: the model type states it once with its rule, and a field here starts from
+// it, in the file's units; the rest are stated here (and in scenarios/README.md). No behaviour lives here.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +9,17 @@
 #include <string>
 #include <vector>
 
+#include "backend/sql.h"
+#include "directory/directory.h"
+#include "engine/time.h"
+#include "farm/environment.h"
+#include "kerberos/etype.h"
+#include "kerberos/kdc.h"
 #include "kerbsim/value.h"
+#include "net/browser.h"
+#include "net/load_balancer.h"
+#include "web/iis.h"
+#include "workload/workload.h"
 
 namespace kerbsim::spec {
 
@@ -18,23 +29,26 @@ using Path = std::string;
 
 // Durations are kept in seconds, as the file states them ("90s", "5m", "10h", "7d", or a number).
 using Seconds = std::int64_t;
+constexpr Seconds in_seconds(engine::SimTime t) { return t / engine::kSecond; }
+constexpr int in_milliseconds(engine::SimTime t) { return static_cast<int>(t / engine::kMillisecond); }
 
+// Domain policy (kerberos::KdcPolicy), the clients' SPN cache (farm::Environment) and the http.sys
+// limits of every host (farm::Host).
 struct Settings {
-  Seconds max_clock_skew = 5 * 60;                  // MaxClockSkew, kerberos-rules R2.8
-  Seconds tgt_lifetime = 10 * 3600;                 // MaxTicketAge, R2.9
-  Seconds service_ticket_lifetime = 600 * 60;       // MaxServiceAge, R2.9
-  Seconds spn_negative_cache = 15 * 60;             // SpnCacheTimeout, R1.6
-  Seconds protected_users_tgt_lifetime = 4 * 3600;  // R3.5.2
-  int http_max_field_length = 16384;                // http.sys MaxFieldLength, R6.5
-  int http_max_request_bytes = 16384;               // http.sys MaxRequestBytes, R6.5
+  Seconds max_clock_skew = in_seconds(kerberos::KdcPolicy{}.max_clock_skew);                    // MaxClockSkew
+  Seconds tgt_lifetime = in_seconds(kerberos::KdcPolicy{}.tgt_lifetime);                        // MaxTicketAge
+  Seconds service_ticket_lifetime = in_seconds(kerberos::KdcPolicy{}.service_ticket_lifetime);  // MaxServiceAge
+  Seconds spn_negative_cache = in_seconds(farm::Environment{}.spn_negative_cache);              // SpnCacheTimeout
+  Seconds protected_users_tgt_lifetime = in_seconds(kerberos::KdcPolicy{}.protected_users_tgt_lifetime);
+  int http_max_field_length = farm::Host{}.http_max_field_length;    // http.sys MaxFieldLength
+  int http_max_request_bytes = farm::Host{}.http_max_request_bytes;  // http.sys MaxRequestBytes
   // Extensions (documented in scenarios/README.md).
-  // DefaultDomainSupportedEncTypes for accounts without msDS-SupportedEncryptionTypes (R2.5):
-  // AES only since the April 2026 updates.
-  std::vector<std::string> default_enctypes = {"aes256", "aes128"};
+  // DefaultDomainSupportedEncTypes for accounts without msDS-SupportedEncryptionTypes.
+  std::vector<std::string> default_enctypes =
+      kerberos::enctype_names(kerberos::KdcPolicy{}.default_domain_supported_enctypes);
   bool default_enctypes_given = false;
-  // What the KDC answers for a duplicate SPN (R1.7): "7" KDC_ERR_S_PRINCIPAL_UNKNOWN (default) or
-  // "8" KDC_ERR_PRINCIPAL_NOT_UNIQUE.
-  int duplicate_spn_error = 7;
+  // What the KDC answers for a duplicate SPN: 7 KDC_ERR_S_PRINCIPAL_UNKNOWN or 8 KDC_ERR_PRINCIPAL_NOT_UNIQUE.
+  int duplicate_spn_error = static_cast<int>(kerberos::KdcPolicy{}.duplicate_spn_error);
   Path at;
 };
 
@@ -42,9 +56,9 @@ struct Domain {
   std::string dns;
   std::string netbios;
   std::string forest;  // empty = its own name (a forest root)
-  std::string functional_level = "2016";
+  std::string functional_level = directory::Domain{}.functional_level;
   std::vector<std::string> dcs;  // host names; empty = one implicit DC
-  std::string kdc = "windows-2016";
+  std::string kdc = directory::profile_name(directory::Domain{}.kdc);
   Path at;
 };
 
@@ -72,12 +86,12 @@ struct Account {
   DelegationSettings delegation;
   bool sensitive = false;
   std::vector<std::string> groups;
-  int token_groups = 10;                             // SIDs in the PAC counted as s-class (R6.3)
-  int foreign_token_groups = 0;                      // d-class SIDs: universal groups of other domains, sIDHistory
+  int token_groups = directory::Account{}.token_groups;                  // SIDs in the PAC counted as s-class
+  int foreign_token_groups = directory::Account{}.foreign_token_groups;  // d-class SIDs
   std::optional<std::vector<std::string>> enctypes;  // msDS-SupportedEncryptionTypes; unset = domain default
-  bool aes_keys = true;                              // false = password last set before AES keys existed (R2.2)
-  int password_version = 1;                          // kvno
-  bool enabled = true;
+  bool aes_keys = directory::Account{}.aes_keys;     // false = password last set before AES keys existed
+  int password_version = directory::Account{}.kvno;  // kvno
+  bool enabled = directory::Account{}.enabled;
   Path at;
 };
 
@@ -91,21 +105,22 @@ struct Call {
 
 struct AppPool {
   std::string name;
-  std::string identity = "ApplicationPoolIdentity";
+  std::string identity = web::AppPool{}.identity.describe();  // "ApplicationPoolIdentity"
   Path at;
 };
 
+// A site's authentication starts from web::Site's defaults.
 struct AnonymousAuth {
-  bool enabled = true;        // IIS default (iis-rules 1.7)
-  std::string user = "IUSR";  // "" = the app pool identity
+  bool enabled = web::Site{}.anonymous_enabled;
+  std::string user = web::Site{}.anonymous_user;  // "" = the app pool identity
 };
 
 struct WindowsAuth {
-  bool enabled = false;  // applicationHost.config default (iis-rules 3.1)
-  std::vector<std::string> providers = {"Negotiate", "NTLM"};
-  bool kernel_mode = true;                    // useKernelMode (iis-rules 3.3)
-  bool use_app_pool_credentials = false;      // (iis-rules 3.4)
-  std::optional<bool> auth_persist_non_ntlm;  // (iis-rules 3.8) unset: by IIS version
+  bool enabled = web::Site{}.windows_enabled;
+  std::vector<std::string> providers = web::provider_names(web::Site{}.providers);
+  bool kernel_mode = web::Site{}.kernel_mode;                            // useKernelMode
+  bool use_app_pool_credentials = web::Site{}.use_app_pool_credentials;  // useAppPoolCredentials
+  std::optional<bool> auth_persist_non_ntlm;                             // (iis-rules 3.8) unset: by IIS version
 };
 
 struct Site {
@@ -114,16 +129,16 @@ struct Site {
   std::string app_pool;  // default: "DefaultAppPool" when present, else the first pool
   AnonymousAuth anonymous;
   WindowsAuth windows;
-  bool basic = false;
-  bool impersonate = false;  // ASP.NET <identity impersonate>; default false (iis-rules 3.12)
+  bool basic = web::Site{}.basic_enabled;
+  bool impersonate = web::Site{}.impersonate;               // ASP.NET <identity impersonate>
   std::optional<std::vector<std::string>> content_readers;  // unset = the stock ACL
-  std::string app_isolation = "in_process";
+  std::string app_isolation = web::Site{}.app_isolation;
   std::vector<Call> calls;
   Path at;
 };
 
 struct Iis {
-  std::string version = "10.0";
+  std::string version = web::IisServer{}.version;
   std::string isolation_mode = "worker_process";
   std::vector<AppPool> app_pools;
   std::vector<Site> sites;
@@ -131,8 +146,8 @@ struct Iis {
 };
 
 struct SqlInstance {
-  std::string name = "MSSQLSERVER";
-  int port = 1433;
+  std::string name = backend::SqlInstance{}.name;
+  int port = backend::SqlInstance{}.port;
   bool dynamic_port = false;
   std::string service_account;  // default: the instance's virtual account
   std::vector<Call> calls;
@@ -158,11 +173,11 @@ struct Client {
   std::vector<std::string> intranet_sites;
   std::vector<std::string> auth_server_allowlist;
   std::vector<std::string> delegate_allowlist;
-  bool disable_cname_lookup = false;
-  bool include_port = false;
+  bool disable_cname_lookup = net::BrowserPolicy{}.disable_cname_lookup;
+  bool include_port = net::BrowserPolicy{}.include_port;
   std::vector<std::string> firefox_trusted_uris;
   std::vector<std::string> firefox_delegation_uris;
-  bool try_ip_spn = false;  // TryIPSPN (kerberos-rules R1.10)
+  bool try_ip_spn = net::BrowserPolicy{}.try_ip_spn;  // TryIPSPN
   Path at;
 };
 
@@ -170,7 +185,7 @@ struct Host {
   std::string name;
   std::optional<std::string> domain;  // nullopt = workgroup
   std::string ip;                     // empty = generated
-  std::string os = "2019";
+  std::string os = farm::Host{}.os;
   Seconds clock_offset = 0;
   bool credential_guard = false;
   DelegationSettings account;
@@ -197,7 +212,7 @@ struct LoadBalancer {
   std::vector<std::string> members;
   std::string algorithm = "round_robin";
   std::string affinity = "none";
-  int layer = 4;
+  int layer = net::LoadBalancer{}.layer;
   Path at;
 };
 
@@ -215,28 +230,26 @@ struct WorkloadEvent {
   Path at;
 };
 
+// Starts from workload::Workload's defaults, in seconds and milliseconds.
 struct Workload {
-  Seconds duration = 8 * 3600;
-  std::uint64_t seed = 1;
-  int users = 100;
-  double requests_per_user_per_hour = 30;
-  int connection_reuse = 5;
-  double kdc_capacity_per_s = 2000;
-  int netlogon_max_concurrent_api = 10;
+  Seconds duration = in_seconds(workload::Workload{}.duration);
+  std::uint64_t seed = workload::Workload{}.seed;
+  int users = workload::Workload{}.users;
+  double requests_per_user_per_hour = workload::Workload{}.requests_per_user_per_hour;
+  int connection_reuse = workload::Workload{}.connection_reuse;
+  double kdc_capacity_per_s = workload::Workload{}.kdc_capacity_per_s;
+  int netlogon_max_concurrent_api = workload::Workload{}.netlogon_max_concurrent_api;
   std::vector<std::string> flows;  // empty = every flow
-  Seconds logon_spread = 3600;
-  Seconds idle_timeout = 120;  // IIS limits.connectionTimeout
-  Seconds replication_delay = 15;
-  int netlogon_call_ms = 20;
-  Seconds netlogon_timeout = 45;
-  int network_rtt_ms = 1;
-  int server_time_ms = 20;
-  Seconds interval = 0;  // 0 = chosen from the duration
-  bool restart_keeps_previous_key = false;
-  struct GroupShare {
-    int groups = 0;
-    double share = 1;
-  };
+  Seconds logon_spread = in_seconds(workload::Workload{}.logon_spread);
+  Seconds idle_timeout = in_seconds(workload::Workload{}.idle_timeout);  // IIS limits.connectionTimeout
+  Seconds replication_delay = in_seconds(workload::Workload{}.replication_delay);
+  int netlogon_call_ms = in_milliseconds(workload::Workload{}.netlogon_call_time);
+  Seconds netlogon_timeout = in_seconds(workload::Workload{}.netlogon_timeout);
+  int network_rtt_ms = in_milliseconds(workload::Workload{}.network_rtt);
+  int server_time_ms = in_milliseconds(workload::Workload{}.server_time);
+  Seconds interval = in_seconds(workload::Workload{}.interval);  // 0 = chosen from the duration
+  bool restart_keeps_previous_key = workload::Workload{}.restart_keeps_previous_key;
+  using GroupShare = workload::Workload::GroupShare;
   std::vector<GroupShare> group_counts;
   std::vector<WorkloadEvent> events;
   Path at;

@@ -23,6 +23,13 @@ std::string provider_name(Provider p) {
   return "";
 }
 
+std::vector<std::string> provider_names(const std::vector<Provider>& ps) {
+  std::vector<std::string> out;
+  out.reserve(ps.size());
+  for (const Provider p : ps) out.push_back(provider_name(p));
+  return out;
+}
+
 int IisServer::major_version() const { return std::atoi(version.c_str()); }
 
 bool IisServer::kerberos_per_connection(const Site& site) const {

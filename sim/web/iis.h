@@ -19,7 +19,8 @@ struct AppPool {
 };
 
 enum class Provider { Negotiate, Ntlm, NegotiateKerberos, NegotiatePku2u };
-std::string provider_name(Provider p);
+std::string provider_name(Provider p);                                     // "Negotiate", "NTLM", ...
+std::vector<std::string> provider_names(const std::vector<Provider>& ps);  // as a scenario lists them
 
 struct Binding {
   std::string scheme = "http";
@@ -31,15 +32,15 @@ struct Site {
   std::string name;
   std::vector<Binding> bindings;
   std::string app_pool;
-  bool anonymous_enabled = true;
+  bool anonymous_enabled = true;        // IIS default (iis-rules 1.7)
   std::string anonymous_user = "IUSR";  // "" = the app pool identity
-  bool windows_enabled = false;
+  bool windows_enabled = false;         // applicationHost.config default (iis-rules 3.1)
   std::vector<Provider> providers = {Provider::Negotiate, Provider::Ntlm};
-  bool kernel_mode = true;
-  bool use_app_pool_credentials = false;
+  bool kernel_mode = true;                    // useKernelMode (iis-rules 3.3)
+  bool use_app_pool_credentials = false;      // (iis-rules 3.4)
   std::optional<bool> auth_persist_non_ntlm;  // unset: the version's default (IisServer::kerberos_per_connection)
   bool basic_enabled = false;
-  bool impersonate = false;
+  bool impersonate = false;  // ASP.NET <identity impersonate>; default false (iis-rules 3.12)
   std::optional<std::vector<std::string>> content_readers;
   std::string app_isolation = "in_process";
   std::vector<base::Call> calls;

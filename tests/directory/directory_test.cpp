@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "directory/directory.h"
+#include "kerberos/etype.h"
 #include "support/corp.h"
 
 using namespace kerbsim::directory;
@@ -104,4 +105,54 @@ TEST_CASE("a forest trust is found only in the direction that lets users reach r
   dir.add_trust(t);
   REQUIRE(dir.forest_trust_between("corp.contoso.com", "fabrikam.com") != nullptr);
   REQUIRE(dir.forest_trust_between("fabrikam.com", "corp.contoso.com") == nullptr);
+}
+
+TEST_CASE("a host joining a domain gets NETBIOS\\NAME$ with both HOST SPNs and the computer etypes", "[directory]") {
+  Directory dir = corp();
+  const Account web2 = dir.joined_computer("emea.corp.contoso.com", "web2", "web2.emea.corp.contoso.com");
+  REQUIRE(web2.name == "EMEA\\WEB2$");
+  REQUIRE(web2.sam == "WEB2$");
+  REQUIRE(web2.domain == "emea.corp.contoso.com");
+  REQUIRE(web2.kind == AccountKind::Computer);
+  REQUIRE(web2.spns == std::vector<std::string>{"HOST/web2", "HOST/web2.emea.corp.contoso.com"});
+  REQUIRE(web2.supported_enctypes == kComputerEnctypes);
+  REQUIRE(web2.token_groups == 2);
+  REQUIRE_FALSE(web2.trusted_for_delegation);
+
+  const AccountId id = dir.add_computer(web2, "web2");
+  REQUIRE_FALSE(dir.account(id).domain_controller);
+  REQUIRE_FALSE(dir.account(id).trusted_for_delegation);
+  // HOST/web2.emea... answers HTTP/ through sPNMappings once the account is in the directory (R1.4).
+  const auto r = dir.lookup_spn("HTTP/web2.emea.corp.contoso.com", "corp.contoso.com");
+  REQUIRE(r.status == SpnLookup::Status::Found);
+  REQUIRE(r.owners.front() == id);
+}
+
+TEST_CASE("the computer etypes are AES256, AES128 and RC4", "[directory]") {
+  STATIC_REQUIRE(kComputerEnctypes ==
+                 (kerbsim::kerberos::kAes256Bit | kerbsim::kerberos::kAes128Bit | kerbsim::kerberos::kRc4Bit));
+}
+
+TEST_CASE("a DC's computer account is trusted for delegation whatever its settings say", "[directory]") {
+  Directory dir;
+  dir.add_domain({"corp.contoso.com", "CORP", "", "2016", {"dc1", "DC2"}});
+  REQUIRE(dir.domain_controller("corp.contoso.com", "dc2"));
+  REQUIRE_FALSE(dir.domain_controller("corp.contoso.com", "web1"));
+  REQUIRE_FALSE(dir.domain_controller("fabrikam.com", "dc1"));
+
+  Account dc1 = dir.joined_computer("corp.contoso.com", "dc1", "dc1.corp.contoso.com");
+  dc1.trusted_for_delegation = false;  // the scenario's settings go on before the account is added
+  const AccountId id = dir.add_computer(dc1, "DC1");
+  REQUIRE(dir.account(id).name == "CORP\\DC1$");
+  REQUIRE(dir.account(id).domain_controller);
+  REQUIRE(dir.account(id).trusted_for_delegation);
+  REQUIRE(dir.account(id).spns == std::vector<std::string>{"HOST/dc1", "HOST/dc1.corp.contoso.com"});
+}
+
+TEST_CASE("an account's domain is the one its NetBIOS prefix names", "[directory]") {
+  const Directory dir = corp();
+  REQUIRE(dir.domain_of("EMEA\\svc-sql")->dns == "emea.corp.contoso.com");
+  REQUIRE(dir.domain_of("corp\\nobody")->dns == "corp.contoso.com");  // the account need not exist
+  REQUIRE(dir.domain_of("alice") == nullptr);
+  REQUIRE(dir.domain_of("WS1\\bob") == nullptr);
 }
