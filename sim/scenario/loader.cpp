@@ -557,7 +557,7 @@ class Reader {
     d.at = n.path;
     checked(n.find("dns"), d.dns, check_domain_dns);
     if (!checked(n.find("netbios"), d.netbios, check_netbios) && !n.find("netbios") && !d.dns.empty())
-      d.netbios = upper(d.dns.substr(0, std::min<std::size_t>(d.dns.find('.'), 15)));
+      d.netbios = default_netbios(d.dns);
     checked(n.find("forest"), d.forest, check_domain_dns);
     choice(n.find("functional_level"), d.functional_level, kFunctionalLevels);
     texts(n.find("dcs"), d.dcs, check_host_name);

@@ -426,6 +426,25 @@ ParsedUrl parse_url(std::string_view url, UrlUse use) {
   return u;
 }
 
+std::string default_netbios(std::string_view domain_dns) {
+  return upper(domain_dns.substr(0, std::min<std::size_t>(domain_dns.find('.'), 15)));
+}
+
+std::string default_app_pool_identity(std::string_view iis_version) {
+  return iis_version == "6.0" || iis_version == "7.0" ? "NetworkService" : "ApplicationPoolIdentity";
+}
+
+std::string default_anonymous_user(std::string_view host_name, std::string_view iis_version) {
+  if (iis_version != "6.0") return "IUSR";
+  return upper(host_name) + "\\IUSR_" + upper(host_name);
+}
+
+std::string default_sql_service_account(std::string_view instance) {
+  return is_default_sql_instance(instance) ? "NT SERVICE\\MSSQLSERVER" : "NT SERVICE\\MSSQL$" + upper(instance);
+}
+
+bool is_default_sql_instance(std::string_view instance) { return iequals(instance, "MSSQLSERVER"); }
+
 std::optional<spec::Seconds> parse_duration(std::string_view text, DurationRule rule, std::string& error) {
   const std::string q = quote(text);
   const std::string form =
@@ -1117,15 +1136,13 @@ class CrossCheck {
       auto& h = s_.hosts[hi];
       if (!h.iis) continue;
       auto& iis = *h.iis;
-      const bool old_default = iis.version == "6.0" || iis.version == "7.0";
-      if (iis.app_pools.empty())
-        iis.app_pools.push_back(
-            spec::AppPool{"DefaultAppPool", old_default ? "NetworkService" : "ApplicationPoolIdentity", iis.at});
+      const std::string pool_default = default_app_pool_identity(iis.version);
+      if (iis.app_pools.empty()) iis.app_pools.push_back(spec::AppPool{"DefaultAppPool", pool_default, iis.at});
       Names& pools = pools_[hi];
       std::map<std::string, std::string> pool_at;
       for (auto& pool : iis.app_pools) {
         const bool written = pool.at != iis.at;
-        if (written && !r_.has(p(pool.at, "identity")) && old_default) pool.identity = "NetworkService";
+        if (written && !r_.has(p(pool.at, "identity"))) pool.identity = pool_default;
         if (!pool.name.empty()) {
           if (pools.add(pool.name))
             pool_at.emplace(lower(pool.name), p(pool.at, "name"));
@@ -1173,7 +1190,7 @@ class CrossCheck {
   void anonymous_user(const spec::Host& h, spec::Site& site) {
     const std::string path = p(p(site.at, "anonymous"), "user");
     const bool iis6 = h.iis->version == "6.0";
-    const std::string iis6_user = upper(h.name) + "\\IUSR_" + upper(h.name);
+    const std::string iis6_user = default_anonymous_user(h.name, "6.0");
     if (!r_.has(path)) {
       if (iis6) site.anonymous.user = iis6_user;
       return;
@@ -1215,7 +1232,7 @@ class CrossCheck {
         std::map<std::string, std::string> names;
         std::map<int, std::string> ports;
         for (auto& in : sql.instances) {
-          const bool named = !iequals(in.name, "MSSQLSERVER");
+          const bool named = !is_default_sql_instance(in.name);
           if (!named) in.name = "MSSQLSERVER";
           const std::string name_path = r_.has(p(in.at, "name")) ? p(in.at, "name") : in.at;
           if (instances_[hi].add(in.name))
@@ -1233,7 +1250,7 @@ class CrossCheck {
               ports.emplace(in.port, in.name);
           }
           if (in.service_account.empty())
-            in.service_account = named ? "NT SERVICE\\MSSQL$" + upper(in.name) : "NT SERVICE\\MSSQLSERVER";
+            in.service_account = default_sql_service_account(in.name);
           else
             service_account(h, in.service_account, p(in.at, "service_account"),
                             "SQL instance " + quote(in.name) + " runs as");
