@@ -7,6 +7,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "engine/time.h"
+
 namespace kerbsim::scenario {
 
 namespace {
@@ -145,7 +147,7 @@ bool Reader::positive_real(const JsonNode* n, double& out) {
 
 bool Reader::duration(const JsonNode* n, spec::Seconds& out, DurationRule rule) {
   if (!n) return false;
-  constexpr std::int64_t kMax = 36500LL * 86400;
+  constexpr std::int64_t kMax = engine::kLongestDuration / engine::kSecond;
   if (n->kind == JsonKind::integer) {
     if (n->integer < 0 && !rule.allow_negative) {
       r_.at(*n, subject(*n) + " cannot be negative");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "engine/time.h"
 #include "scenario/wording.h"
 
 namespace kerbsim::scenario {
@@ -298,63 +299,35 @@ std::optional<spec::Seconds> parse_duration(std::string_view text, DurationRule 
   const std::string q = quote(text);
   const std::string form =
       "; write a number followed by d, h, m or s, such as \"90s\", \"5m\", \"10h\", \"7d\" or \"2h30m\"";
-  if (text.empty()) {
-    error = "the duration is empty" + form;
-    return std::nullopt;
-  }
-  bool negative = false;
-  std::string_view rest = text;
-  if (rest[0] == '-') {
-    negative = true;
-    rest.remove_prefix(1);
-  }
-  if (all_digits(rest)) {
-    error = q + " has no unit" + form + " (or a plain JSON number of seconds)";
-    return std::nullopt;
-  }
-  constexpr std::int64_t kMax = 36500LL * 86400;
-  const std::string units = "dhms";
-  const std::int64_t scale[] = {86400, 3600, 60, 1};
-  std::int64_t total = 0;
-  int last_unit = -1;
-  while (!rest.empty()) {
-    std::size_t i = 0;
-    while (i < rest.size() && is_digit(rest[i])) ++i;
-    if (i == 0 || i == rest.size()) {
+  const engine::DurationParse parsed = engine::parse_duration(text);
+  switch (parsed.error) {
+    case engine::DurationError::none:
+      break;
+    case engine::DurationError::empty:
+      error = "the duration is empty" + form;
+      return std::nullopt;
+    case engine::DurationError::no_unit:
+      error = q + " has no unit" + form + " (or a plain JSON number of seconds)";
+      return std::nullopt;
+    case engine::DurationError::not_a_duration:
       error = q + " is not a duration" + form;
       return std::nullopt;
-    }
-    const auto found = units.find(rest[i]);
-    if (found == std::string::npos) {
-      error = q + " is not a duration" + form;
-      return std::nullopt;
-    }
-    const auto unit = static_cast<int>(found);
-    if (unit <= last_unit) {
+    case engine::DurationError::unit_order:
       error = q + ": write each unit once, from days down to seconds (such as \"2h30m\")";
       return std::nullopt;
-    }
-    last_unit = unit;
-    if (i > 9) {
+    case engine::DurationError::too_long:
       error = q + " is too long; the longest duration is 36500d (100 years)";
       return std::nullopt;
-    }
-    total += std::stoll(std::string(rest.substr(0, i))) * scale[unit];
-    if (total > kMax) {
-      error = q + " is too long; the longest duration is 36500d (100 years)";
-      return std::nullopt;
-    }
-    rest.remove_prefix(i + 1);
   }
-  if (negative && !rule.allow_negative) {
+  if (parsed.negative && !rule.allow_negative) {
     error = q + " cannot be negative";
     return std::nullopt;
   }
-  if (total == 0 && !rule.allow_zero) {
+  if (parsed.value == 0 && !rule.allow_zero) {
     error = q + " must be longer than 0 seconds";
     return std::nullopt;
   }
-  return negative ? -total : total;
+  return parsed.value / engine::kSecond;
 }
 
 }  // namespace kerbsim::scenario
