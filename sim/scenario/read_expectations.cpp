@@ -42,7 +42,7 @@ std::optional<spec::Flow> Reader::flow(const JsonNode& n) {
   f.at = n.path;
   nonempty_text(n.find("name"), f.name);
   nonempty_text(n.find("client"), f.client);
-  checked(n.find("url"), f.url, [](std::string_view v) { return parse_url(v, UrlUse::flow).error; });
+  checked(n.find("url"), f.url, [](std::string_view v) { return check_url(v, UrlUse::flow).error; });
   return f;
 }
 

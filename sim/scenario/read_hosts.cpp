@@ -114,11 +114,11 @@ spec::Site Reader::site(const JsonNode& n) {
   nonempty_text(n.find("name"), s.name);
   if (const auto* b = n.find("bindings")) {
     std::vector<std::string> bindings;
-    if (texts(b, bindings, [](std::string_view v) { return parse_url(v, UrlUse::binding).error; })) {
+    if (texts(b, bindings, [](std::string_view v) { return check_url(v, UrlUse::binding).error; })) {
       if (b->children.empty()) r_.at(*b, "a site needs at least one binding, such as \"http://*:80\"");
       s.bindings.clear();
       for (const auto& text : bindings) {
-        const ParsedUrl u = parse_url(text, UrlUse::binding);
+        const ParsedUrl u = check_url(text, UrlUse::binding);
         s.bindings.push_back(u.scheme + "://" + u.host + ":" + std::to_string(u.port));
       }
     }
@@ -160,7 +160,7 @@ spec::Call Reader::call(const JsonNode& n) {
   c.at = n.path;
   nonempty_text(n.find("to"), c.to);
   checked(n.find("instance"), c.instance, check_sql_instance_name);
-  checked(n.find("url"), c.url, [](std::string_view v) { return parse_url(v, UrlUse::call).error; });
+  checked(n.find("url"), c.url, [](std::string_view v) { return check_url(v, UrlUse::call).error; });
   if (n.find("instance") && n.find("url"))
     r_.at(*n.find("url"), "a call names \"instance\" (SQL Server) or \"url\" (HTTP), not both");
   nonempty_text(n.find("as"), c.as);

@@ -1,129 +1,141 @@
 #include "scenario/syntax.h"
 
-#include <algorithm>
-#include <vector>
-
+#include "directory/names.h"
+#include "directory/spn.h"
 #include "engine/time.h"
+#include "net/dns.h"
+#include "net/url.h"
 #include "scenario/wording.h"
 
 namespace kerbsim::scenario {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool all_digits(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_digit); }
-
-std::string first_space(std::string_view s) {
-  for (const char c : s)
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return c == ' ' ? "a space" : "a tab or line break";
-  return "";
-}
+std::string space_name(char c) { return c == ' ' ? "a space" : "a tab or line break"; }
 
 std::string char_name(char c) {
   if (static_cast<unsigned char>(c) < 0x20) return "a control character";
   return quote(std::string(1, c));
 }
 
-// The port text of an SPN or URL: "" when it is a number from 1 to 65535.
-std::string port_problem(std::string_view port) {
-  if (port.empty()) return "the port after \":\" is empty";
-  if (!all_digits(port)) return "the port " + quote(port) + " is not a number";
-  if (port.size() > 5 || std::stoi(std::string(port)) < 1 || std::stoi(std::string(port)) > 65535)
-    return "the port " + std::string(port) + " is not between 1 and 65535";
+// The port text of an SPN or URL and why it is not a number from 1 to 65535.
+std::string port_problem(std::string_view port, directory::PortError problem) {
+  switch (problem) {
+    case directory::PortError::none:
+      return "";
+    case directory::PortError::empty:
+      return "the port after \":\" is empty";
+    case directory::PortError::not_a_number:
+      return "the port " + quote(port) + " is not a number";
+    case directory::PortError::out_of_range:
+      return "the port " + std::string(port) + " is not between 1 and 65535";
+  }
   return "";
+}
+
+// Why a SQL instance name is wrong, as a sentence.
+std::string instance_problem(std::string_view name, const directory::NameSyntax& parsed) {
+  const std::string q = quote(name);
+  switch (parsed.error) {
+    case directory::NameError::none:
+      return "";
+    case directory::NameError::empty:
+      return "the SQL instance name is empty";
+    case directory::NameError::too_long:
+      return "the SQL instance name " + q + " is longer than 16 characters";
+    case directory::NameError::bad_start:
+      return "the SQL instance name " + q + " must start with a letter or \"_\"";
+    case directory::NameError::reserved:
+      return "\"DEFAULT\" is reserved; the default instance is named MSSQLSERVER";
+    default:
+      return "the SQL instance name " + q + " contains " + char_name(parsed.character) +
+             "; use letters, digits, \"_\" and \"$\"";
+  }
 }
 
 }  // namespace
 
 std::string check_spn(std::string_view spn) {
+  const directory::SpnParse parsed = directory::parse_spn(spn);
+  if (parsed.ok()) return "";
+  const directory::SpnSyntaxError& e = parsed.error;
   const std::string q = quote(spn);
   const std::string form = "an SPN is serviceclass/host[:port][/servicename], such as HTTP/web1.corp.contoso.com";
-  if (spn.empty()) return "the SPN is empty; " + form;
-  if (spn.size() > 260)
-    return "the SPN " + q + " is " + std::to_string(spn.size()) + " characters long; the limit is 260";
-  if (const std::string sp = first_space(spn); !sp.empty()) return "the SPN " + q + " contains " + sp;
-  if (spn.find("://") != std::string_view::npos)
-    return "the SPN " + q + " contains a URL; write the host alone, such as HTTP/web1.corp.contoso.com";
-  const auto slash = spn.find('/');
-  if (slash == std::string_view::npos) return "the SPN " + q + " has no \"/\"; " + form;
-  const std::string_view service_class = spn.substr(0, slash);
-  if (service_class.empty()) return "the SPN " + q + " has no service class before the \"/\"; " + form;
-  for (const char c : service_class)
-    if (!is_letter(c) && !is_digit(c) && c != '-' && c != '_')
-      return "the service class " + quote(service_class) + " of SPN " + q + " contains " + char_name(c);
-  std::string_view rest = spn.substr(slash + 1);
-  const auto second = rest.find('/');
-  std::string_view host_port = rest.substr(0, second);
-  if (second != std::string_view::npos && second + 1 == rest.size())
-    return "the SPN " + q + " ends with \"/\"; drop it or add the service name after it";
-  const auto colon = host_port.find(':');
-  const std::string_view host = host_port.substr(0, colon);
-  if (host.empty())
-    return "the SPN " + q + " has no host after " + quote(std::string(service_class) + "/") + "; " + form;
-  for (const char c : host)
-    if (!is_letter(c) && !is_digit(c) && c != '-' && c != '.' && c != '_')
-      return "the host " + quote(host) + " of SPN " + q + " contains " + char_name(c);
-  if (colon != std::string_view::npos) {
-    const std::string_view port = host_port.substr(colon + 1);
-    if (iequals(service_class, "MSSQLSvc") && !port.empty() && !all_digits(port)) {
-      if (std::string p = check_sql_instance_name(port); !p.empty()) return "in SPN " + q + ": " + p;
+  switch (e.reason) {
+    case directory::SpnError::none:
       return "";
-    }
-    if (std::string p = port_problem(port); !p.empty()) {
-      if (!port.empty() && !all_digits(port))
-        return "in SPN " + q + ", " + p + " (only MSSQLSvc SPNs carry an instance name after \":\")";
-      return "in SPN " + q + ", " + p;
-    }
+    case directory::SpnError::empty:
+      return "the SPN is empty; " + form;
+    case directory::SpnError::too_long:
+      return "the SPN " + q + " is " + std::to_string(spn.size()) + " characters long; the limit is 260";
+    case directory::SpnError::whitespace:
+      return "the SPN " + q + " contains " + space_name(e.character);
+    case directory::SpnError::url:
+      return "the SPN " + q + " contains a URL; write the host alone, such as HTTP/web1.corp.contoso.com";
+    case directory::SpnError::no_slash:
+      return "the SPN " + q + " has no \"/\"; " + form;
+    case directory::SpnError::no_service_class:
+      return "the SPN " + q + " has no service class before the \"/\"; " + form;
+    case directory::SpnError::service_class_character:
+      return "the service class " + quote(e.part) + " of SPN " + q + " contains " + char_name(e.character);
+    case directory::SpnError::trailing_slash:
+      return "the SPN " + q + " ends with \"/\"; drop it or add the service name after it";
+    case directory::SpnError::no_host:
+      return "the SPN " + q + " has no host after " + quote(e.part + "/") + "; " + form;
+    case directory::SpnError::host_character:
+      return "the host " + quote(e.part) + " of SPN " + q + " contains " + char_name(e.character);
+    case directory::SpnError::instance_name:
+      return "in SPN " + q + ": " + instance_problem(e.part, e.instance);
+    case directory::SpnError::port:
+      if (e.port_error == directory::PortError::not_a_number)
+        return "in SPN " + q + ", " + port_problem(e.part, e.port_error) +
+               " (only MSSQLSvc SPNs carry an instance name after \":\")";
+      return "in SPN " + q + ", " + port_problem(e.part, e.port_error);
   }
   return "";
 }
 
 std::string check_ipv4(std::string_view ip) {
+  const net::Ipv4Syntax parsed = net::parse_ipv4(ip);
   const std::string q = quote(ip);
   const std::string form = " is not an IPv4 address (four numbers from 0 to 255 with dots, such as 10.0.0.11)";
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  while (true) {
-    const auto dot = ip.find('.', start);
-    parts.push_back(ip.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
-  }
-  if (parts.size() != 4) return q + form;
-  for (const auto part : parts) {
-    if (!all_digits(part) || part.size() > 3) return q + form;
-    if (part.size() > 1 && part[0] == '0')
-      return q + " has a leading zero in " + std::string(part) + "; write each number without one";
-    if (std::stoi(std::string(part)) > 255) return q + form + ": " + std::string(part) + " is more than 255";
+  switch (parsed.error) {
+    case net::Ipv4Error::none:
+      return "";
+    case net::Ipv4Error::not_an_address:
+      return q + form;
+    case net::Ipv4Error::leading_zero:
+      return q + " has a leading zero in " + parsed.number + "; write each number without one";
+    case net::Ipv4Error::over_255:
+      return q + form + ": " + parsed.number + " is more than 255";
   }
   return "";
 }
 
 std::string check_dns_name(std::string_view name, std::string_view what) {
+  const net::DnsNameSyntax parsed = net::check_dns_name(name);
   const std::string q = quote(name);
   const std::string w(what);
-  if (name.empty()) return "the " + w + " is empty";
-  if (name.size() > 253) return "the " + w + " " + q + " is longer than 253 characters";
-  if (name.find("://") != std::string_view::npos) return "the " + w + " " + q + " is a URL; write the name alone";
-  std::size_t start = 0;
-  std::string_view last_label;
-  while (true) {
-    const auto dot = name.find('.', start);
-    const std::string_view label =
-        name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (label.empty()) return "the " + w + " " + q + " has an empty label (two dots, or a dot at an end)";
-    if (label.size() > 63) return "the " + w + " " + q + " has a label longer than 63 characters";
-    for (const char c : label)
-      if (!is_letter(c) && !is_digit(c) && c != '-')
-        return "the " + w + " " + q + " contains " + char_name(c) + ", which DNS names cannot contain";
-    if (label.front() == '-' || label.back() == '-')
+  switch (parsed.error) {
+    case net::DnsNameError::none:
+      return "";
+    case net::DnsNameError::empty:
+      return "the " + w + " is empty";
+    case net::DnsNameError::too_long:
+      return "the " + w + " " + q + " is longer than 253 characters";
+    case net::DnsNameError::url:
+      return "the " + w + " " + q + " is a URL; write the name alone";
+    case net::DnsNameError::empty_label:
+      return "the " + w + " " + q + " has an empty label (two dots, or a dot at an end)";
+    case net::DnsNameError::long_label:
+      return "the " + w + " " + q + " has a label longer than 63 characters";
+    case net::DnsNameError::bad_character:
+      return "the " + w + " " + q + " contains " + char_name(parsed.character) + ", which DNS names cannot contain";
+    case net::DnsNameError::hyphen_at_end:
       return "the " + w + " " + q + " has a label that starts or ends with \"-\"";
-    last_label = label;
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
+    case net::DnsNameError::numeric:
+      return "the " + w + " " + q + " looks like an IP address, not a name";
   }
-  if (all_digits(last_label)) return "the " + w + " " + q + " looks like an IP address, not a name";
   return "";
 }
 
@@ -136,162 +148,116 @@ std::string check_domain_dns(std::string_view name) {
 }
 
 std::string check_netbios(std::string_view name) {
-  if (name.empty()) return "the NetBIOS name is empty";
-  if (name.size() > 15)
-    return "the NetBIOS name " + quote(name) + " has " + std::to_string(name.size()) + " characters; the limit is 15";
-  for (const char c : name)
-    if (!is_letter(c) && !is_digit(c) && c != '-')
-      return "the NetBIOS name " + quote(name) + " contains " + char_name(c) + "; use letters, digits and \"-\"";
-  return "";
+  const directory::NameSyntax parsed = directory::check_netbios_name(name);
+  switch (parsed.error) {
+    case directory::NameError::none:
+      return "";
+    case directory::NameError::empty:
+      return "the NetBIOS name is empty";
+    case directory::NameError::too_long:
+      return "the NetBIOS name " + quote(name) + " has " + std::to_string(name.size()) + " characters; the limit is 15";
+    default:
+      return "the NetBIOS name " + quote(name) + " contains " + char_name(parsed.character) +
+             "; use letters, digits and \"-\"";
+  }
 }
 
 std::string check_host_name(std::string_view name) {
+  const directory::NameSyntax parsed = directory::check_computer_name(name);
   const std::string q = quote(name);
-  if (name.empty()) return "the host name is empty";
-  if (name.find('.') != std::string_view::npos)
-    return "the host name " + q + " contains a dot; write the short name (the FQDN is name.domain)";
-  for (const char c : name)
-    if (!is_letter(c) && !is_digit(c) && c != '-')
-      return "the host name " + q + " contains " + char_name(c) + "; use letters, digits and \"-\"";
-  if (name.front() == '-' || name.back() == '-') return "the host name " + q + " starts or ends with \"-\"";
-  if (all_digits(name)) return "the host name " + q + " is all digits";
-  if (name.size() > 15)
-    return "the host name " + q + " has " + std::to_string(name.size()) +
-           " characters; a Windows computer name has at most 15 (the NetBIOS name limit)";
-  return "";
+  switch (parsed.error) {
+    case directory::NameError::none:
+      return "";
+    case directory::NameError::empty:
+      return "the host name is empty";
+    case directory::NameError::has_dot:
+      return "the host name " + q + " contains a dot; write the short name (the FQDN is name.domain)";
+    case directory::NameError::hyphen_at_end:
+      return "the host name " + q + " starts or ends with \"-\"";
+    case directory::NameError::all_digits:
+      return "the host name " + q + " is all digits";
+    case directory::NameError::too_long:
+      return "the host name " + q + " has " + std::to_string(name.size()) +
+             " characters; a Windows computer name has at most 15 (the NetBIOS name limit)";
+    default:
+      return "the host name " + q + " contains " + char_name(parsed.character) + "; use letters, digits and \"-\"";
+  }
 }
 
 std::string check_sql_instance_name(std::string_view name) {
-  const std::string q = quote(name);
-  if (name.empty()) return "the SQL instance name is empty";
-  if (name.size() > 16) return "the SQL instance name " + q + " is longer than 16 characters";
-  if (!is_letter(name[0]) && name[0] != '_') return "the SQL instance name " + q + " must start with a letter or \"_\"";
-  for (const char c : name)
-    if (!is_letter(c) && !is_digit(c) && c != '_' && c != '$')
-      return "the SQL instance name " + q + " contains " + char_name(c) + "; use letters, digits, \"_\" and \"$\"";
-  if (iequals(name, "DEFAULT")) return "\"DEFAULT\" is reserved; the default instance is named MSSQLSERVER";
-  return "";
+  return instance_problem(name, directory::check_sql_instance_name(name));
 }
 
 std::string check_account_name(std::string_view name) {
+  const directory::NameSyntax parsed = directory::check_account_name(name);
   const std::string q = quote(name);
-  if (name.empty()) return "the account name is empty";
-  if (name.size() > 20)
-    return "the account name " + q + " has " + std::to_string(name.size()) +
-           " characters; a logon name (sAMAccountName) has at most 20";
-  for (const char c : name)
-    if (std::string_view("\"/\\[]:;|=,+*?<>@").find(c) != std::string_view::npos ||
-        static_cast<unsigned char>(c) < 0x20)
-      return "the account name " + q + " contains " + char_name(c) + ", which logon names cannot contain";
-  return "";
-}
-
-namespace {
-
-std::string check_url_host(std::string_view host, std::string_view url, bool allow_star) {
-  if (host.empty()) return "the URL " + quote(url) + " has no host";
-  if (allow_star && host == "*") return "";
-  if (host.front() == '[') return "the URL " + quote(url) + " has an IPv6 address; kerbsim models IPv4 only";
-  bool numeric = true;
-  for (const char c : host) numeric = numeric && (is_digit(c) || c == '.');
-  if (numeric) {
-    if (std::string p = check_ipv4(host); !p.empty()) return "in URL " + quote(url) + ": " + p;
-    return "";
+  switch (parsed.error) {
+    case directory::NameError::none:
+      return "";
+    case directory::NameError::empty:
+      return "the account name is empty";
+    case directory::NameError::too_long:
+      return "the account name " + q + " has " + std::to_string(name.size()) +
+             " characters; a logon name (sAMAccountName) has at most 20";
+    default:
+      return "the account name " + q + " contains " + char_name(parsed.character) +
+             ", which logon names cannot contain";
   }
-  if (std::string p = check_dns_name(host, "host name"); !p.empty()) return "in URL " + quote(url) + ": " + p;
-  return "";
 }
 
-}  // namespace
-
-ParsedUrl parse_url(std::string_view url, UrlUse use) {
+ParsedUrl check_url(std::string_view url, UrlUse use) {
+  const net::UrlParse parsed = net::parse_url(url, use);
   ParsedUrl u;
+  u.scheme = parsed.url.scheme;
+  u.host = parsed.url.host;
+  u.port = parsed.url.port;
+  u.path = parsed.url.scheme == "mssql" ? parsed.url.instance : parsed.url.path;
+  const net::UrlSyntaxError& e = parsed.error;
   const std::string q = quote(url);
   const std::string example = use == UrlUse::binding ? "such as http://*:80 or https://reports.corp.contoso.com:443"
                               : use == UrlUse::flow  ? "such as http://web1/app or mssql://sql1/MSSQLSERVER"
                                                      : "such as http://reports/ReportServer";
-  if (const std::string sp = first_space(url); !sp.empty()) {
-    u.error = "the URL " + q + " contains " + sp;
-    return u;
+  switch (e.reason) {
+    case net::UrlError::none:
+      break;
+    case net::UrlError::whitespace:
+      u.error = "the URL " + q + " contains " + space_name(e.character);
+      break;
+    case net::UrlError::not_a_url:
+      u.error = q + " is not a URL; write scheme://host..., " + example;
+      break;
+    case net::UrlError::scheme:
+      u.error = "the URL " + q + " has scheme " + quote(e.part) + "; use " +
+                (use == UrlUse::flow ? "http, https or mssql" : "http or https");
+      break;
+    case net::UrlError::user_info:
+      u.error = "the URL " + q + " contains \"@\"; a user name does not belong in the URL";
+      break;
+    case net::UrlError::no_host:
+      u.error = "the URL " + q + " has no host";
+      break;
+    case net::UrlError::ipv6:
+      u.error = "the URL " + q + " has an IPv6 address; kerbsim models IPv4 only";
+      break;
+    case net::UrlError::ipv4:
+      u.error = "in URL " + q + ": " + check_ipv4(e.part);
+      break;
+    case net::UrlError::host_name:
+      u.error = "in URL " + q + ": " + check_dns_name(e.part, "host name");
+      break;
+    case net::UrlError::port:
+      u.error = "in URL " + q + ", " + port_problem(e.part, e.port);
+      break;
+    case net::UrlError::instance_name:
+      u.error = "in URL " + q + ": " + instance_problem(e.part, e.instance);
+      break;
+    case net::UrlError::mssql_parts:
+      u.error = "the URL " + q + " has more than a host, an instance and a port; write mssql://host[/instance][:port]";
+      break;
+    case net::UrlError::binding_path:
+      u.error = "the binding " + q + " has a path; a binding is scheme://host:port, " + example;
+      break;
   }
-  const auto sep = url.find("://");
-  if (sep == std::string_view::npos) {
-    u.error = q + " is not a URL; write scheme://host..., " + example;
-    return u;
-  }
-  u.scheme = lower(url.substr(0, sep));
-  const bool mssql = u.scheme == "mssql";
-  if (u.scheme != "http" && u.scheme != "https" && !(mssql && use == UrlUse::flow)) {
-    u.error = "the URL " + q + " has scheme " + quote(url.substr(0, sep)) + "; use " +
-              (use == UrlUse::flow ? "http, https or mssql" : "http or https");
-    return u;
-  }
-  const std::string_view rest = url.substr(sep + 3);
-  if (rest.find('@') != std::string_view::npos) {
-    u.error = "the URL " + q + " contains \"@\"; a user name does not belong in the URL";
-    return u;
-  }
-  if (mssql) {
-    const auto host_end = rest.find_first_of("/:");
-    u.host = std::string(rest.substr(0, host_end));
-    if (std::string p = check_url_host(u.host, url, false); !p.empty()) {
-      u.error = p;
-      return u;
-    }
-    std::string_view tail = host_end == std::string_view::npos ? std::string_view() : rest.substr(host_end);
-    bool have_port = false;
-    bool have_instance = false;
-    while (!tail.empty()) {
-      const char c = tail[0];
-      const auto next = tail.find_first_of("/:", 1);
-      const std::string_view part = tail.substr(1, next == std::string_view::npos ? std::string_view::npos : next - 1);
-      if (c == ':' && !have_port) {
-        if (std::string p = port_problem(part); !p.empty()) {
-          u.error = "in URL " + q + ", " + p;
-          return u;
-        }
-        u.port = std::stoi(std::string(part));
-        have_port = true;
-      } else if (c == '/' && !have_instance) {
-        if (std::string p = check_sql_instance_name(part); !p.empty()) {
-          u.error = "in URL " + q + ": " + p;
-          return u;
-        }
-        u.path = std::string(part);
-        have_instance = true;
-      } else {
-        u.error =
-            "the URL " + q + " has more than a host, an instance and a port; write mssql://host[/instance][:port]";
-        return u;
-      }
-      tail = next == std::string_view::npos ? std::string_view() : tail.substr(next);
-    }
-    return u;
-  }
-  const auto authority_end = rest.find_first_of("/?#");
-  const std::string_view authority = rest.substr(0, authority_end);
-  const std::string_view path =
-      authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
-  const auto colon = authority.find(':');
-  u.host = std::string(authority.substr(0, colon));
-  if (std::string p = check_url_host(u.host, url, use == UrlUse::binding); !p.empty()) {
-    u.error = p;
-    return u;
-  }
-  u.port = u.scheme == "https" ? 443 : 80;
-  if (colon != std::string_view::npos) {
-    const std::string_view port = authority.substr(colon + 1);
-    if (std::string p = port_problem(port); !p.empty()) {
-      u.error = "in URL " + q + ", " + p;
-      return u;
-    }
-    u.port = std::stoi(std::string(port));
-  }
-  if (use == UrlUse::binding && !path.empty()) {
-    u.error = "the binding " + q + " has a path; a binding is scheme://host:port, " + example;
-    return u;
-  }
-  u.path = std::string(path);
   return u;
 }
 

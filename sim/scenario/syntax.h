@@ -1,11 +1,14 @@
-// How the values of a scenario are written: names, SPNs, IPv4 addresses, URLs and durations. Each check
-// returns "" when the text is well formed, else the sentence that says what is wrong with it.
+// How the values of a scenario are written: names, SPNs, IPv4 addresses, URLs and durations. The grammars
+// live beside their types in the model (directory/names.h, directory/spn.h, net/dns.h, net/url.h,
+// engine/time.h) and return a reason; each check here turns that reason into the sentence reported:
+// "" when the text is well formed.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "net/url.h"
 #include "scenario/spec.h"
 
 namespace kerbsim::scenario {
@@ -23,11 +26,11 @@ struct ParsedUrl {
   std::string error;  // "" when well formed
   std::string scheme;
   std::string host;
-  int port = 0;      // the explicit or the scheme's default port; 0 for mssql without one
-  std::string path;  // http: "/..." ; mssql: the instance name
+  int port = 0;      // the explicit or the scheme's default port
+  std::string path;  // http: "/..." ; mssql: the instance name (MSSQLSERVER when none is written)
 };
-enum class UrlUse { flow, call, binding };
-ParsedUrl parse_url(std::string_view url, UrlUse use);
+using net::UrlUse;
+ParsedUrl check_url(std::string_view url, UrlUse use);
 
 struct DurationRule {
   bool allow_negative = false;
