@@ -1,10 +1,42 @@
 #include "net/dns.h"
 
+#include <algorithm>
+
 #include "directory/names.h"
 
 namespace kerbsim::net {
 
 using directory::to_lower;
+
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+}  // namespace
+
+DnsNameSyntax check_dns_name(std::string_view name) {
+  if (name.empty()) return {DnsNameError::empty};
+  if (name.size() > 253) return {DnsNameError::too_long};
+  if (name.find("://") != std::string_view::npos) return {DnsNameError::url};
+  std::size_t start = 0;
+  std::string_view last_label;
+  while (true) {
+    const auto dot = name.find('.', start);
+    const std::string_view label =
+        name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    if (label.empty()) return {DnsNameError::empty_label};
+    if (label.size() > 63) return {DnsNameError::long_label};
+    for (const char c : label)
+      if (!is_letter(c) && !is_digit(c) && c != '-') return {DnsNameError::bad_character, c};
+    if (label.front() == '-' || label.back() == '-') return {DnsNameError::hyphen_at_end};
+    last_label = label;
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  if (std::all_of(last_label.begin(), last_label.end(), is_digit)) return {DnsNameError::numeric};
+  return {};
+}
 
 void Dns::add_a(const std::string& name, const std::string& ip) {
   a_[to_lower(name)] = ip;

@@ -1,12 +1,37 @@
 // DNS as a client sees it: A records (one per host automatically, plus extra ones) and CNAME
 // aliases, with the primary DNS suffix appended to dotless names. The KDC never uses DNS (R1.9).
+// check_dns_name is the grammar of the names it holds.
 #pragma once
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kerbsim::net {
+
+// How a DNS name is written (RFC 1035 section 2.3.1, as Windows DNS takes it): labels of letters, digits
+// and "-", not at a label's ends, at most 63 characters each and 253 in all; the last label is not all
+// digits. The first problem met is returned; `character` is the character not allowed.
+enum class DnsNameError {
+  none,
+  empty,
+  too_long,       // more than 253 characters
+  url,            // contains "://"
+  empty_label,    // two dots, or a dot at an end
+  long_label,     // a label longer than 63 characters
+  bad_character,  // a character DNS names cannot contain
+  hyphen_at_end,  // a label that starts or ends with "-"
+  numeric,        // the last label is all digits: an address, not a name
+};
+
+struct DnsNameSyntax {
+  DnsNameError error = DnsNameError::none;
+  char character = 0;
+  bool ok() const { return error == DnsNameError::none; }
+};
+
+DnsNameSyntax check_dns_name(std::string_view name);
 
 struct DnsAnswer {
   bool found = false;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kerbsim/value.h"
+#include "scenario/implied_defaults.h"
 #include "scenario/validate.h"
 
 namespace kerbsim::scenario {

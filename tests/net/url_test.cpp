@@ -125,3 +125,58 @@ TEST_CASE("is_ipv4 accepts four decimal parts of 0-255 and nothing else", "[url]
   CHECK_FALSE(is_ipv4(" 1.2.3.4"));
   CHECK_FALSE(is_ipv4("web1.corp.contoso.com"));
 }
+
+TEST_CASE("parse_ipv4 names the first problem, number by number", "[url]") {
+  CHECK(parse_ipv4("10.0.0.11").ok());
+  CHECK(parse_ipv4("10.0.0").error == Ipv4Error::not_an_address);
+  CHECK(parse_ipv4("10.0.x.1").error == Ipv4Error::not_an_address);
+  const auto zero = parse_ipv4("10.01.0.300");
+  CHECK(zero.error == Ipv4Error::leading_zero);
+  CHECK(zero.number == "01");
+  CHECK_FALSE(zero.address);
+  const auto big = parse_ipv4("10.0.0.256");
+  CHECK(big.error == Ipv4Error::over_255);
+  CHECK(big.number == "256");
+  CHECK(parse_ipv4("010.0.0.1").address);
+}
+
+TEST_CASE("parse_url says why a text is not a URL for its use", "[url]") {
+  CHECK(parse_url("http://web1 /", UrlUse::flow).error.reason == UrlError::whitespace);
+  CHECK(parse_url("web1/app", UrlUse::flow).error.reason == UrlError::not_a_url);
+  const auto scheme = parse_url("FTP://web1", UrlUse::flow);
+  CHECK(scheme.error.reason == UrlError::scheme);
+  CHECK(scheme.error.part == "FTP");
+  CHECK(parse_url("mssql://sql1", UrlUse::call).error.reason == UrlError::scheme);
+  CHECK(parse_url("http://alice@web1/", UrlUse::flow).error.reason == UrlError::user_info);
+  CHECK(parse_url("http:///x", UrlUse::flow).error.reason == UrlError::no_host);
+  CHECK(parse_url("http://[::1]/", UrlUse::flow).error.reason == UrlError::ipv6);
+  const auto ip = parse_url("http://10.0.0.300/", UrlUse::flow);
+  CHECK(ip.error.reason == UrlError::ipv4);
+  CHECK(ip.error.ipv4.error == Ipv4Error::over_255);
+  const auto name = parse_url("http://web_1/", UrlUse::flow);
+  CHECK(name.error.reason == UrlError::host_name);
+  CHECK(name.error.host_name.error == DnsNameError::bad_character);
+  const auto port = parse_url("http://web1:0/", UrlUse::flow);
+  CHECK(port.error.reason == UrlError::port);
+  CHECK(port.error.port == kerbsim::directory::PortError::out_of_range);
+  const auto instance = parse_url("mssql://sql1/1SALES", UrlUse::flow);
+  CHECK(instance.error.reason == UrlError::instance_name);
+  CHECK(instance.error.instance.error == kerbsim::directory::NameError::bad_start);
+  CHECK(parse_url("mssql://sql1/A/B", UrlUse::flow).error.reason == UrlError::mssql_parts);
+  CHECK(parse_url("http://*:80/app", UrlUse::binding).error.reason == UrlError::binding_path);
+}
+
+TEST_CASE("a binding may name any host with \"*\"; a flow may not", "[url]") {
+  const auto any = parse_url("http://*:8080", UrlUse::binding);
+  REQUIRE(any.ok());
+  CHECK(any.url.host == "*");
+  CHECK(any.url.port == 8080);
+  CHECK_FALSE(parse_url("http://*:8080", UrlUse::flow).ok());
+}
+
+TEST_CASE("the query and fragment are not part of the host", "[url]") {
+  const auto u = parse_url("http://web1?x=1");
+  REQUIRE(u);
+  CHECK(u->host == "web1");
+  CHECK(u->path == "?x=1");
+}
