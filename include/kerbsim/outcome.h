@@ -126,6 +126,14 @@ struct PathOutcome {
   std::vector<Fix> fixes;
 };
 
+// The first hop that failed, depth first in call order; nullptr when every hop worked.
+const HopOutcome* first_failed_hop(const std::vector<HopOutcome>& hops);
+// The cause of a path's verdict, one rule for the tracer, every printer and the simulation's tally:
+// when the front end worked (it has an identity) and a call behind it failed, that hop's error;
+// otherwise the front end's first failure, FrontOutcome::error (which may have been recovered from,
+// as when Kerberos fails and NTLM works).
+std::optional<Error> root_cause(const PathOutcome& path);
+
 struct FlowOutcome {
   std::string flow;
   std::string client;

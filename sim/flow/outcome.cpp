@@ -73,6 +73,20 @@ std::string to_string(const Error& e) {
   return "";
 }
 
+const HopOutcome* first_failed_hop(const std::vector<HopOutcome>& hops) {
+  for (const auto& hop : hops) {
+    if (hop.result != HopResult::Ok) return &hop;
+    if (const HopOutcome* inner = first_failed_hop(hop.hops)) return inner;
+  }
+  return nullptr;
+}
+
+std::optional<Error> root_cause(const PathOutcome& path) {
+  if (path.front.identity)
+    if (const HopOutcome* hop = first_failed_hop(path.hops)) return hop->error;
+  return path.front.error;
+}
+
 std::string to_string(Verdict v) {
   switch (v) {
     case Verdict::Ok:

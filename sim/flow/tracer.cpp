@@ -731,18 +731,19 @@ void PathTracer::finish() {
 
   const bool sql = url_.scheme == "mssql";
   const bool works = attempt_.authenticated && (sql || (attempt_.http_status >= 200 && attempt_.http_status < 300));
-  bool hop_failed = false, hop_ntlm = false;
-  std::string hop_problem;
+  // The verdict's cause behind a working front end is the first failing hop (root_cause).
+  const HopOutcome* failed_hop = first_failed_hop(out_.hops);
+  const bool hop_failed = failed_hop != nullptr;
+  const std::string hop_problem =
+      hop_failed ? failed_hop->to + " sees " + failed_hop->identity.value_or("no identity") +
+                       (failed_hop->error ? " (" + to_string(*failed_hop->error) + ")" : std::string())
+                 : std::string();
+  bool hop_ntlm = false;
   std::vector<const HopOutcome*> pending;
   for (const auto& h : out_.hops) pending.push_back(&h);
   while (!pending.empty()) {
     const HopOutcome* h = pending.back();
     pending.pop_back();
-    if (h->result != HopResult::Ok && !hop_failed) {
-      hop_failed = true;
-      hop_problem = h->to + " sees " + h->identity.value_or("no identity") +
-                    (h->error ? " (" + to_string(*h->error) + ")" : std::string());
-    }
     hop_ntlm |= h->protocol == Protocol::Ntlm && h->result == HopResult::Ok;
     for (const auto& c : h->hops) pending.push_back(&c);
   }

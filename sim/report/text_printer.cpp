@@ -136,16 +136,6 @@ void print_hops(const std::vector<HopOutcome>& hops, int indent, const Painter& 
   }
 }
 
-// The first error behind the front end, depth first: what a one-line summary names for a path that
-// failed at a back end.
-std::optional<Error> first_error(const std::vector<HopOutcome>& hops) {
-  for (const auto& hop : hops) {
-    if (hop.error) return hop.error;
-    if (auto inner = first_error(hop.hops)) return inner;
-  }
-  return std::nullopt;
-}
-
 void print_path(const PathOutcome& path, const std::string& name, const StepLayout& layout, const PrintOptions& options,
                 const Painter& paint, std::ostream& out) {
   const std::string title = "── " + (path.via ? "via " + *path.via : name) + " ";
@@ -207,7 +197,7 @@ void print_flow(const FlowOutcome& flow, const PrintOptions& options, const Pain
     std::string line = "Summary:";
     for (std::size_t i = 0; i < flow.paths.size(); ++i) {
       const auto& path = flow.paths[i];
-      const auto error = path.front.error ? path.front.error : first_error(path.hops);
+      const auto error = root_cause(path);
       const std::string reason = error ? to_string(*error) : to_string(path.front.protocol);
       line += (i == 0 ? " " : " · ") + path_name(path, i, flow.paths.size()) + " " +
               paint.verdict(path.verdict, to_string(path.verdict)) + " (" + reason + ")";

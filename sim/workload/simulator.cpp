@@ -687,7 +687,8 @@ std::uint32_t Simulator::trace(const FlowRun& f, std::uint16_t node, std::size_t
   Auth a;
   a.verdict = p.verdict;
   a.protocol = p.front.protocol;
-  if (p.front.error && p.verdict != Verdict::Ok) a.error = error_id(*p.front.error);
+  if (p.verdict != Verdict::Ok)
+    if (const auto cause = root_cause(p)) a.error = error_id(*cause);
   if (gains.tgt) a.gained_tgt = tickets_.intern(*gains.tgt);
   if (gains.service_ticket) a.gained_ticket = tickets_.intern(*gains.service_ticket);
   a.spn_not_found = gains.spn_not_found;

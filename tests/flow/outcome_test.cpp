@@ -305,3 +305,27 @@ TEST_CASE("an error's name is the one the JSON and the text show: Kerberos error
   for (int k = static_cast<int>(ErrorKind::DnsNameNotFound); k <= static_cast<int>(ErrorKind::NetlogonTimeout); ++k)
     CHECK(names.insert(to_string(Error{static_cast<ErrorKind>(k)})).second);
 }
+
+TEST_CASE("root_cause: a failing hop behind a working front end, else the front end's first failure", "[outcome]") {
+  PathOutcome p;
+  p.front.error = Error::kerberos(7);  // Kerberos failed first: no SPN
+  HopOutcome ok, failed, deeper;
+  ok.result = HopResult::Ok;
+  deeper.result = HopResult::LoginFailed;
+  deeper.error = Error{ErrorKind::SqlLoginFailed};
+  ok.hops = {deeper};
+  failed.result = HopResult::AuthFailed;
+  failed.error = Error::kerberos(13);
+  p.hops = {ok, failed};
+  SECTION("the front end failed: its error, whatever the hops") { CHECK(root_cause(p) == Error::kerberos(7)); }
+  SECTION("the front end worked (NTLM): the first failing hop, depth first in call order") {
+    p.front.identity = "CORP\\alice";
+    CHECK(root_cause(p) == Error{ErrorKind::SqlLoginFailed});
+    CHECK(first_failed_hop(p.hops) == &p.hops[0].hops[0]);
+  }
+  SECTION("every hop worked: the recovered front-end error explains a degraded verdict") {
+    p.front.identity = "CORP\\alice";
+    p.hops = {};
+    CHECK(root_cause(p) == Error::kerberos(7));
+  }
+}

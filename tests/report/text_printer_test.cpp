@@ -323,6 +323,21 @@ TEST_CASE("hops behind the front end are listed, and a back-end error names the 
   REQUIRE(colored.find("\x1b[31mlogin_failed (KDC_ERR_BADOPTION)\x1b[0m") != std::string::npos);
 }
 
+TEST_CASE("the summary names the verdict's cause: a failing hop, not the front end's recovered error",
+          "[report][text]") {
+  TraceReport report = test::ssrs_farm_example();
+  auto& web1 = report.flows[0].paths[0];
+  // Kerberos failed first and NTLM worked at the front end; the call behind it then fails.
+  web1.verdict = Verdict::Failed;
+  web1.front.protocol = Protocol::Ntlm;
+  web1.front.error = Error::kerberos(7);
+  auto& sql = web1.hops.at(0);
+  sql.result = HopResult::LoginFailed;
+  sql.error = Error{ErrorKind::SqlLoginFailed};
+  const std::string text = trace_text(report);
+  REQUIRE(text.find("Summary: web1 failed (SQL_18456) · web2 failed (KRB_AP_ERR_MODIFIED)\n") != std::string::npos);
+}
+
 TEST_CASE("a long title wraps under itself", "[report][text]") {
   TraceReport report;
   report.scenario = "iis-domain-pool-account";

@@ -469,6 +469,26 @@ TEST_CASE(
   CHECK(run.probes[1] == 1.0);
 }
 
+TEST_CASE("the error tally counts the verdict's cause: the failing hop, not the front end's recovered error",
+          "[workload]") {
+  FarmOptions o;
+  o.nodes = 1;
+  o.spn_on = "";  // no SPN for the front end: Kerberos fails first, NTLM logs the user on
+  auto env = make_farm(o);
+  auto& site = env.hosts[0].iis->sites[0];
+  site.impersonate = true;
+  site.calls.push_back({"sql1", "", "", "caller"});  // NTLM cannot be delegated; WEB1$ may not delegate
+  farm::Host sql1 = test::corp_member("sql1", "10.0.0.31");
+  sql1.sql = backend::SqlServer{{backend::SqlInstance{}}};
+  env.directory.add_account(test::corp_computer("sql1", {"MSSQLSvc/sql1.corp.contoso.com:1433"}));
+  env.dns.add_a(sql1.fqdn, sql1.ip);
+  env.hosts.push_back(sql1);
+  const auto run = workload::simulate(env, small(20, kHour), {});
+  REQUIRE(run.report.requests.failed > 0);
+  CHECK(count_of(run.report.errors, "KDC_ERR_BADOPTION") == run.report.requests.failed);
+  CHECK(count_of(run.report.errors, "KDC_ERR_S_PRINCIPAL_UNKNOWN") == 0);
+}
+
 TEST_CASE("a gMSA's or a computer's password change breaks nothing: their hosts keep both keys", "[workload]") {
   FarmOptions o;
   o.clients = 2;
