@@ -68,9 +68,20 @@ enum class StepKind {
 };
 std::string to_string(StepKind k);
 
+// What a step does, where the kind alone does not say: the facts the simulation counts, whatever the
+// step's sentences say. Not part of the JSON.
+enum class StepAction {
+  Other,
+  NetlogonPassThrough,  // a server asks a DC to validate an NTLM response (kerberos-rules R5.1)
+  S4U2Self,             // protocol transition: a ticket to the service for the user (R3.3)
+  S4U2Proxy,            // constrained or resource-based delegation (R3.2, R3.4)
+  ForwardedTgt,         // the client asks for a forwarded TGT to send along (R3.1.2)
+};
+
 struct Step {
   int seq = 0;
   StepKind kind = StepKind::Decision;
+  StepAction action = StepAction::Other;
   std::string from;                  // "ws1"
   std::string to;                    // "dc1"; equal to from for a local decision
   std::string message;               // "TGS-REQ HTTP/reports.corp.contoso.com"

@@ -199,6 +199,7 @@ std::optional<Ticket> HopTracer::s4u(const std::string& service1, const std::str
               log_.add(StepKind::TgsExchange, from(), env_.dc_name(kdc_domain),
                        "S4U2Self: ticket to " + service1 + " for " + caller_.user, reply_result(r), r.why, r.rule);
           s.failed = !r.ok();
+          s.action = StepAction::S4U2Self;
           attach_reply(s, r);
         });
     if (!reply || reply->kind != KdcReply::Kind::Ticket) {
@@ -216,6 +217,7 @@ std::optional<Ticket> HopTracer::s4u(const std::string& service1, const std::str
                            "S4U2Proxy: " + spn + " for " + evidence.client + " as " + service1, reply_result(r), r.why,
                            r.rule);
         s.failed = !r.ok();
+        s.action = StepAction::S4U2Proxy;
         attach_reply(s, r);
       });
   if (!reply || reply->kind != KdcReply::Kind::Ticket) {

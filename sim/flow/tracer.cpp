@@ -398,6 +398,7 @@ void PathTracer::negotiate() {
       Step& s = add(StepKind::TgsExchange, client_.name, dc_for(user_domain()), "TGS-REQ krbtgt (forwarded TGT)",
                     r.ok() ? "TGS-REP, forwarded TGT" : "KRB-ERROR " + kerberos::error_label(r.error), r.why, r.rule);
       s.failed = !r.ok();
+      s.action = StepAction::ForwardedTgt;
       if (r.ok()) forwarded_tgt_ = r.ticket;
     }
   }
@@ -550,10 +551,11 @@ void PathTracer::ntlm(bool fallback) {
   }
   const std::string dc = dc_for(dom->dns);
   if (!state_.kdc_reachable) {
-    add(StepKind::Ntlm, node_.name, dc, "NetLogon pass-through for " + user_name, "STATUS_NO_LOGON_SERVERS",
-        "no DC of " + dom->dns + " answers, so " + node_.name + " cannot validate the NTLM response",
-        "kerberos-rules R5.1")
-        .failed = true;
+    Step& s = add(StepKind::Ntlm, node_.name, dc, "NetLogon pass-through for " + user_name, "STATUS_NO_LOGON_SERVERS",
+                  "no DC of " + dom->dns + " answers, so " + node_.name + " cannot validate the NTLM response",
+                  "kerberos-rules R5.1");
+    s.failed = true;
+    s.action = StepAction::NetlogonPassThrough;
     attempt_ = {Protocol::Ntlm, 401, false, Error{ErrorKind::StatusNoLogonServers}};
     prompt_after_ntlm_failure();
     fail_root(Error{ErrorKind::StatusNoLogonServers});
@@ -564,6 +566,7 @@ void PathTracer::ntlm(bool fallback) {
         add(StepKind::Ntlm, node_.name, dc, "NetLogon pass-through for " + user_name, "STATUS_ACCOUNT_RESTRICTION",
             user_name + " is in Protected Users, whose DC refuses NTLM", "kerberos-rules R3.5.2");
     s.failed = true;
+    s.action = StepAction::NetlogonPassThrough;
     s.details.push_back("ProtectedUserFailures-DomainController event 100 on " + dc);
     attempt_ = {Protocol::Ntlm, 401, false, Error{ErrorKind::StatusAccountRestriction}};
     prompt_after_ntlm_failure();
@@ -572,7 +575,8 @@ void PathTracer::ntlm(bool fallback) {
   }
   add(StepKind::Ntlm, node_.name, dc, "NetLogon pass-through validation for " + user_name, "STATUS_SUCCESS",
       node_.name + " cannot check the NTLM response itself and asks a DC of " + dom->dns + " (event 4776 there)",
-      "kerberos-rules R5.1");
+      "kerberos-rules R5.1")
+      .action = StepAction::NetlogonPassThrough;
   add(StepKind::Ntlm, client_.name, node_.name, "NTLM AUTHENTICATE_MESSAGE (type 3) as " + user_name,
       "200 OK as " + user_name, "the DC validated the response; the server builds an impersonation-level token",
       "iis-rules 0.11");

@@ -21,6 +21,7 @@
 #include "flow/tracer.h"
 #include "net/url.h"
 #include "workload/changes.h"
+#include "workload/exchanges.h"
 
 namespace kerbsim::workload {
 namespace {
@@ -692,30 +693,14 @@ std::uint32_t Simulator::trace(const FlowRun& f, std::uint16_t node, std::size_t
   if (gains.tgt) a.gained_tgt = tickets_.intern(*gains.tgt);
   if (gains.service_ticket) a.gained_ticket = tickets_.intern(*gains.service_ticket);
   a.spn_not_found = gains.spn_not_found;
-  const std::string& client = env_.hosts[f.client].name;
-  int trips = 0;
-  for (const auto& s : p.steps) {
-    const bool from_client = directory::iequals(s.from, client);
-    if (s.kind == StepKind::AsExchange) ++(from_client ? a.client_as : a.server_kdc);
-    if (s.kind == StepKind::TgsExchange) ++(from_client ? a.client_tgs : a.server_kdc);
-    if (s.kind == StepKind::Ntlm && s.message.rfind("NetLogon pass-through", 0) == 0) {
-      const int h = index_of(env_, s.from);
-      if (h >= 0) a.passthrough.push_back(static_cast<std::uint16_t>(h));
-    }
-    if (from_client && (s.kind == StepKind::Http || s.kind == StepKind::ApExchange || s.kind == StepKind::Sql ||
-                        (s.kind == StepKind::Ntlm && !directory::iequals(s.to, s.from))))
-      ++trips;
-  }
-  a.round_trips = static_cast<std::uint8_t>(std::clamp(trips, 1, 255));
-  std::size_t calls = 0;
-  const std::function<void(const std::vector<HopOutcome>&)> count = [&](const std::vector<HopOutcome>& hops) {
-    for (const auto& h : hops) {
-      if (h.result == HopResult::Ok) ++calls;
-      count(h.hops);
-    }
-  };
-  count(p.hops);
-  a.hops = static_cast<std::uint8_t>(std::min<std::size_t>(calls, 255));
+  const ExchangeCounts counts = count_exchanges(p, env_.hosts[f.client].name);
+  a.client_as = static_cast<std::uint8_t>(counts.client_as);
+  a.client_tgs = static_cast<std::uint8_t>(counts.client_tgs);
+  a.server_kdc = static_cast<std::uint8_t>(counts.server_kdc);
+  for (const auto& server : counts.passthrough)
+    if (const int h = index_of(env_, server); h >= 0) a.passthrough.push_back(static_cast<std::uint16_t>(h));
+  a.round_trips = static_cast<std::uint8_t>(std::clamp(counts.round_trips, 1, 255));
+  a.hops = static_cast<std::uint8_t>(std::min(counts.hops_ok, 255));
   auths_.push_back(std::move(a));
   return static_cast<std::uint32_t>(auths_.size() - 1);
 }
