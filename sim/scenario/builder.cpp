@@ -303,28 +303,11 @@ farm::Environment build(const spec::Scenario& spec) {
 
 namespace {
 
+// The action a timeline event names, by its name in the format (farm::action_name).
 workload::Action action_of(const std::string& name) {
-  using workload::Action;
-  static const std::pair<const char*, Action> table[] = {
-      {"add_spn", Action::AddSpn},
-      {"remove_spn", Action::RemoveSpn},
-      {"change_app_pool_identity", Action::ChangeAppPoolIdentity},
-      {"set_use_app_pool_credentials", Action::SetUseAppPoolCredentials},
-      {"set_kernel_mode", Action::SetKernelMode},
-      {"set_delegation", Action::SetDelegation},
-      {"password_change", Action::PasswordChange},
-      {"app_pool_restart", Action::AppPoolRestart},
-      {"purge_tickets", Action::PurgeTickets},
-      {"node_down", Action::NodeDown},
-      {"node_up", Action::NodeUp},
-      {"dc_down", Action::DcDown},
-      {"dc_up", Action::DcUp},
-      {"clock_step", Action::ClockStep},
-      {"clock_drift", Action::ClockDrift},
-  };
-  for (const auto& [n, a] : table)
-    if (name == n) return a;
-  return Action::AddSpn;  // the loader accepts only the names above
+  for (int a = 0; a <= static_cast<int>(farm::Action::ClockDrift); ++a)
+    if (name == farm::action_name(static_cast<farm::Action>(a))) return static_cast<farm::Action>(a);
+  return farm::Action::AddSpn;  // the loader accepts only the timeline's action names
 }
 
 std::vector<std::string> strings(const Value& v) {

@@ -16,11 +16,11 @@
 #include "directory/names.h"
 #include "engine/event_queue.h"
 #include "engine/random.h"
+#include "farm/change.h"
 #include "farm/service.h"
 #include "flow/hops.h"
 #include "flow/tracer.h"
 #include "net/url.h"
-#include "workload/changes.h"
 #include "workload/exchanges.h"
 
 namespace kerbsim::workload {
@@ -992,7 +992,7 @@ void Simulator::change(std::size_t i) {
   const Change& c = w_.changes[i];
   const SimTime t = now();
   const auto applied = [&](const std::string& where) {
-    report_.changes.push_back({t, action_name(c.action), describe(c), where});
+    report_.changes.push_back({t, action_name(c.action), farm::describe(c), where});
   };
   if (c.in_directory()) {
     // Written on the first DC of the account's domain that answers; the others see it after
@@ -1038,7 +1038,7 @@ void Simulator::change(std::size_t i) {
     case Action::SetUseAppPoolCredentials:
     case Action::SetKernelMode: {
       for (auto& dc : dcs_) {
-        apply_change(dc.view, c);
+        farm::apply_change(dc.view, c);
         ++dc.version;
       }
       if (h >= 0) {
@@ -1131,10 +1131,10 @@ void Simulator::change(std::size_t i) {
 
 void Simulator::reach_dc(std::size_t change, std::size_t d, bool replicated) {
   const Change& c = w_.changes[change];
-  apply_change(dcs_[d].view, c);
+  farm::apply_change(dcs_[d].view, c);
   ++dcs_[d].version;
   report_.changes.push_back(
-      {now(), action_name(c.action), describe(c), dcs_[d].name + (replicated ? " (replicated)" : "")});
+      {now(), action_name(c.action), farm::describe(c), dcs_[d].name + (replicated ? " (replicated)" : "")});
 }
 
 }  // namespace

@@ -9,51 +9,16 @@
 #include <vector>
 
 #include "engine/time.h"
-#include "web/identity.h"
+#include "farm/change.h"
 
 namespace kerbsim::workload {
 
-enum class Action {
-  AddSpn,
-  RemoveSpn,
-  ChangeAppPoolIdentity,
-  SetUseAppPoolCredentials,
-  SetKernelMode,
-  SetDelegation,
-  PasswordChange,
-  AppPoolRestart,
-  PurgeTickets,
-  NodeDown,
-  NodeUp,
-  DcDown,
-  DcUp,
-  ClockStep,
-  ClockDrift,
-};
-std::string action_name(Action a);  // "add_spn", as written in a scenario
+using farm::Action;
+using farm::action_name;
 
-// One timeline change, with the keys its action uses.
-struct Change {
+// One timeline change: an edit of the environment, or an event of the running farm, at a time.
+struct Change : farm::Change {
   engine::SimTime at = 0;
-  Action action = Action::AddSpn;
-  std::string account;  // canonical
-  std::string spn;
-  std::string host;
-  std::string app_pool;
-  std::string site;
-  std::string dc;
-  web::ProcessIdentity identity;
-  bool value = false;
-  std::optional<bool> trusted_for_delegation;
-  std::optional<bool> trusted_to_auth_for_delegation;
-  std::optional<bool> sensitive;
-  std::optional<std::vector<std::string>> allowed_to_delegate_to;
-  std::optional<std::vector<std::string>> allowed_to_act;
-  std::vector<std::string> clients;  // purge_tickets: client hosts; empty = all
-  engine::SimTime offset = 0;        // clock_step: the step; clock_drift: drift per hour
-
-  // Does the change write to Active Directory (and so reach each DC only after replication)?
-  bool in_directory() const;
 };
 
 struct Workload {

@@ -4,15 +4,15 @@
 #include <string>
 #include <vector>
 
+#include "farm/change.h"
 #include "support/corp.h"
-#include "workload/changes.h"
 
 using namespace kerbsim;
 using engine::kMinute;
-using workload::Action;
-using workload::apply_change;
-using workload::Change;
-using workload::describe;
+using farm::Action;
+using farm::apply_change;
+using farm::Change;
+using farm::describe;
 
 namespace {
 
@@ -172,7 +172,7 @@ TEST_CASE("changes that do not edit the environment return nothing and touch not
   const std::string before = snapshot(env);
   const Action action = GENERATE(Action::AppPoolRestart, Action::PurgeTickets, Action::NodeDown, Action::NodeUp,
                                  Action::DcDown, Action::DcUp, Action::ClockStep, Action::ClockDrift);
-  INFO(workload::action_name(action));
+  INFO(farm::action_name(action));
   Change c = make(action);
   c.host = "web1";
   c.app_pool = "Portal";
@@ -188,7 +188,7 @@ TEST_CASE("a change naming an account, host, pool or site that does not exist ed
   const std::string before = snapshot(env);
   Change c = make(GENERATE(Action::AddSpn, Action::RemoveSpn, Action::SetDelegation, Action::PasswordChange,
                            Action::ChangeAppPoolIdentity, Action::SetUseAppPoolCredentials, Action::SetKernelMode));
-  INFO(workload::action_name(c.action));
+  INFO(farm::action_name(c.action));
   c.account = "CORP\\nobody";
   c.spn = "HTTP/portal.corp.contoso.com";
   c.trusted_for_delegation = true;
@@ -286,9 +286,53 @@ TEST_CASE("action names are the scenario's, and only directory writes wait for r
   };
   for (const auto& [action, name] : names) {
     INFO(name);
-    CHECK(workload::action_name(action) == name);
+    CHECK(farm::action_name(action) == name);
     const bool directory =
         name == "add_spn" || name == "remove_spn" || name == "set_delegation" || name == "password_change";
     CHECK(make(action).in_directory() == directory);
   }
+}
+
+TEST_CASE("create_account adds the account once, and it reaches the DCs like any directory write", "[changes]") {
+  auto env = world();
+  Change c = make(Action::CreateAccount);
+  directory::Account gmsa = test::corp_user("gmsa-portal$", {"HTTP/portal.corp.contoso.com"});
+  gmsa.kind = directory::AccountKind::Gmsa;
+  c.new_account = gmsa;
+  CHECK(c.in_directory());
+  CHECK(apply_change(env, c) == "CORP\\gmsa-portal$ created");
+  const auto id = env.directory.find_account("CORP\\gmsa-portal$");
+  REQUIRE(id);
+  CHECK(env.directory.account(*id).kind == directory::AccountKind::Gmsa);
+  const std::size_t accounts = env.directory.accounts().size();
+  apply_change(env, c);  // a second time: already there
+  CHECK(env.directory.accounts().size() == accounts);
+}
+
+TEST_CASE("the report server's service account and AuthenticationTypes are changes of its host", "[changes]") {
+  auto env = world();
+  farm::Host rs1 = test::corp_member("rs1", "10.0.0.31");
+  rs1.ssrs = backend::SsrsServer{};
+  rs1.ssrs->authentication_types = {backend::SsrsAuthType::RSWindowsNTLM};
+  rs1.ssrs->authentication_types_defaulted = true;
+  env.hosts.push_back(rs1);
+
+  Change account = make(Action::SetSsrsServiceAccount);
+  account.host = "rs1";
+  account.identity = web::parse_identity("CORP\\gmsa-rs$");
+  CHECK_FALSE(account.in_directory());
+  CHECK(apply_change(env, account) == "the report server on rs1 runs as CORP\\gmsa-rs$");
+  CHECK(env.host("rs1")->ssrs->service_account.account == "CORP\\gmsa-rs$");
+
+  Change types = make(Action::SetSsrsAuthenticationTypes);
+  types.host = "rs1";
+  types.authentication_types = {backend::SsrsAuthType::RSWindowsNegotiate, backend::SsrsAuthType::RSWindowsNTLM};
+  CHECK(apply_change(env, types) == "AuthenticationTypes on rs1: RSWindowsNegotiate, RSWindowsNTLM");
+  CHECK(env.host("rs1")->ssrs->authentication_types == types.authentication_types);
+  CHECK_FALSE(env.host("rs1")->ssrs->authentication_types_defaulted);
+
+  types.host = "web1";  // no report server there: nothing changes
+  const std::string before = snapshot(env);
+  apply_change(env, types);
+  CHECK(snapshot(env) == before);
 }

@@ -1,8 +1,8 @@
-#include "workload/changes.h"
+#include "farm/change.h"
 
 #include "directory/names.h"
 
-namespace kerbsim::workload {
+namespace kerbsim::farm {
 namespace {
 
 std::string join(const std::vector<std::string>& v) {
@@ -13,14 +13,14 @@ std::string join(const std::vector<std::string>& v) {
 
 std::string yes_no(bool b) { return b ? "true" : "false"; }
 
-web::Site* find_site(farm::Host& host, const std::string& name) {
+web::Site* find_site(Host& host, const std::string& name) {
   if (!host.iis) return nullptr;
   for (auto& s : host.iis->sites)
     if (directory::iequals(s.name, name)) return &s;
   return nullptr;
 }
 
-farm::Host* find_host(farm::Environment& env, const std::string& name) {
+Host* find_host(Environment& env, const std::string& name) {
   for (auto& h : env.hosts)
     if (directory::iequals(h.name, name)) return &h;
   return nullptr;
@@ -60,13 +60,19 @@ std::string action_name(Action a) {
       return "clock_step";
     case Action::ClockDrift:
       return "clock_drift";
+    case Action::CreateAccount:
+      return "create_account";
+    case Action::SetSsrsServiceAccount:
+      return "set_ssrs_service_account";
+    case Action::SetSsrsAuthenticationTypes:
+      return "set_ssrs_authentication_types";
   }
   return "";
 }
 
 bool Change::in_directory() const {
   return action == Action::AddSpn || action == Action::RemoveSpn || action == Action::SetDelegation ||
-         action == Action::PasswordChange;
+         action == Action::PasswordChange || action == Action::CreateAccount;
 }
 
 std::string describe(const Change& c) {
@@ -110,11 +116,20 @@ std::string describe(const Change& c) {
       return c.host + "'s clock moves by " + engine::format_duration(c.offset);
     case Action::ClockDrift:
       return c.host + "'s clock drifts by " + engine::format_duration(c.offset) + " per hour";
+    case Action::CreateAccount:
+      return (c.new_account ? c.new_account->name : c.account) + " created";
+    case Action::SetSsrsServiceAccount:
+      return "the report server on " + c.host + " runs as " + c.identity.describe();
+    case Action::SetSsrsAuthenticationTypes: {
+      std::vector<std::string> types;
+      for (const auto t : c.authentication_types) types.push_back(backend::auth_type_name(t));
+      return "AuthenticationTypes on " + c.host + ": " + join(types);
+    }
   }
   return "";
 }
 
-std::string apply_change(farm::Environment& env, const Change& c) {
+std::string apply_change(Environment& env, const Change& c) {
   auto& dir = env.directory;
   switch (c.action) {
     case Action::AddSpn:
@@ -149,9 +164,29 @@ std::string apply_change(farm::Environment& env, const Change& c) {
       if (auto* h = find_host(env, c.host))
         if (auto* s = find_site(*h, c.site)) s->kernel_mode = c.value;
       return describe(c);
-    default:
+    case Action::CreateAccount:
+      if (c.new_account && !dir.find_account(c.new_account->name)) dir.add_account(*c.new_account);
+      return describe(c);
+    case Action::SetSsrsServiceAccount:
+      if (auto* h = find_host(env, c.host); h && h->ssrs) h->ssrs->service_account = c.identity;
+      return describe(c);
+    case Action::SetSsrsAuthenticationTypes:
+      if (auto* h = find_host(env, c.host); h && h->ssrs) {
+        h->ssrs->authentication_types = c.authentication_types;
+        h->ssrs->authentication_types_defaulted = false;
+      }
+      return describe(c);
+    case Action::AppPoolRestart:
+    case Action::PurgeTickets:
+    case Action::NodeDown:
+    case Action::NodeUp:
+    case Action::DcDown:
+    case Action::DcUp:
+    case Action::ClockStep:
+    case Action::ClockDrift:
       return "";
   }
+  return "";
 }
 
-}  // namespace kerbsim::workload
+}  // namespace kerbsim::farm
