@@ -3,10 +3,12 @@
 // marks an event; it is skipped when it reaches the front. Nothing here knows what an event means.
 #pragma once
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <new>
+#include <typeinfo>
 #include <vector>
 
 #include "engine/time.h"
@@ -19,7 +21,8 @@ using EventId = std::uint64_t;
 class Simulation {
  public:
   using Handler = std::function<void(Simulation&)>;
-  // The cheap form: a plain function and one argument (a client index, say), no allocation.
+  // The cheap form: a plain function and one argument (a client index, say), no allocation. It
+  // reaches the object that owns the run through context<T>().
   using Callback = void (*)(Simulation&, std::uint64_t arg);
 
   Simulation() = default;
@@ -38,6 +41,22 @@ class Simulation {
   // Returns false if the event already ran or was cancelled. Constant time: the event's key stays
   // in the heap, marked dead through its slot, and is dropped when it reaches the front.
   bool cancel(EventId id);
+
+  // The object plain callbacks work on (a workload's simulator, say), held once for the whole run
+  // so that an event stays a function pointer and an argument. The contract: set_context() before
+  // the first event that reads it runs, and one type per Simulation: context<T>() must name the
+  // type given to set_context(), since it is a static_cast (checked by an assert). The Simulation
+  // does not own the context, which must outlive the events that read it.
+  template <class T>
+  void set_context(T* context) {
+    context_ = context;
+    context_type_ = &typeid(T);
+  }
+  template <class T>
+  T& context() const {
+    assert(context_ != nullptr && *context_type_ == typeid(T) && "context<T>() names the type given to set_context");
+    return *static_cast<T*>(context_);
+  }
 
   // Runs events in (time, seq) order while their time is <= end; leaves now() == end.
   void run_until(SimTime end);
@@ -116,6 +135,8 @@ class Simulation {
   std::vector<std::uint32_t> free_slots_;  // reused last-in first-out, so a reused slot is warm
   std::vector<Handler> handlers_;          // std::function handlers, run through run_handler
   std::vector<std::uint32_t> free_handlers_;
+  void* context_ = nullptr;
+  const std::type_info* context_type_ = nullptr;  // for context()'s assert
 };
 
 }  // namespace kerbsim::engine

@@ -250,9 +250,6 @@ int index_of(const farm::Environment& env, const std::string& name) {
   return h ? static_cast<int>(h - env.hosts.data()) : -1;
 }
 
-class Simulator;
-thread_local Simulator* active = nullptr;
-
 class Simulator {
  public:
   Simulator(const farm::Environment& env, const Workload& w, const std::vector<Probe>& probes)
@@ -456,7 +453,7 @@ void Simulator::setup_probes(const std::vector<Probe>& probes) {
 // ---- the run ----------------------------------------------------------------------------------
 
 RunResult Simulator::run(const std::function<void(double)>& progress) {
-  active = this;
+  sim_.set_context(this);  // on_request, on_change and on_replicated find the simulator there
   const SimTime d = w_.duration;
   interval_ = w_.interval;
   if (interval_ <= 0) {
@@ -490,7 +487,6 @@ RunResult Simulator::run(const std::function<void(double)>& progress) {
     sim_.run_until(d * k / kSlices);
     if (progress) progress(static_cast<double>(k) / kSlices);
   }
-  active = nullptr;
 
   // The report.
   RunResult out;
@@ -611,12 +607,12 @@ RunResult Simulator::run(const std::function<void(double)>& progress) {
   return out;
 }
 
-void Simulator::on_request(engine::Simulation&, std::uint64_t user) {
-  active->request(static_cast<std::uint32_t>(user));
+void Simulator::on_request(engine::Simulation& sim, std::uint64_t user) {
+  sim.context<Simulator>().request(static_cast<std::uint32_t>(user));
 }
-void Simulator::on_change(engine::Simulation&, std::uint64_t change) { active->change(change); }
-void Simulator::on_replicated(engine::Simulation&, std::uint64_t packed) {
-  active->reach_dc(packed >> 32, packed & 0xFFFFFFFFULL, true);
+void Simulator::on_change(engine::Simulation& sim, std::uint64_t change) { sim.context<Simulator>().change(change); }
+void Simulator::on_replicated(engine::Simulation& sim, std::uint64_t packed) {
+  sim.context<Simulator>().reach_dc(packed >> 32, packed & 0xFFFFFFFFULL, true);
 }
 
 // ---- one request ------------------------------------------------------------------------------

@@ -115,6 +115,12 @@ expect "simulate bad duration" 2 "--duration must be like 8h, 90m, 30s or 2d, no
   "$kerbsim" simulate "$sim" --duration 5x
 expect "simulate zero duration" 2 "--duration must be like .*not '0'" -- "$kerbsim" simulate "$sim" --duration 0
 expect "simulate negative duration" 2 "--duration must be like .*not '-1h'" -- "$kerbsim" simulate "$sim" --duration=-1h
+expect "simulate compound duration" 0 "simulated 02:30:00 with 20 users" -- "$kerbsim" simulate "$sim" --duration 2h30m --users 20
+expect "simulate duration in plain seconds" 0 "simulated 00:10:00 with 20 users" -- "$kerbsim" simulate "$sim" --duration 600 --users 20
+expect "simulate units out of order" 2 "--duration must be like .*not '30m2h': write each unit once, from days down to seconds" -- \
+  "$kerbsim" simulate "$sim" --duration 30m2h
+expect "simulate duration too long" 2 "--duration must be like .*not '36501d': the longest duration is 36500d" -- \
+  "$kerbsim" simulate "$sim" --duration 36501d
 expect "simulate negative users" 2 "--users must be 1 or more" -- "$kerbsim" simulate "$sim" --users -3
 expect "simulate users not a number" 2 "\('many'\) for option '--users' is invalid" -- "$kerbsim" simulate "$sim" --users many
 expect "simulate unknown scenario" 2 "nope-scenario" -- "$kerbsim" simulate nope-scenario

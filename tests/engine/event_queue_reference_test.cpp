@@ -1,7 +1,7 @@
 // Differential test of the event queue: the engine's Simulation and a naive reference model run the
-// same random script (scheduling with handlers and plain callbacks, ties, cancellation of live,
-// finished and cancelled events, step() and run_until() called from inside events, pending()),
-// and must write the same log.
+// same random script (scheduling with handlers and with plain callbacks that find their driver as
+// the context, ties, cancellation of live, finished and cancelled events, step() and run_until()
+// called from inside events, pending()), and must write the same log.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -39,6 +39,15 @@ class Reference {
   EventId schedule(SimTime delay, Handler handler) { return schedule_at(now_ + delay, std::move(handler)); }
   EventId schedule(SimTime delay, Callback callback, std::uint64_t arg) {
     return schedule(delay, [callback, arg](Reference& r) { callback(r, arg); });
+  }
+
+  template <class T>
+  void set_context(T* context) {
+    context_ = context;
+  }
+  template <class T>
+  T& context() const {
+    return *static_cast<T*>(context_);
   }
 
   bool cancel(EventId id) {
@@ -84,6 +93,7 @@ class Reference {
   SimTime now_ = 0;
   std::uint64_t next_seq_ = 0;
   std::uint64_t executed_ = 0;
+  void* context_ = nullptr;
 };
 
 // What a run did, to show that the script really exercised each feature.
@@ -98,8 +108,7 @@ struct Coverage {
 template <class S>
 class Driver {
  public:
-  explicit Driver(std::uint64_t seed) : rng_(seed) { current = this; }
-  ~Driver() { current = nullptr; }
+  explicit Driver(std::uint64_t seed) : rng_(seed) { sim_.set_context(this); }
   Driver(const Driver&) = delete;
   Driver& operator=(const Driver&) = delete;
 
@@ -141,9 +150,8 @@ class Driver {
     }
   }
 
-  // A plain callback cannot capture, so it finds its driver through `current`.
-  static void plain(S&, std::uint64_t tag) { current->act(tag); }
-  static inline Driver* current = nullptr;
+  // A plain callback cannot capture, so it finds its driver as the simulation's context.
+  static void plain(S& sim, std::uint64_t tag) { sim.template context<Driver>().act(tag); }
 
   // What every event does: log when it ran, schedule 0-2 successors (fewer when the queue is
   // long, so its size wanders), sometimes cancel a recent or any earlier event (live, run or

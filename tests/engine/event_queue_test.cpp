@@ -72,14 +72,27 @@ TEST_CASE("durations print as people write them", "[engine]") {
 }
 
 namespace {
-std::vector<std::uint64_t>* g_seen = nullptr;
-void record(Simulation&, std::uint64_t arg) { g_seen->push_back(arg); }
+void record(Simulation& sim, std::uint64_t arg) { sim.context<std::vector<std::uint64_t>>().push_back(arg); }
+
+// A context as a workload has one: the state its callbacks share, and what they schedule next.
+struct Counter {
+  std::uint64_t ticks = 0;
+  std::uint64_t args = 0;
+  std::vector<SimTime> times;
+};
+void tick(Simulation& sim, std::uint64_t arg) {
+  Counter& counter = sim.context<Counter>();
+  ++counter.ticks;
+  counter.args += arg;
+  counter.times.push_back(sim.now());
+  if (arg > 1) sim.schedule(kSecond, tick, arg - 1);
+}
 }  // namespace
 
 TEST_CASE("plain callbacks carry their argument and interleave with handlers in schedule order", "[engine]") {
   Simulation sim;
   std::vector<std::uint64_t> seen;
-  g_seen = &seen;
+  sim.set_context(&seen);
   sim.schedule(kSecond, record, 1);
   sim.schedule(kSecond, [&seen](Simulation&) { seen.push_back(2); });
   const EventId third = sim.schedule(kSecond, record, 3);
@@ -87,7 +100,23 @@ TEST_CASE("plain callbacks carry their argument and interleave with handlers in 
   REQUIRE(sim.cancel(third));
   sim.run_until(kMinute);
   REQUIRE(seen == std::vector<std::uint64_t>{0, 1, 2});
-  g_seen = nullptr;
+}
+
+TEST_CASE("a plain callback reaches its simulation's context, and each simulation has its own", "[engine]") {
+  Simulation a, b;
+  Counter first, second;
+  a.set_context(&first);
+  b.set_context(&second);
+  REQUIRE(&a.context<Counter>() == &first);
+  a.schedule(kSecond, tick, 3);  // runs at 1 s, 2 s and 3 s
+  b.schedule(kMinute, tick, 1);
+  a.run_until(kHour);
+  b.run_until(kHour);
+  REQUIRE(first.ticks == 3);
+  REQUIRE(first.args == 3 + 2 + 1);
+  REQUIRE(first.times == std::vector<SimTime>{kSecond, 2 * kSecond, 3 * kSecond});
+  REQUIRE(second.ticks == 1);
+  REQUIRE(second.times == std::vector<SimTime>{kMinute});
 }
 
 TEST_CASE("an event that already ran cannot be cancelled, even when its slot is reused", "[engine]") {

@@ -46,21 +46,22 @@ struct EngineState {
   std::uint64_t remaining = 0;
   std::uint64_t sink = 0;
 };
-EngineState* g_state = nullptr;  // the benchmark's one run; a workload passes its own context
 
-// Each event schedules its successor, as a workload's clients do.
+// Each event schedules its successor, as a workload's clients do, and finds its state as the
+// workload's callbacks find their simulator: through the Simulation's context.
 void tick(Simulation& s, std::uint64_t arg) {
-  g_state->sink += static_cast<std::uint64_t>(s.now() & 1) + arg;
-  if (g_state->remaining == 0) return;
-  --g_state->remaining;
-  s.schedule(1 + static_cast<SimTime>(g_state->rng.below(1'000'000)), tick, arg);
+  EngineState& state = s.context<EngineState>();
+  state.sink += static_cast<std::uint64_t>(s.now() & 1) + arg;
+  if (state.remaining == 0) return;
+  --state.remaining;
+  s.schedule(1 + static_cast<SimTime>(state.rng.below(1'000'000)), tick, arg);
 }
 
 double engine_loop(std::size_t pending, std::uint64_t events) {
   Simulation sim;
   EngineState state;
   state.remaining = events;
-  g_state = &state;
+  sim.set_context(&state);
   for (std::size_t i = 0; i < pending; ++i)
     sim.schedule_at(static_cast<SimTime>(state.rng.below(1'000'000)), tick, i & 0xff);
   const auto start = Clock::now();
@@ -68,7 +69,6 @@ double engine_loop(std::size_t pending, std::uint64_t events) {
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (state.sink == 42) std::puts("");
-  g_state = nullptr;
   return static_cast<double>(events) / seconds;
 }
 

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "command.h"
+#include "engine/time.h"
 
 namespace kerbsim::cli {
 
@@ -15,24 +16,37 @@ namespace po = boost::program_options;
 
 namespace {
 
-// "8h", "90m", "30s", "2d", or a number of seconds.
-std::optional<Microseconds> parse_duration(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  std::size_t used = 0;
-  long long n = 0;
-  try {
-    n = std::stoll(text, &used);
-  } catch (...) {
+// --duration: the model's duration grammar (engine::parse_duration: "8h", "2h30m"), or a plain
+// number of seconds, as the command has always taken; longer than zero. On failure returns nullopt
+// and sets why to a clause saying what is wrong.
+std::optional<Microseconds> parse_duration(const std::string& text, std::string& why) {
+  engine::DurationParse parsed = engine::parse_duration(text);
+  // The grammar leaves digits alone to the caller (DurationError::no_unit): here they are seconds.
+  if (parsed.error == engine::DurationError::no_unit) parsed = engine::parse_duration(text + "s");
+  switch (parsed.error) {
+    case engine::DurationError::none:
+      break;
+    case engine::DurationError::empty:
+    case engine::DurationError::no_unit:
+    case engine::DurationError::not_a_duration:
+      why = "write a number of seconds, or numbers each followed by d, h, m or s, such as 2h30m";
+      return std::nullopt;
+    case engine::DurationError::unit_order:
+      why = "write each unit once, from days down to seconds, such as 2h30m";
+      return std::nullopt;
+    case engine::DurationError::too_long:
+      why = "the longest duration is 36500d (100 years)";
+      return std::nullopt;
+  }
+  if (parsed.negative) {
+    why = "it cannot be negative";
     return std::nullopt;
   }
-  const std::string unit = text.substr(used);
-  long long scale = 0;
-  if (unit.empty() || unit == "s") scale = 1;
-  if (unit == "m") scale = 60;
-  if (unit == "h") scale = 3600;
-  if (unit == "d") scale = 86400;
-  if (!scale || n <= 0 || n > 36500LL * 86400 / scale) return std::nullopt;
-  return static_cast<Microseconds>(n * scale) * 1000000;
+  if (parsed.value == 0) {
+    why = "it must be longer than 0 seconds";
+    return std::nullopt;
+  }
+  return parsed.value;
 }
 
 // A progress bar on standard error, drawn only on a terminal and only once the run has taken a second.
@@ -79,7 +93,7 @@ int simulate_command(const Args& args) {
         "a timeline. The same scenario and seed give the same output.\n\n"
         "SCENARIO is a file or the name of a bundled scenario (see 'kerbsim list').\n\nOptions");
     visible.add_options()("help,h", "show this help")("duration", po::value(&duration),
-                                                      "simulated time, e.g. 8h, 90m (default: the workload's)")(
+                                                      "simulated time, e.g. 8h, 90m, 2h30m (default: the workload's)")(
         "seed", po::value(&seed), "random seed (default: the workload's)")("users", po::value(&users),
                                                                            "number of users (default: the workload's)")(
         "format", po::value(&format), "text (default), json, or csv (the timeline)")(
@@ -94,8 +108,10 @@ int simulate_command(const Args& args) {
       throw po::error("--format must be text, json or csv, not '" + format + "'");
     SimulateRequest request;
     if (!duration.empty()) {
-      request.duration = parse_duration(duration);
-      if (!request.duration) throw po::error("--duration must be like 8h, 90m, 30s or 2d, not '" + duration + "'");
+      std::string why;
+      request.duration = parse_duration(duration, why);
+      if (!request.duration)
+        throw po::error("--duration must be like 8h, 90m, 30s or 2d, not '" + duration + "': " + why);
     }
     for (const auto& a : args)
       if (a == "--seed" || a.rfind("--seed=", 0) == 0) request.seed = seed;
