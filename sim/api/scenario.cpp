@@ -1,12 +1,14 @@
+// The library API of include/kerbsim/kerbsim.h: a loaded scenario, traced, simulated, checked and
+// linted, with the fixes the analysis verifies against the tracer.
 #include "kerbsim/kerbsim.h"
 
 #include <cmath>
 
+#include "analysis/fixes.h"
 #include "analysis/lint.h"
 #include "flow/kdc_question.h"
 #include "flow/tracer.h"
 #include "scenario/builder.h"
-#include "scenario/fixes.h"
 #include "scenario/loader.h"
 #include "workload/simulator.h"
 
@@ -48,7 +50,10 @@ std::vector<std::string> Scenario::host_names() const {
 
 TraceReport Scenario::trace(const TraceRequest& request) const {
   TraceReport report = flow::trace(impl_->env, {request.flow, request.via});
-  scenario::attach_fixes(impl_->spec, report);
+  analysis::attach_fixes(impl_->env, report, [](const farm::Environment& env, const std::string& flow) {
+    TraceReport again = flow::trace(env, {flow, ""});
+    return again.flows.empty() ? FlowOutcome{} : std::move(again.flows.front());
+  });
   return report;
 }
 

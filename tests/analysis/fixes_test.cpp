@@ -1,18 +1,23 @@
 #include <catch2/catch.hpp>
 
+#include "analysis/fixes.h"
 #include "flow/tracer.h"
 #include "scenario/builder.h"
-#include "scenario/fixes.h"
 #include "scenario/loader.h"
 
 using namespace kerbsim;
 
 namespace {
 
+FlowOutcome retrace(const farm::Environment& env, const std::string& flow) {
+  return flow::trace(env, {flow, ""}).flows.at(0);
+}
+
 TraceReport traced_with_fixes(const std::string& name) {
-  const auto spec = scenario::load_file(std::string(KERBSIM_SOURCE_DIR) + "/scenarios/" + name + ".json");
-  TraceReport report = flow::trace(scenario::build(spec));
-  scenario::attach_fixes(spec, report);
+  const auto env =
+      scenario::build(scenario::load_file(std::string(KERBSIM_SOURCE_DIR) + "/scenarios/" + name + ".json"));
+  TraceReport report = flow::trace(env);
+  analysis::attach_fixes(env, report, retrace);
   return report;
 }
 
@@ -56,15 +61,15 @@ TEST_CASE("paths that work get no fixes, and fixes are never offered without ver
 
 TEST_CASE("applying the fix printed for the broken founding farm makes every node reach SQL Server as the user",
           "[fixes]") {
-  const auto spec =
-      scenario::load_file(std::string(KERBSIM_SOURCE_DIR) + "/scenarios/ssrs-farm-networkservice-double-hop.json");
-  const TraceReport before = flow::trace(scenario::build(spec));
+  const auto env = scenario::build(
+      scenario::load_file(std::string(KERBSIM_SOURCE_DIR) + "/scenarios/ssrs-farm-networkservice-double-hop.json"));
+  const TraceReport before = flow::trace(env);
   const auto& flow = before.flows.at(0);
-  const auto fixes = scenario::verified_fixes(spec, flow, flow.paths.at(1));
+  const auto fixes = analysis::verified_fixes(env, flow, flow.paths.at(1), retrace);
   REQUIRE(fixes.size() == 1);
-  auto fixed = spec;
-  fixes[0].apply(fixed);
-  const TraceReport after = flow::trace(scenario::build(fixed));
+  auto fixed = env.clone();
+  for (const auto& change : fixes[0].changes) farm::apply_change(fixed, change);
+  const TraceReport after = flow::trace(fixed);
   for (const auto& p : after.flows.at(0).paths) {
     CHECK(p.verdict == Verdict::Ok);
     REQUIRE(p.hops.size() == 1);

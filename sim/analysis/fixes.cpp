@@ -1,39 +1,49 @@
-#include "scenario/fixes.h"
+#include "analysis/fixes.h"
 
 #include <algorithm>
 #include <functional>
 #include <optional>
 
 #include "directory/names.h"
-#include "flow/hops.h"
-#include "flow/kdc_exchange.h"
-#include "flow/tracer.h"
+#include "farm/resolver.h"
+#include "farm/service.h"
 #include "net/url.h"
-#include "scenario/builder.h"
 
-namespace kerbsim::scenario {
+namespace kerbsim::analysis {
 namespace {
 
 using directory::iequals;
 using kerberos::KrbError;
 
+// A candidate fix: what to tell the admin, and the changes it makes to the environment.
 struct Candidate {
   std::string change;
   std::string command;
-  std::function<void(spec::Scenario&)> apply;
+  std::vector<farm::Change> changes;
 };
 
-int rank(Verdict v) { return v == Verdict::Ok ? 2 : v == Verdict::Degraded ? 1 : 0; }
+Error krb(KrbError e) { return Error::kerberos(static_cast<int>(e)); }
 
-// The settings object of an account in the spec: a host's computer account or a listed account.
-spec::DelegationSettings* settings_for(spec::Scenario& s, const std::string& account) {
-  const auto split = directory::split_account(account);
-  for (auto& h : s.hosts)
-    if (h.domain && iequals(directory::to_upper(h.name) + "$", split.sam)) return &h.account;
-  for (auto& a : s.accounts)
-    if (iequals(a.name, account)) return &a.delegation;
-  return nullptr;
+farm::Change change(farm::Action action) {
+  farm::Change c;
+  c.action = action;
+  return c;
 }
+
+farm::Change spn_change(farm::Action action, const std::string& account, const std::string& spn) {
+  farm::Change c = change(action);
+  c.account = account;
+  c.spn = spn;
+  return c;
+}
+
+// The account's msDS-AllowedToDelegateTo or msDS-AllowedToActOnBehalfOfOtherIdentity with one more entry.
+std::vector<std::string> with(std::vector<std::string> list, const std::string& entry) {
+  list.push_back(entry);
+  return list;
+}
+
+int rank(Verdict v) { return v == Verdict::Ok ? 2 : v == Verdict::Degraded ? 1 : 0; }
 
 // The AD PowerShell cmdlet that edits an account of this kind (R3.0; gMSAs have no Delegation tab).
 std::string cmdlet(const farm::Environment& env, const std::string& account) {
@@ -51,51 +61,138 @@ std::string cmdlet(const farm::Environment& env, const std::string& account) {
   return "Set-ADUser -Identity " + sam;
 }
 
-void remove_spn(spec::DelegationSettings& d, const std::string& spn) {
-  std::erase_if(d.spns, [&](const std::string& s) { return iequals(s, spn); });
-}
-
 struct FixFinder {
-  const spec::Scenario& spec;
   const farm::Environment& env;
   const farm::FlowSpec& flow;
   const PathOutcome& path;
 
-  const farm::Host* node() const {
-    if (path.via) return env.host(*path.via);
-    const auto url = net::parse_url(flow.url);
-    const farm::Host* client = env.host(flow.client);
-    if (!url || !client) return nullptr;
-    const auto dns = url->host_is_ip() ? net::DnsAnswer{} : env.dns.resolve(url->host, client->domain);
-    return env.host_by_ip(url->host_is_ip() ? url->host : dns.ip);
+  // ---- the changes each candidate makes ----
+
+  static std::vector<farm::Change> move_changes(const std::string& spn, const std::string& from,
+                                                const std::string& to) {
+    std::vector<farm::Change> out;
+    if (!from.empty()) out.push_back(spn_change(farm::Action::RemoveSpn, from, spn));
+    out.push_back(spn_change(farm::Action::AddSpn, to, spn));
+    return out;
   }
 
-  // The front end's key account and the account its calls leave as, on this node.
-  struct Front {
-    std::string key_account;
-    std::string outbound;
-    const web::Site* site = nullptr;
-  };
-  std::optional<Front> front() const {
+  // One gMSA for every node: created holding the SPN (taken from its old owner) and the delegation
+  // to the back ends; every pool and the report server run as it, with useAppPoolCredentials on.
+  std::vector<farm::Change> gmsa_changes(const std::string& gmsa, const std::string& domain, const std::string& spn,
+                                         const std::string& old_owner, const std::vector<std::string>& delegate_to,
+                                         const std::vector<std::string>& nodes) const {
+    std::vector<farm::Change> out;
+    if (!old_owner.empty()) out.push_back(spn_change(farm::Action::RemoveSpn, old_owner, spn));
+    farm::Change create = change(farm::Action::CreateAccount);
+    directory::Account a;
+    a.name = gmsa;
+    a.domain = domain;
+    a.sam = directory::split_account(gmsa).sam;
+    a.kind = directory::AccountKind::Gmsa;
+    a.spns = {spn};
+    a.allowed_to_delegate_to = delegate_to;
+    a.supported_enctypes = directory::kComputerEnctypes;
+    create.account = gmsa;
+    create.new_account = a;
+    out.push_back(create);
+    const web::ProcessIdentity identity{web::IdentityType::DomainAccount, gmsa};
+    for (const auto& name : nodes) {
+      const farm::Host* h = env.host(name);
+      if (!h) continue;
+      if (h->ssrs) {
+        farm::Change c = change(farm::Action::SetSsrsServiceAccount);
+        c.host = h->name;
+        c.identity = identity;
+        out.push_back(c);
+        if (h->ssrs->authentication_types_defaulted) {
+          farm::Change t = change(farm::Action::SetSsrsAuthenticationTypes);
+          t.host = h->name;
+          t.authentication_types = {backend::SsrsAuthType::RSWindowsNegotiate, backend::SsrsAuthType::RSWindowsNTLM};
+          out.push_back(t);
+        }
+      }
+      if (h->iis) {
+        for (const auto& pool : h->iis->app_pools) {
+          farm::Change c = change(farm::Action::ChangeAppPoolIdentity);
+          c.host = h->name;
+          c.app_pool = pool.name;
+          c.identity = identity;
+          out.push_back(c);
+        }
+        for (const auto& site : h->iis->sites) {
+          farm::Change c = change(farm::Action::SetUseAppPoolCredentials);
+          c.host = h->name;
+          c.site = site.name;
+          c.value = true;
+          out.push_back(c);
+        }
+      }
+    }
+    return out;
+  }
+
+  std::vector<farm::Change> ssrs_changes(const std::string& host, const std::string& spn,
+                                         const std::string& key) const {
+    farm::Change types = change(farm::Action::SetSsrsAuthenticationTypes);
+    types.host = host;
+    types.authentication_types = {backend::SsrsAuthType::RSWindowsNegotiate, backend::SsrsAuthType::RSWindowsNTLM};
+    std::vector<farm::Change> out = {types};
+    if (!spn.empty()) out.push_back(spn_change(farm::Action::AddSpn, key, spn));
+    return out;
+  }
+
+  static std::vector<farm::Change> use_app_pool_credentials(const std::vector<std::string>& hosts,
+                                                            const std::string& site) {
+    std::vector<farm::Change> out;
+    for (const auto& h : hosts) {
+      farm::Change c = change(farm::Action::SetUseAppPoolCredentials);
+      c.host = h;
+      c.site = site;
+      c.value = true;
+      out.push_back(c);
+    }
+    return out;
+  }
+
+  farm::Change constrained_delegation(const std::string& service1, const std::string& spn,
+                                      bool protocol_transition) const {
+    farm::Change c = change(farm::Action::SetDelegation);
+    c.account = service1;
+    const auto id = env.directory.find_account(service1);
+    c.allowed_to_delegate_to =
+        with(id ? env.directory.account(*id).allowed_to_delegate_to : std::vector<std::string>{}, spn);
+    if (protocol_transition) c.trusted_to_auth_for_delegation = true;
+    return c;
+  }
+
+  farm::Change resource_based_delegation(const std::string& owner, const std::string& service1) const {
+    farm::Change c = change(farm::Action::SetDelegation);
+    c.account = owner;
+    const auto id = env.directory.find_account(owner);
+    c.allowed_to_act = with(id ? env.directory.account(*id).allowed_to_act : std::vector<std::string>{}, service1);
+    return c;
+  }
+
+  // ---- where the request went ----
+
+  farm::UrlTarget target() const {
+    const farm::Host* client = env.host(flow.client);
+    return farm::resolve_url(env, flow.url, client ? client->domain : "");
+  }
+
+  // The node this path went through: its balancer member, or the one host at the URL's address.
+  const farm::Host* node() const {
+    if (path.via) return env.host(*path.via);
+    const farm::UrlTarget t = target();
+    return t.balancer || t.nodes.empty() ? nullptr : t.nodes.front();
+  }
+
+  // What answers the path's request on its node: the key account and the account its calls leave as.
+  std::optional<farm::Service> front() const {
     const farm::Host* n = node();
     const auto url = net::parse_url(flow.url);
     if (!n || !url) return std::nullopt;
-    Front f;
-    if (n->ssrs_answers(url->path)) {
-      f.key_account = n->ssrs->decryption_key(n->info()).account;
-      f.outbound = farm::outbound_account(*n, n->ssrs->service_account);
-    } else if (n->iis) {
-      f.site = n->iis->site_for(url->scheme, url->host, url->port);
-      if (!f.site) return std::nullopt;
-      f.key_account = n->iis->decryption_key(*f.site, n->info()).account;
-      f.outbound = farm::outbound_account(*n, n->iis->worker_identity(*f.site, n->info()));
-    } else if (n->sql) {
-      if (const auto* inst = n->sql->instance(url->instance)) {
-        f.key_account = inst->service_account.key_account(n->computer_account);
-        f.outbound = farm::outbound_account(*n, inst->service_account);
-      }
-    }
-    return f;
+    return farm::serve(*n, *url);
   }
 
   std::string owner_of(const std::string& spn) const {
@@ -109,12 +206,8 @@ struct FixFinder {
 
   // Every node that serves this flow: the balancer's members, or the one host.
   std::vector<std::string> farm_nodes() const {
-    const auto url = net::parse_url(flow.url);
-    const farm::Host* client = env.host(flow.client);
-    if (url && client && !url->host_is_ip()) {
-      const auto dns = env.dns.resolve(url->host, client->domain);
-      if (const auto* lb = env.balancer_by_vip(dns.ip)) return lb->members;
-    }
+    const farm::UrlTarget t = target();
+    if (t.balancer) return t.balancer->members;
     const farm::Host* n = node();
     return n ? std::vector<std::string>{n->name} : std::vector<std::string>{};
   }
@@ -181,28 +274,7 @@ struct FixFinder {
           gmsa + "\" and useAppPoolCredentials=true";
     out.push_back({"run every node behind the name as one gMSA, " + gmsa + ", holding " + spn +
                        (delegate_to.empty() ? "" : " and trusted for constrained delegation to its back ends"),
-                   command, [=](spec::Scenario& s) {
-                     if (!old_owner.empty())
-                       if (auto* d = settings_for(s, old_owner)) remove_spn(*d, spn);
-                     spec::Account a;
-                     a.name = gmsa;
-                     a.type = "gmsa";
-                     a.delegation.spns = {spn};
-                     a.delegation.allowed_to_delegate_to = delegate_to;
-                     s.accounts.push_back(a);
-                     for (auto& h : s.hosts) {
-                       if (std::find(nodes.begin(), nodes.end(), h.name) == nodes.end()) continue;
-                       if (h.ssrs) {
-                         h.ssrs->service_account = gmsa;
-                         std::vector<std::string> types = {"RSWindowsNegotiate", "RSWindowsNTLM"};
-                         if (!h.ssrs->authentication_types) h.ssrs->authentication_types = types;
-                       }
-                       if (h.iis) {
-                         for (auto& pool : h.iis->app_pools) pool.identity = gmsa;
-                         for (auto& st : h.iis->sites) st.windows.use_app_pool_credentials = true;
-                       }
-                     }
-                   }});
+                   command, gmsa_changes(gmsa, dom->dns, spn, old_owner, delegate_to, nodes)});
   }
 
   bool held_explicitly(const std::string& spn) const {
@@ -219,10 +291,7 @@ struct FixFinder {
     out.push_back({(from.empty() ? "register " + spn + " on " : "move " + spn + " from " + from + " to ") + to +
                        ", the account that decrypts it",
                    (from.empty() ? "" : "setspn -D " + spn + " " + from + "; ") + "setspn -S " + spn + " " + to,
-                   [spn, from, to](spec::Scenario& s) {
-                     if (auto* d = from.empty() ? nullptr : settings_for(s, from)) remove_spn(*d, spn);
-                     if (auto* d = settings_for(s, to)) d->spns.push_back(spn);
-                   }});
+                   move_changes(spn, from, to)});
   }
 
   // SSRS offering only NTLM: add RSWindowsNegotiate to rsreportserver.config, with the SPN the
@@ -254,13 +323,7 @@ struct FixFinder {
     const std::string host = n->name;
     out.push_back({"offer Negotiate on " + host + "'s report server" +
                        (spn.empty() ? "" : " and register " + spn + " on its service account " + key),
-                   command, [host, spn, key](spec::Scenario& s) {
-                     for (auto& h : s.hosts)
-                       if (h.name == host && h.ssrs)
-                         h.ssrs->authentication_types = {{"RSWindowsNegotiate", "RSWindowsNTLM"}};
-                     if (!spn.empty())
-                       if (auto* d = settings_for(s, key)) d->spns.push_back(spn);
-                   }});
+                   command, ssrs_changes(host, spn, key)});
   }
 
   std::vector<Candidate> front_candidates() const {
@@ -270,7 +333,7 @@ struct FixFinder {
     if (!f || !path.front.error) return out;
     const Error& error = *path.front.error;
     const std::string spn = path.spn.value_or("");
-    if (error == flow::krb(KrbError::KRB_AP_ERR_MODIFIED) && path.front.ticket) {
+    if (error == krb(KrbError::KRB_AP_ERR_MODIFIED) && path.front.ticket) {
       const std::string ticket_owner = path.front.ticket->encrypted_for;
       if (f->site && f->site->kernel_mode && !f->site->use_app_pool_credentials) {
         const std::string site = f->site->name;
@@ -283,39 +346,31 @@ struct FixFinder {
                            "\" -section:system.webServer/security/authentication/windowsAuthentication "
                            "/useAppPoolCredentials:\"True\" /commit:apphost   (on " +
                            on + ")",
-                       [hosts, site](spec::Scenario& s) {
-                         for (auto& h : s.hosts)
-                           if (std::find(hosts.begin(), hosts.end(), h.name) != hosts.end() && h.iis)
-                             for (auto& st : h.iis->sites)
-                               if (st.name == site) st.windows.use_app_pool_credentials = true;
-                       }});
+                       use_app_pool_credentials(hosts, site)});
       }
       // An SPN held explicitly moves; one reached through the HOST mapping is added where it belongs.
-      if (!spn.empty()) move_spn(out, spn, held_explicitly(spn) ? ticket_owner : "", f->key_account);
+      if (!spn.empty()) move_spn(out, spn, held_explicitly(spn) ? ticket_owner : "", f->key.account);
     }
-    if (error == flow::krb(KrbError::KRB_AP_ERR_MODIFIED) || error == flow::krb(KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN))
+    if (error == krb(KrbError::KRB_AP_ERR_MODIFIED) || error == krb(KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN))
       shared_gmsa(out);
-    if ((error == flow::krb(KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN) ||
-         error == flow::krb(KrbError::KDC_ERR_PRINCIPAL_NOT_UNIQUE)) &&
+    if ((error == krb(KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN) || error == krb(KrbError::KDC_ERR_PRINCIPAL_NOT_UNIQUE)) &&
         !spn.empty()) {
       // Missing: register it on the key account. Duplicate: keep it only there.
       bool duplicate = false;
       for (const auto& a : env.directory.accounts())
         for (const auto& s : a.spns)
-          if (iequals(s, spn) && !iequals(a.name, f->key_account)) {
+          if (iequals(s, spn) && !iequals(a.name, f->key.account)) {
             duplicate = true;
             const std::string holder = a.name;
-            out.push_back({"remove the duplicate " + spn + " from " + holder, "setspn -D " + spn + " " + holder,
-                           [spn, holder](spec::Scenario& sc) {
-                             if (auto* d = settings_for(sc, holder)) remove_spn(*d, spn);
-                           }});
+            out.push_back({"remove the duplicate " + spn + " from " + holder,
+                           "setspn -D " + spn + " " + holder,
+                           {spn_change(farm::Action::RemoveSpn, holder, spn)}});
           }
-      if (!duplicate && !f->key_account.empty()) {
-        const std::string key = f->key_account;
+      if (!duplicate && !f->key.account.empty()) {
+        const std::string key = f->key.account;
         out.push_back({"register " + spn + " on " + key + ", the account that decrypts it",
-                       "setspn -S " + spn + " " + key, [spn, key](spec::Scenario& s) {
-                         if (auto* d = settings_for(s, key)) d->spns.push_back(spn);
-                       }});
+                       "setspn -S " + spn + " " + key,
+                       {spn_change(farm::Action::AddSpn, key, spn)}});
       }
     }
     return out;
@@ -331,8 +386,8 @@ struct FixFinder {
     for (const auto& hop : path.hops) {
       if (hop.result == HopResult::Ok || !hop.error) continue;
       const std::string spn = hop.service;
-      const std::string service1 = f->outbound;
-      if (*hop.error == flow::krb(KrbError::KDC_ERR_BADOPTION) && !service1.empty()) {
+      const std::string service1 = f->outbound_account;
+      if (*hop.error == krb(KrbError::KDC_ERR_BADOPTION) && !service1.empty()) {
         const bool kerberos_front = path.front.protocol == Protocol::Kerberos;
         std::string command = cmdlet(env, service1) + " -Add @{'msDS-AllowedToDelegateTo'='" + spn + "'}";
         if (!kerberos_front)
@@ -340,23 +395,16 @@ struct FixFinder {
                      " -TrustedToAuthForDelegation $true";
         out.push_back({std::string("trust ") + service1 + " for constrained delegation to " + spn +
                            (kerberos_front ? "" : " with protocol transition (\"use any authentication protocol\")"),
-                       command, [service1, spn, kerberos_front](spec::Scenario& s) {
-                         if (auto* d = settings_for(s, service1)) {
-                           d->allowed_to_delegate_to.push_back(spn);
-                           if (!kerberos_front) d->trusted_to_auth_for_delegation = true;
-                         }
-                       }});
+                       command,
+                       {constrained_delegation(service1, spn, !kerberos_front)}});
         const std::string owner = owner_of(spn);
         if (!owner.empty())
           out.push_back(
               {"let " + service1 + " delegate to every SPN of " + owner + " (resource-based delegation)",
                cmdlet(env, owner) + " -PrincipalsAllowedToDelegateToAccount " + directory::split_account(service1).sam,
-               [owner, service1](spec::Scenario& s) {
-                 if (auto* d = settings_for(s, owner)) d->allowed_to_act.push_back(service1);
-               }});
+               {resource_based_delegation(owner, service1)}});
       }
-      if ((*hop.error == Error{ErrorKind::SspiContext} ||
-           *hop.error == flow::krb(KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN))) {
+      if ((*hop.error == Error{ErrorKind::SspiContext} || *hop.error == krb(KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN))) {
         const farm::Host* target = env.host(hop.to);
         if (target && target->sql)
           for (const auto& inst : target->sql->instances)
@@ -373,20 +421,20 @@ struct FixFinder {
 
 namespace {
 
-// Applies each candidate to a copy of the scenario and traces the flow again (the verification).
-std::vector<VerifiedFix> verify(const spec::Scenario& spec, const farm::FlowSpec& flow, const FlowOutcome& before,
-                                const PathOutcome& path, const std::vector<Candidate>& candidates, int& budget) {
+// Applies each candidate to a copy of the environment and traces the flow again (the verification).
+std::vector<VerifiedFix> verify(const farm::Environment& env, const farm::FlowSpec& flow, const FlowOutcome& before,
+                                const PathOutcome& path, const std::vector<Candidate>& candidates,
+                                const Retrace& retrace, int& budget) {
   int best = -1;
   std::vector<std::pair<int, VerifiedFix>> verified;
   for (const auto& c : candidates) {
     if (--budget < 0) break;
-    spec::Scenario changed = spec;
-    c.apply(changed);
-    const TraceReport again = flow::trace(build(changed), {flow.name, ""});
-    if (again.flows.empty()) continue;
+    farm::Environment changed = env.clone();
+    for (const auto& ch : c.changes) farm::apply_change(changed, ch);
+    const FlowOutcome again = retrace(changed, flow.name);
     bool better = false, worse = false;
     int score = 0;
-    for (const auto& p2 : again.flows.front().paths) {
+    for (const auto& p2 : again.paths) {
       score += rank(p2.verdict);
       for (const auto& p1 : before.paths) {
         if (p1.via != p2.via) continue;
@@ -395,7 +443,7 @@ std::vector<VerifiedFix> verify(const spec::Scenario& spec, const farm::FlowSpec
       }
     }
     if (better && !worse) {
-      verified.emplace_back(score, VerifiedFix{Fix{c.change, c.command}, c.apply});
+      verified.emplace_back(score, VerifiedFix{Fix{c.change, c.command}, c.changes});
       best = std::max(best, score);
     }
   }
@@ -405,33 +453,33 @@ std::vector<VerifiedFix> verify(const spec::Scenario& spec, const farm::FlowSpec
   return out;
 }
 
-std::vector<VerifiedFix> fixes_for(const spec::Scenario& spec, const farm::Environment& env,
-                                   const FlowOutcome& flow_outcome, const PathOutcome& path, int& budget) {
+std::vector<VerifiedFix> fixes_for(const farm::Environment& env, const FlowOutcome& flow_outcome,
+                                   const PathOutcome& path, const Retrace& retrace, int& budget) {
   if (path.verdict == Verdict::Ok) return {};
   const farm::FlowSpec* fs = nullptr;
   for (const auto& f : env.flows)
     if (f.name == flow_outcome.flow) fs = &f;
   if (!fs) return {};
-  FixFinder finder{spec, env, *fs, path};
+  FixFinder finder{env, *fs, path};
   std::vector<Candidate> candidates = finder.front_candidates();
   auto hop = finder.hop_candidates();
   candidates.insert(candidates.end(), hop.begin(), hop.end());
-  return verify(spec, *fs, flow_outcome, path, candidates, budget);
+  return verify(env, *fs, flow_outcome, path, candidates, retrace, budget);
 }
 
 }  // namespace
 
-std::vector<VerifiedFix> verified_fixes(const spec::Scenario& spec, const FlowOutcome& flow, const PathOutcome& path) {
-  int budget = 24;
-  return fixes_for(spec, build(spec), flow, path, budget);
+std::vector<VerifiedFix> verified_fixes(const farm::Environment& env, const FlowOutcome& flow, const PathOutcome& path,
+                                        const Retrace& retrace) {
+  int budget = kFixBudget;
+  return fixes_for(env, flow, path, retrace, budget);
 }
 
-void attach_fixes(const spec::Scenario& spec, TraceReport& report) {
-  const farm::Environment env = build(spec);
-  int budget = 24;  // candidates per report: each costs a rebuild and a trace
+void attach_fixes(const farm::Environment& env, TraceReport& report, const Retrace& retrace) {
+  int budget = kFixBudget;
   for (auto& flow_outcome : report.flows)
     for (auto& path : flow_outcome.paths)
-      for (auto& v : fixes_for(spec, env, flow_outcome, path, budget)) path.fixes.push_back(std::move(v.fix));
+      for (auto& v : fixes_for(env, flow_outcome, path, retrace, budget)) path.fixes.push_back(std::move(v.fix));
 }
 
-}  // namespace kerbsim::scenario
+}  // namespace kerbsim::analysis
