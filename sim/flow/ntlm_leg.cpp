@@ -19,7 +19,7 @@ void PathTracer::ntlm(bool fallback) {
     return;
   }
   const auto split = directory::split_account(user_name);
-  const auto* dom = env_.directory.domain_by_netbios(split.domain);
+  const auto* dom = env_.directory.domain_of(user_name);
   const auto id = env_.directory.find_account(user_name);
   const bool protected_user = id && env_.directory.account(*id).protected_user();
 

@@ -16,8 +16,7 @@ namespace kerbsim::flow {
 using net::AuthScheme;
 
 std::string PathTracer::user_domain() const {
-  const auto split = directory::split_account(user());
-  const auto* d = env_.directory.domain_by_netbios(split.domain);
+  const auto* d = env_.directory.domain_of(user());
   return d ? d->dns : "";
 }
 
