@@ -46,7 +46,7 @@ LintReport lint(const farm::Environment& env) {
     if (!url || url->scheme == "mssql") continue;
     const net::SpnDecision spn = net::build_http_spn(client->client->policy, *url, target.dns);
     if (!spn.spn || !reported.insert(directory::to_lower(*spn.spn)).second) continue;
-    const auto* user_dom = env.directory.domain_by_netbios(directory::split_account(client->client->user).domain);
+    const auto* user_dom = env.directory.domain_of(client->client->user);
     if (!user_dom) continue;
     const auto found = env.directory.lookup_spn(*spn.spn, user_dom->forest);
     const auto& nodes = target.nodes;

@@ -75,7 +75,7 @@ class HopTracer {
 };
 
 std::string HopTracer::domain_of(const std::string& account) const {
-  const auto* d = env_.directory.domain_by_netbios(directory::split_account(account).domain);
+  const auto* d = env_.directory.domain_of(account);
   return d ? d->dns : "";
 }
 

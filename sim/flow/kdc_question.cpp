@@ -140,7 +140,7 @@ class Asker {
       return std::nullopt;
     }
     if (wanted.find('\\') != std::string::npos) {
-      if (!env_.directory.domain_by_netbios(directory::split_account(wanted).domain)) {
+      if (!env_.directory.domain_of(wanted)) {
         answer_.problem = "the scenario has no domain " + directory::split_account(wanted).domain;
         return std::nullopt;
       }
