@@ -42,6 +42,7 @@ const std::string kCorp = "corp.contoso.com";
 
 std::vector<std::string> names(const std::vector<const Host*>& nodes) {
   std::vector<std::string> out;
+  out.reserve(nodes.size());
   for (const Host* h : nodes) out.push_back(h->name);
   return out;
 }
