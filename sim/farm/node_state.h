@@ -17,8 +17,8 @@ namespace kerbsim::farm {
 
 struct NodeState {
   std::optional<engine::SimTime> clock_offset;  // unset: the host's configured offset
-  // Key versions the host's processes hold per account; an account not listed holds the
-  // directory's current kvno (kerberos-rules R2.6, R2.7).
+  // Key versions the host's processes hold per account, by the account's canonical name (as the
+  // directory spells it); an account not listed holds the directory's current kvno (kerberos-rules R2.6, R2.7).
   std::map<std::string, std::vector<int>> held_kvnos;
 };
 
@@ -36,6 +36,8 @@ kerberos::ServiceKey service_key(const Environment& env, const std::string& acco
 
 // The server on `server` accepts or rejects an AP-REQ carrying `ticket`, decrypting with the key of
 // `key_account` as its state holds it; the authenticator was made at `client_offset` (kerberos-rules R2.6-R2.9).
+// It is asked at time 0 of a trace, when the tickets a trace follows are issued; the simulator keeps
+// ticket lifetimes itself (R2.9), so expiry never decides here.
 kerberos::ApReqResult accept_ap_req(const Environment& env, const kerberos::Ticket& ticket,
                                     const std::string& key_account, engine::SimTime client_offset, const Host& server,
                                     const NodeState& state);

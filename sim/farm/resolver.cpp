@@ -43,10 +43,12 @@ CallTarget resolve_call(const Environment& env, const Host& from, const base::Ca
   const net::DnsAnswer dns = env.dns.resolve(name, from.domain);
   if (!dns.found) return t;
   t.fqdn = dns.canonical;
-  t.host = env.host_by_ip(dns.ip);
-  if (!t.host)
-    if (const auto* lb = env.balancer_by_vip(dns.ip); lb && !lb->members.empty())
-      t.host = env.host(lb->members.front());
+  if (const net::LoadBalancer* lb = env.balancer_by_vip(dns.ip)) {
+    for (const auto& member : lb->members)
+      if ((t.host = env.host(member))) break;
+  } else {
+    t.host = env.host_by_ip(dns.ip);
+  }
   return t;
 }
 

@@ -33,7 +33,8 @@ struct CallTarget {
 };
 
 // A call names a host (its scenario name), a DNS name or a balancer's name; a balancer is followed
-// to its first member, as the calling tier keeps one connection (iis-rules 5.1).
+// to its first member that is a host, as the calling tier keeps one connection (iis-rules 5.1). An
+// address is a balancer's VIP before it is a host's, as for a client's URL.
 CallTarget resolve_call(const Environment& env, const Host& from, const base::Call& call);
 
 }  // namespace kerbsim::farm

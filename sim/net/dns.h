@@ -36,7 +36,7 @@ DnsNameSyntax check_dns_name(std::string_view name);
 struct DnsAnswer {
   bool found = false;
   std::string queried;              // the name actually asked (with the suffix for dotless names)
-  std::vector<std::string> cnames;  // the CNAME chain followed, in order: alias -> ... -> canonical
+  std::vector<std::string> cnames;  // the CNAME targets followed, in order (the queried alias is not among them)
   std::string canonical;            // the name that holds the A record
   std::string ip;
   std::string why;

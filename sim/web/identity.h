@@ -22,8 +22,9 @@ struct ProcessIdentity {
 
   // How it appears on its own machine: "IIS APPPOOL\\Reports", "NT AUTHORITY\\NETWORK SERVICE", ...
   std::string local_name(const std::string& pool_name) const;
-  // The account whose Kerberos key it holds: built-in and virtual identities use the computer
-  // account of a domain-joined host; "" on a workgroup host or for LocalService off-box.
+  // The account whose Kerberos key it holds: built-in and virtual identities (LocalService too: it
+  // decrypts with the machine's key, iis-rules 3.5) use the computer account of a domain-joined host,
+  // "" on a workgroup host; a domain account or gMSA holds its own.
   std::string key_account(const std::string& computer_account) const;
   bool built_in() const { return type != IdentityType::DomainAccount && type != IdentityType::LocalAccount; }
   // "ApplicationPoolIdentity", "NetworkService", ..., or the account name.

@@ -215,6 +215,14 @@ TEST_CASE("a call to a balancer's name reaches its first member", "[farm]") {
   }
 }
 
+TEST_CASE("a call to a balancer skips members that are no host, as a client's URL does", "[farm]") {
+  auto env = world();
+  env.load_balancers[1].members = {"retired", "app2"};
+  const Host& web1 = *env.host("web1");
+  CHECK(farm::resolve_call(env, web1, call_url("http://api/orders")).host == env.host("app2"));
+  CHECK(names(farm::resolve_url(env, "http://api/orders", kCorp).nodes) == Names{"app2"});
+}
+
 TEST_CASE("a call's URL names its target, not its host field", "[farm]") {
   const auto env = world();
   base::Call call = call_url("http://web2.corp.contoso.com/");
