@@ -20,6 +20,7 @@
 #include "farm/service.h"
 #include "flow/hops.h"
 #include "flow/tracer.h"
+#include "net/load_balancer.h"
 #include "net/url.h"
 #include "workload/exchanges.h"
 
@@ -187,10 +188,6 @@ struct Dc {
   DcLoad load;
 };
 
-struct Balancer {
-  std::uint64_t next = 0;  // round robin
-};
-
 struct FlowRun {
   const farm::FlowSpec* spec = nullptr;
   std::size_t index = 0;                           // in env.flows
@@ -323,7 +320,8 @@ class Simulator {
   std::vector<Node> nodes_;           // one per host
   std::vector<Clock> client_clocks_;  // one per host (used for the clients users are cloned from)
   std::uint32_t keys_version_ = 0;    // bumped whenever the keys any host's processes hold change
-  std::vector<Balancer> balancers_;
+  std::vector<net::LbState> balancers_;
+  std::vector<net::LbMember> up_;  // pick_node's members in service, kept between calls
   std::vector<FlowRun> flows_;
   std::vector<User> users_;
   std::vector<ProbeRun> probes_;
@@ -627,31 +625,19 @@ std::optional<std::size_t> Simulator::user_dc(const FlowRun& f, std::uint32_t u)
   return std::nullopt;
 }
 
+// Which node a new connection reaches: the flow's one node, or its balancer's choice among the members
+// in service (net::choose_member); kNone when none is up.
 std::uint16_t Simulator::pick_node(FlowRun& f, User& user, std::uint32_t u) {
-  std::vector<std::uint16_t> up;
-  up.reserve(f.nodes.size());
+  up_.clear();
   for (const auto n : f.nodes)
-    if (nodes_[n].up) up.push_back(n);
-  if (up.empty()) return kNone;
-  if (f.balancer < 0) return up.front();
-  const auto& lb = env_.load_balancers[static_cast<std::size_t>(f.balancer)];
-  // Affinity first (iis-rules 5.6): the cookie pins a user to the node it first reached; a
-  // source-IP hash sends each client address to the same node while the set of nodes is stable.
-  if (lb.affinity == net::LbAffinity::Cookie && user.pinned != kNone && nodes_[user.pinned].up) return user.pinned;
-  std::uint16_t chosen = up.front();
-  if (lb.affinity == net::LbAffinity::SourceIp || lb.algorithm == net::LbAlgorithm::SourceIpHash) {
-    std::uint64_t h = (static_cast<std::uint64_t>(u) + 1) * 0x9E3779B97F4A7C15ULL;  // the user's own address
-    h ^= h >> 29;
-    chosen = up[h % up.size()];
-  } else if (lb.algorithm == net::LbAlgorithm::RoundRobin) {
-    chosen = up[balancers_[static_cast<std::size_t>(f.balancer)].next++ % up.size()];
-  } else if (lb.algorithm == net::LbAlgorithm::LeastConnections) {
-    for (const auto n : up)
-      if (nodes_[n].open_connections < nodes_[chosen].open_connections) chosen = n;
-  } else {
-    chosen = up[choices_.below(up.size())];
-  }
-  if (lb.affinity == net::LbAffinity::Cookie) user.pinned = chosen;
+    if (nodes_[n].up) up_.push_back({n, nodes_[n].open_connections});
+  if (up_.empty()) return kNone;
+  if (f.balancer < 0) return up_.front().id;
+  const auto b = static_cast<std::size_t>(f.balancer);
+  static_assert(kNone == net::LbClient::kNoCookie, "a user without a cookie names no node");
+  net::LbClient client{static_cast<std::uint64_t>(u) + 1, user.pinned};  // the user's own address
+  const std::uint16_t chosen = net::choose_member(env_.load_balancers[b], balancers_[b], up_, client, choices_);
+  user.pinned = client.cookie;
   return chosen;
 }
 
