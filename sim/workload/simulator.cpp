@@ -92,9 +92,8 @@ void Simulator::setup_flows() {
     if (const auto url = net::parse_url(spec.url))
       for (const auto n : f.nodes) {
         const auto& host = env_.hosts[n];
-        if (host.ssrs_answers(url->path) || !host.iis) continue;
-        if (const auto* site = host.iis->site_for(url->scheme, url->host, url->port))
-          f.kerberos_per_request[n] = host.iis->kerberos_per_connection(*site) ? 0 : 1;
+        if (const auto web = farm::serve_web(host, *url); web && web->kind == farm::ServerKind::IisSite)
+          f.kerberos_per_request[n] = host.iis->kerberos_per_connection(*web->site) ? 0 : 1;
       }
     if (const auto url = net::parse_url(spec.url))
       for (const auto n : f.nodes)
