@@ -130,7 +130,7 @@ CheckReport Scenario::check() const {
       x.where = impl_->spec.file + ": " + s.at;
       wanted.push_back(x);
       workload::Probe p;
-      p.metric = s.metric;
+      p.metric = *workload::metric_by_name(s.metric);  // the reader accepted only these names
       p.node = s.node;
       p.flow = s.flow;
       p.from = engine::seconds(s.from);

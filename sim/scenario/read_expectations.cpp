@@ -91,7 +91,8 @@ spec::SimulationExpectation Reader::simulation_expectation(const JsonNode& n) {
   if (!n.find("min") && !n.find("max")) r_.at(n, "a simulation expectation needs \"min\", \"max\" or both");
   if (e.min && e.max && *e.min > *e.max) r_.at(n, "\"min\" is greater than \"max\"");
   if (e.until && e.from >= *e.until) r_.at(n, "\"from\" must come before \"until\"");
-  const bool load_metric = e.metric.find("netlogon") != std::string::npos || e.metric.find("kdc") != std::string::npos;
+  const auto metric = workload::metric_by_name(e.metric);
+  const bool load_metric = metric && workload::counts_load(*metric);
   if (load_metric && n.find("flow"))
     r_.at(*n.find("flow"), "\"flow\" does not apply to " + e.metric +
                                ": KDC and Netlogon load is counted per DC and per server, for every flow");

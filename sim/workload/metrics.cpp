@@ -16,33 +16,8 @@ namespace kerbsim::workload {
 using engine::kMillisecond;
 using engine::SimTime;
 
-const std::vector<std::string>& metric_names() {
-  static const std::vector<std::string> names = {"requests",
-                                                 "failures",
-                                                 "failure_fraction",
-                                                 "degraded_fraction",
-                                                 "ok_fraction",
-                                                 "kerberos_fraction",
-                                                 "ntlm_fraction",
-                                                 "connections",
-                                                 "connection_failure_fraction",
-                                                 "users_always_failing_fraction",
-                                                 "users_sometimes_failing_fraction",
-                                                 "users_never_failing_fraction",
-                                                 "netlogon_calls",
-                                                 "netlogon_timeouts",
-                                                 "peak_netlogon_queue",
-                                                 "kdc_requests",
-                                                 "peak_kdc_queue",
-                                                 "peak_kdc_requests_per_s",
-                                                 "latency_p50_ms",
-                                                 "latency_p95_ms",
-                                                 "latency_p99_ms"};
-  return names;
-}
-
 double measure(const ProbeRun& p) {
-  const std::string& m = p.probe.metric;
+  const Metric m = p.probe.metric;
   const auto frac = [](std::uint64_t a, std::uint64_t b) { return b ? static_cast<double>(a) / b : 0.0; };
   double v = 0;
   std::uint64_t active_users = 0, always = 0, sometimes = 0, never = 0;
@@ -53,48 +28,71 @@ double measure(const ProbeRun& p) {
     sometimes += s == 3;
     never += s == 1;
   }
-  if (m == "requests")
-    v = static_cast<double>(p.tally.requests);
-  else if (m == "failures")
-    v = static_cast<double>(p.tally.failed);
-  else if (m == "failure_fraction")
-    v = frac(p.tally.failed, p.tally.requests);
-  else if (m == "degraded_fraction")
-    v = frac(p.tally.degraded, p.tally.requests);
-  else if (m == "ok_fraction")
-    v = frac(p.tally.ok, p.tally.requests);
-  else if (m == "kerberos_fraction")
-    v = frac(p.kerberos, p.tally.requests);
-  else if (m == "ntlm_fraction")
-    v = frac(p.ntlm, p.tally.requests);
-  else if (m == "connections")
-    v = static_cast<double>(p.connections);
-  else if (m == "connection_failure_fraction")
-    v = frac(p.failed_connections, p.connections);
-  else if (m == "users_always_failing_fraction")
-    v = frac(always, active_users);
-  else if (m == "users_sometimes_failing_fraction")
-    v = frac(sometimes, active_users);
-  else if (m == "users_never_failing_fraction")
-    v = frac(never, active_users);
-  else if (m == "netlogon_calls")
-    v = static_cast<double>(p.netlogon_calls);
-  else if (m == "netlogon_timeouts")
-    v = static_cast<double>(p.netlogon_timeouts);
-  else if (m == "peak_netlogon_queue")
-    v = static_cast<double>(p.peak_netlogon_queue);
-  else if (m == "kdc_requests")
-    v = static_cast<double>(p.kdc_requests);
-  else if (m == "peak_kdc_queue")
-    v = static_cast<double>(p.peak_kdc_queue);
-  else if (m == "peak_kdc_requests_per_s")
-    v = static_cast<double>(p.kdc_rate.peak);
-  else if (m == "latency_p50_ms")
-    v = p.latency.percentile_ms(0.50);
-  else if (m == "latency_p95_ms")
-    v = p.latency.percentile_ms(0.95);
-  else if (m == "latency_p99_ms")
-    v = p.latency.percentile_ms(0.99);
+  switch (m) {
+    case Metric::Requests:
+      v = static_cast<double>(p.tally.requests);
+      break;
+    case Metric::Failures:
+      v = static_cast<double>(p.tally.failed);
+      break;
+    case Metric::FailureFraction:
+      v = frac(p.tally.failed, p.tally.requests);
+      break;
+    case Metric::DegradedFraction:
+      v = frac(p.tally.degraded, p.tally.requests);
+      break;
+    case Metric::OkFraction:
+      v = frac(p.tally.ok, p.tally.requests);
+      break;
+    case Metric::KerberosFraction:
+      v = frac(p.kerberos, p.tally.requests);
+      break;
+    case Metric::NtlmFraction:
+      v = frac(p.ntlm, p.tally.requests);
+      break;
+    case Metric::Connections:
+      v = static_cast<double>(p.connections);
+      break;
+    case Metric::ConnectionFailureFraction:
+      v = frac(p.failed_connections, p.connections);
+      break;
+    case Metric::UsersAlwaysFailingFraction:
+      v = frac(always, active_users);
+      break;
+    case Metric::UsersSometimesFailingFraction:
+      v = frac(sometimes, active_users);
+      break;
+    case Metric::UsersNeverFailingFraction:
+      v = frac(never, active_users);
+      break;
+    case Metric::NetlogonCalls:
+      v = static_cast<double>(p.netlogon_calls);
+      break;
+    case Metric::NetlogonTimeouts:
+      v = static_cast<double>(p.netlogon_timeouts);
+      break;
+    case Metric::PeakNetlogonQueue:
+      v = static_cast<double>(p.peak_netlogon_queue);
+      break;
+    case Metric::KdcRequests:
+      v = static_cast<double>(p.kdc_requests);
+      break;
+    case Metric::PeakKdcQueue:
+      v = static_cast<double>(p.peak_kdc_queue);
+      break;
+    case Metric::PeakKdcRequestsPerS:
+      v = static_cast<double>(p.kdc_rate.peak);
+      break;
+    case Metric::LatencyP50Ms:
+      v = p.latency.percentile_ms(0.50);
+      break;
+    case Metric::LatencyP95Ms:
+      v = p.latency.percentile_ms(0.95);
+      break;
+    case Metric::LatencyP99Ms:
+      v = p.latency.percentile_ms(0.99);
+      break;
+  }
   return v;
 }
 

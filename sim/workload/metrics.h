@@ -81,7 +81,7 @@ struct ProbeRun {
   bool in(engine::SimTime t) const { return t >= probe.from && t < until; }
 };
 
-// The number the probe's metric (one of metric_names()) names, from its counters.
+// The number the probe's metric names, from its counters.
 double measure(const ProbeRun& p);
 
 }  // namespace kerbsim::workload

@@ -128,7 +128,7 @@ void Simulator::setup_probes(const std::vector<Probe>& probes) {
       for (std::size_t i = 0; i < flows_.size(); ++i)
         if (flows_[i].spec->name == p.flow) r.flow = static_cast<int>(i);
     }
-    r.wants_users = p.metric.rfind("users_", 0) == 0;
+    r.wants_users = counts_users(p.metric);
     probes_.push_back(std::move(r));
   }
 }

@@ -10,6 +10,7 @@
 
 #include "engine/time.h"
 #include "farm/change.h"
+#include "workload/metric.h"
 
 namespace kerbsim::workload {
 
@@ -51,12 +52,11 @@ struct Workload {
 
 // One number a simulation expectation asks for, over a window and optionally one node or flow.
 struct Probe {
-  std::string metric;  // one of metric_names()
-  std::string node;    // "" = all
-  std::string flow;    // "" = all
+  Metric metric = Metric::Requests;
+  std::string node;  // "" = all
+  std::string flow;  // "" = all
   engine::SimTime from = 0;
   std::optional<engine::SimTime> until;
 };
-const std::vector<std::string>& metric_names();
 
 }  // namespace kerbsim::workload

@@ -54,7 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!e.simulation) continue;
     const auto& s = *e.simulation;
     kerbsim::workload::Probe p;
-    p.metric = s.metric;
+    p.metric = *kerbsim::workload::metric_by_name(s.metric);
     p.node = s.node;
     p.flow = s.flow;
     p.from = kerbsim::engine::seconds(s.from);

@@ -117,7 +117,7 @@ Change on_account(SimTime at, Action action, const std::string& account, const s
 Probe probe(const std::string& metric, SimTime from = 0, std::optional<SimTime> until = std::nullopt,
             const std::string& node = "", const std::string& flow = "") {
   Probe p;
-  p.metric = metric;
+  p.metric = workload::metric_by_name(metric).value();
   p.node = node;
   p.flow = flow;
   p.from = from;
