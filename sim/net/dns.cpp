@@ -39,13 +39,17 @@ DnsNameSyntax check_dns_name(std::string_view name) {
 }
 
 void Dns::add_a(const std::string& name, const std::string& ip) {
-  a_[to_lower(name)] = ip;
-  spelled_[to_lower(name)] = name;
+  Records& r = names_[to_lower(name)];
+  r.spelled = name;
+  r.ip = ip;
+  r.has_a = true;
 }
 
 void Dns::add_cname(const std::string& alias, const std::string& target) {
-  cname_[to_lower(alias)] = target;
-  spelled_[to_lower(alias)] = alias;
+  Records& r = names_[to_lower(alias)];
+  r.spelled = alias;
+  r.cname = target;
+  r.has_cname = true;
 }
 
 DnsAnswer Dns::resolve(const std::string& name, const std::string& suffix) const {
@@ -54,25 +58,25 @@ DnsAnswer Dns::resolve(const std::string& name, const std::string& suffix) const
   if (name.find('.') == std::string::npos && !suffix.empty()) candidates.push_back(name + "." + suffix);
   candidates.push_back(name);
   for (const auto& candidate : candidates) {
-    std::string current = to_lower(candidate);
-    if (!a_.count(current) && !cname_.count(current)) continue;
-    ans.queried = spelled_.at(current);
+    auto at = names_.find(to_lower(candidate));
+    if (at == names_.end()) continue;
+    ans.queried = at->second.spelled;
     std::string shown = ans.queried;
     for (int depth = 0; depth <= kMaxChain; ++depth) {
-      if (const auto a = a_.find(current); a != a_.end()) {
+      if (at->second.has_a) {
         ans.found = true;
         ans.canonical = shown;
-        ans.ip = a->second;
+        ans.ip = at->second.ip;
         ans.why = ans.cnames.empty() ? ans.queried + " has an A record " + ans.ip
                                      : ans.queried + " is a CNAME; its canonical name " + ans.canonical +
                                            " has the A record " + ans.ip;
         return ans;
       }
-      const auto c = cname_.find(current);
-      if (c == cname_.end()) break;
-      ans.cnames.push_back(c->second);
-      shown = c->second;
-      current = to_lower(c->second);
+      if (!at->second.has_cname) break;
+      ans.cnames.push_back(at->second.cname);
+      shown = at->second.cname;
+      at = names_.find(to_lower(shown));
+      if (at == names_.end()) break;
     }
     ans.why = "the CNAME chain from " + ans.queried + " does not end in an A record";
     return ans;

@@ -53,9 +53,14 @@ class Dns {
   static constexpr int kMaxChain = 16;
 
  private:
-  std::map<std::string, std::string> a_;        // lower-case name -> ip
-  std::map<std::string, std::string> cname_;    // lower-case alias -> target as written
-  std::map<std::string, std::string> spelled_;  // lower-case name -> name as written
+  struct Records {
+    std::string spelled;  // the name as last written
+    std::string ip;       // "" when the name has no A record
+    std::string cname;    // target as written; "" when the name is no alias
+    bool has_a = false;
+    bool has_cname = false;
+  };
+  std::map<std::string, Records> names_;  // by lower-case name
 };
 
 }  // namespace kerbsim::net

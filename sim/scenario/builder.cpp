@@ -1,11 +1,11 @@
 #include "scenario/builder.h"
 
 #include <algorithm>
-#include <set>
 
 #include "directory/names.h"
 #include "kerberos/etype.h"
 #include "net/url.h"
+#include "scenario/addresses.h"
 
 namespace kerbsim::scenario {
 namespace {
@@ -66,15 +66,6 @@ std::vector<base::Call> convert_calls(const std::vector<spec::Call>& calls) {
   out.reserve(calls.size());
   for (const auto& c : calls) out.push_back({c.to, c.instance, c.url, c.as});
   return out;
-}
-
-// Addresses for hosts that give none: 10.0.0.11 upwards, skipping any address already in use.
-std::string next_free_ip(std::set<std::string>& used, int& next) {
-  for (;;) {
-    std::string ip = "10.0." + std::to_string(next / 240) + "." + std::to_string(11 + next % 240);
-    ++next;
-    if (used.insert(ip).second) return ip;
-  }
 }
 
 }  // namespace
@@ -142,20 +133,15 @@ farm::Environment build(const spec::Scenario& spec) {
     env.directory.add_account(std::move(acc));
   }
 
-  std::set<std::string> used_ips;
-  for (const auto& h : spec.hosts)
-    if (!h.ip.empty()) used_ips.insert(h.ip);
-  for (const auto& lb : spec.load_balancers) used_ips.insert(lb.vip);
-  for (const auto& r : spec.dns)
-    if (!r.a.empty()) used_ips.insert(r.a);
-  int next_ip = 0;
-
-  for (const auto& h : spec.hosts) {
+  const std::vector<std::string> addresses = host_addresses(spec);
+  env.dns = scenario_dns(spec, addresses);
+  for (std::size_t i = 0; i < spec.hosts.size(); ++i) {
+    const spec::Host& h = spec.hosts[i];
     farm::Host host;
     host.name = h.name;
     host.domain = h.domain.value_or("");
-    host.fqdn = host.domain.empty() ? h.name : h.name + "." + host.domain;
-    host.ip = h.ip.empty() ? next_free_ip(used_ips, next_ip) : h.ip;
+    host.fqdn = host_fqdn(h);
+    host.ip = addresses[i];
     host.os = h.os;
     host.clock_offset = h.clock_offset * engine::kSecond;
     host.credential_guard = h.credential_guard;
@@ -170,7 +156,6 @@ farm::Environment build(const spec::Scenario& spec) {
       host.computer_account = computer.name;
       env.directory.add_computer(std::move(computer), h.name);
     }
-    env.dns.add_a(host.fqdn, host.ip);
 
     if (h.iis) {
       web::IisServer iis;
@@ -278,10 +263,6 @@ farm::Environment build(const spec::Scenario& spec) {
     }
   }
 
-  for (const auto& r : spec.dns) {
-    if (!r.a.empty()) env.dns.add_a(r.name, r.a);
-    if (!r.cname.empty()) env.dns.add_cname(r.name, r.cname);
-  }
   for (const auto& l : spec.load_balancers) {
     net::LoadBalancer lb;
     lb.name = l.name;

@@ -1,5 +1,5 @@
 // Turns validated spec structs into the model: the directory with every account (computer accounts
-// from domain-joined hosts included), DNS, hosts with their roles, load balancers and flows.
+// from domain-joined hosts included), DNS (scenario/addresses.h), hosts with their roles, load balancers and flows.
 #pragma once
 
 #include "farm/environment.h"

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "net/url.h"
 #include "scenario/cross_check.h"
 #include "scenario/syntax.h"
 
@@ -42,12 +43,12 @@ void CrossCheck::calls() {
     auto& h = s_.hosts[hi];
     if (h.iis)
       for (auto& site : h.iis->sites)
-        for (auto& c : site.calls) sites.push_back({&c, node_for_web(hi), false});
+        for (auto& c : site.calls) sites.push_back({&c, node_for_web(hi), false, hi});
     if (h.ssrs)
-      for (auto& c : h.ssrs->calls) sites.push_back({&c, node_for_web(hi), false});
+      for (auto& c : h.ssrs->calls) sites.push_back({&c, node_for_web(hi), false, hi});
     if (h.sql)
       for (auto& in : h.sql->instances)
-        for (auto& c : in.calls) sites.push_back({&c, node_for_sql(hi, in.name), true});
+        for (auto& c : in.calls) sites.push_back({&c, node_for_sql(hi, in.name), true, hi});
   }
   for (auto& cs : sites) call(cs);
   cycles();
@@ -62,10 +63,9 @@ void CrossCheck::call(CallSite& cs) {
   if (c.to.empty() || r_.flagged(to_path)) return;
   const bool url_bad = r_.has(p(c.at, "url")) && (c.url.empty() || r_.flagged(p(c.at, "url")));
   const bool instance_bad = r_.has(p(c.at, "instance")) && (c.instance.empty() || r_.flagged(p(c.at, "instance")));
-  const Target t = resolve_name(c.to);
+  const Target t = resolve_call_name(c.to, cs.from_host);
   if (t.kind == TargetKind::none) {
-    r_.at_path(to_path,
-               "the call goes to " + quote(c.to) + ", but no host has that name and no DNS record leads to one");
+    r_.at_path(to_path, "the call goes to " + quote(c.to) + leads_nowhere(c.to, t));
     return;
   }
   if (t.kind == TargetKind::address) {
@@ -75,6 +75,15 @@ void CrossCheck::call(CallSite& cs) {
   }
   if (const auto h = host_by_name(c.to)) c.to = s_.hosts[*h].name;
   if (url_bad || instance_bad) return;
+  // An HTTP call connects to its URL's host (farm::resolve_call), so "to" must lead to the same place.
+  if (const auto url = net::parse_url(c.url); url && !iequals(url->host, c.to)) {
+    const Target by_url = resolve_call_name(url->host, cs.from_host);
+    if (!by_url.same_place(t)) {
+      r_.at_path(p(c.at, "url"), "the call goes to " + quote(c.to) + ", but its URL names " + quote(url->host) +
+                                     ", which " + leads_to(by_url) + "; the call connects to the URL's host");
+      return;
+    }
+  }
   if (t.kind == TargetKind::load_balancer) {
     const auto& lb = s_.load_balancers[t.index];
     if (!c.instance.empty() || c.url.empty()) {

@@ -1,58 +1,69 @@
-// Cross-references of the network: where a name leads (DNS records, CNAME chains, host names and
-// addresses), duplicate and dangling DNS records, CNAME loops, and load balancer VIPs and members.
+// Cross-references of the network: where a call's name leads (through the same net::Dns as the trace),
+// duplicate and dangling DNS records, CNAME loops, and load balancer VIPs and members.
 #include <algorithm>
 #include <map>
 #include <set>
 
+#include "scenario/addresses.h"
 #include "scenario/cross_check.h"
 #include "scenario/syntax.h"
 
 namespace kerbsim::scenario::xref {
 
 Target CrossCheck::by_address(const std::string& ip) const {
-  if (const auto it = host_by_ip_.find(ip); it != host_by_ip_.end()) return {TargetKind::host, it->second, ip};
-  if (const auto it = lb_by_vip_.find(ip); it != lb_by_vip_.end()) return {TargetKind::load_balancer, it->second, ip};
-  return {TargetKind::address, 0, ip};
+  if (const auto it = host_by_address_.find(ip); it != host_by_address_.end())
+    return {TargetKind::host, it->second, ip, {}};
+  if (const auto it = lb_by_vip_.find(ip); it != lb_by_vip_.end())
+    return {TargetKind::load_balancer, it->second, ip, {}};
+  return {TargetKind::address, 0, ip, {}};
 }
 
-// Where a name leads: DNS records first (following CNAMEs), then host FQDNs and short names. Every
-// name met on the way keeps its answer, so long chains are walked once.
-Target CrossCheck::resolve_name(const std::string& start) const {
-  std::vector<std::string> walked;
-  std::set<std::string> seen;
-  std::string key = lower(start);
-  Target result;
-  while (true) {
-    if (const auto it = resolved_.find(key); it != resolved_.end()) {
-      result = it->second;
+// Where a call's name leads, decided as farm::resolve_call decides it for the trace: a host's own name
+// first, then the DNS the trace asks, as the calling host asks it (its domain completes a dotless name;
+// net::Dns follows at most kMaxChain CNAMEs), then the address of the answer.
+Target CrossCheck::resolve_call_name(const std::string& name, std::size_t from_host) const {
+  if (const auto h = host_by_name(name)) return {TargetKind::host, *h, "", {}};
+  net::DnsAnswer answer = dns_.resolve(name, s_.hosts[from_host].domain.value_or(""));
+  Target t = answer.found ? by_address(answer.ip) : Target{};
+  t.dns = std::move(answer);
+  return t;
+}
+
+// Why a call's name leads nowhere, continuing "the call goes to NAME".
+std::string CrossCheck::leads_nowhere(const std::string& name, const Target& t) {
+  if (check_ipv4(name).empty())
+    return ", an IP address: a call names a host or a DNS name, which the calling code looks up";
+  std::set<std::string> met = {lower(t.dns.queried)};
+  bool loop = false;
+  for (const auto& alias : t.dns.cnames) loop = !met.insert(lower(alias)).second || loop;
+  if (!loop && t.dns.cnames.size() > static_cast<std::size_t>(net::Dns::kMaxChain))
+    return ", but DNS follows at most " + std::to_string(net::Dns::kMaxChain) + " CNAMEs and the chain from " +
+           t.dns.queried + " is longer";
+  return ", but no host has that name and no DNS record leads to one";
+}
+
+// "leads to host web1", "resolves to 10.0.0.9, which no host or load balancer has", ...
+std::string CrossCheck::leads_to(const Target& t) const {
+  switch (t.kind) {
+    case TargetKind::host:
+      return "leads to host " + s_.hosts[t.index].name;
+    case TargetKind::load_balancer:
+      return "leads to load balancer " + s_.load_balancers[t.index].name;
+    case TargetKind::address:
+      return "resolves to " + t.address + ", which no host or load balancer has";
+    case TargetKind::none:
       break;
-    }
-    if (!seen.insert(key).second) break;
-    walked.push_back(key);
-    if (const auto it = dns_by_name_.find(key); it != dns_by_name_.end()) {
-      const auto& rec = s_.dns[it->second];
-      if (!rec.cname.empty()) {
-        key = lower(rec.cname);
-        continue;
-      }
-      if (!rec.a.empty()) result = by_address(rec.a);
-      break;
-    }
-    if (const auto it = host_by_fqdn_.find(key); it != host_by_fqdn_.end())
-      result = {TargetKind::host, it->second, ""};
-    else if (const auto h = host_by_name(key))
-      result = {TargetKind::host, *h, ""};
-    else if (check_ipv4(key).empty())
-      result = by_address(key);
-    break;
   }
-  for (const auto& k : walked) resolved_.emplace(k, result);
-  return result;
+  return "leads nowhere";
 }
 
 void CrossCheck::dns() {
-  for (std::size_t i = 0; i < s_.hosts.size(); ++i)
-    if (!s_.hosts[i].name.empty()) host_by_fqdn_.emplace(lower(fqdn(s_.hosts[i])), i);
+  const Strings addresses = host_addresses(s_);
+  for (std::size_t i = 0; i < s_.hosts.size(); ++i) {
+    host_by_address_.emplace(addresses[i], i);
+    if (!s_.hosts[i].name.empty()) host_by_fqdn_.emplace(lower(host_fqdn(s_.hosts[i])), i);
+  }
+  dns_ = scenario_dns(s_, addresses);
   for (std::size_t i = 0; i < s_.dns.size(); ++i) {
     const auto& rec = s_.dns[i];
     const std::string key = lower(rec.name);
@@ -72,7 +83,14 @@ void CrossCheck::dns() {
   for (const auto& rec : s_.dns) {
     if (rec.cname.empty()) continue;
     const std::string target = lower(rec.cname);
-    if (!dns_by_name_.count(target) && !host_by_fqdn_.count(target) && !host_by_name(rec.cname))
+    if (dns_by_name_.count(target) || host_by_fqdn_.count(target)) continue;
+    // DNS asks for a CNAME's target as written: no suffix completes a host's short name (net::Dns::resolve).
+    if (const auto h = host_by_name(rec.cname))
+      r_.at_path(p(rec.at, "cname"), "the CNAME " + quote(rec.name) + " points to " + quote(rec.cname) +
+                                         ", which has no DNS record: DNS adds no suffix to a CNAME's target, so "
+                                         "write host " +
+                                         s_.hosts[*h].name + "'s DNS name " + quote(host_fqdn(s_.hosts[*h])));
+    else
       r_.at_path(p(rec.at, "cname"), "the CNAME " + quote(rec.name) + " points to " + quote(rec.cname) +
                                          ", which has no DNS record and is no host's name");
   }

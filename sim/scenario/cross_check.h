@@ -11,10 +11,10 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "net/dns.h"
 #include "scenario/reporter.h"
 #include "scenario/spec.h"
 #include "scenario/wording.h"
@@ -55,10 +55,16 @@ struct Principal {
 
 enum class TargetKind { none, host, load_balancer, address };
 
+// Where a name leads: a host or a load balancer (by index), an address neither has, or nowhere.
 struct Target {
   TargetKind kind = TargetKind::none;
   std::size_t index = 0;
   std::string address;
+  net::DnsAnswer dns;  // what DNS answered, when the name is not a host's own
+
+  bool same_place(const Target& o) const {
+    return kind == o.kind && (kind == TargetKind::address ? address == o.address : index == o.index);
+  }
 };
 
 // A call with where it comes from, for reference checks and the call graph.
@@ -66,6 +72,7 @@ struct CallSite {
   spec::Call* call;
   int from_node;
   bool from_sql;
+  std::size_t from_host;  // the calling host, whose domain completes dotless names
 };
 
 class CrossCheck {
@@ -87,7 +94,6 @@ class CrossCheck {
   const Principal* resolve(const std::string& ref, std::string& problem, bool users_only = false) const;
   const Strings& account_names(std::size_t domain, bool users_only) const;
   bool user_ref(std::string& ref, const std::string& path, const std::string& lead, std::string_view role);
-  std::string fqdn(const spec::Host& h) const { return h.domain ? h.name + "." + *h.domain : h.name; }
   static std::string p(const std::string& base, std::string_view key) { return pointer_append(base, key); }
   static std::string p(const std::string& base, std::size_t i) { return pointer_append(base, i); }
 
@@ -102,7 +108,9 @@ class CrossCheck {
 
   // DNS and load balancers (check_network.cpp)
   Target by_address(const std::string& ip) const;
-  Target resolve_name(const std::string& start) const;
+  Target resolve_call_name(const std::string& name, std::size_t from_host) const;
+  static std::string leads_nowhere(const std::string& name, const Target& t);
+  std::string leads_to(const Target& t) const;
   void dns();
   void load_balancers();
 
@@ -142,15 +150,16 @@ class CrossCheck {
   std::map<std::string, std::size_t> domain_by_netbios_;
   std::map<std::string, std::size_t> host_by_name_;
   std::map<std::string, std::size_t> host_by_fqdn_;
-  std::map<std::string, std::size_t> host_by_ip_;
+  std::map<std::string, std::size_t> host_by_ip_;       // the addresses the file gives
+  std::map<std::string, std::size_t> host_by_address_;  // every host's address, generated ones included
   std::map<std::string, std::size_t> lb_by_vip_;
   Strings host_names_;
   std::vector<Names> pools_;
   std::vector<Names> sites_;
   std::vector<Names> instances_;
   mutable std::map<std::pair<std::size_t, bool>, Strings> account_names_;
-  mutable std::unordered_map<std::string, Target> resolved_;
   std::map<std::string, std::size_t> dns_by_name_;
+  net::Dns dns_;  // the DNS the trace asks (scenario_dns)
   std::map<std::string, Principal> principals_;
   std::set<std::size_t> dc_hosts_;
   std::map<std::string, int> node_ids_;

@@ -38,3 +38,25 @@ TEST_CASE("a dotless name is tried with the DNS suffix first, and CNAMEs are fol
   CHECK(alias.cnames.size() == 1);
   CHECK_FALSE(dns.resolve("nowhere", "corp.contoso.com").found);
 }
+
+TEST_CASE("DNS follows at most 16 CNAMEs, and an A record answers before a CNAME of the same name", "[dns]") {
+  Dns dns;
+  dns.add_a("sql1.corp.contoso.com", "10.0.0.5");
+  for (int i = 1; i <= 17; ++i)
+    dns.add_cname("c" + std::to_string(i) + ".corp.contoso.com",
+                  i == 17 ? std::string("sql1.corp.contoso.com") : "c" + std::to_string(i + 1) + ".corp.contoso.com");
+  const auto sixteen = dns.resolve("c2.corp.contoso.com", "");
+  REQUIRE(sixteen.found);
+  CHECK(sixteen.cnames.size() == 16);
+  const auto seventeen = dns.resolve("C1.corp.contoso.com", "");
+  CHECK_FALSE(seventeen.found);
+  CHECK(seventeen.queried == "c1.corp.contoso.com");
+  CHECK(seventeen.cnames.size() == 17);
+  CHECK(seventeen.why == "the CNAME chain from c1.corp.contoso.com does not end in an A record");
+  dns.add_cname("Sql1.corp.contoso.com", "c1.corp.contoso.com");
+  const auto both = dns.resolve("sql1.corp.contoso.com", "");
+  REQUIRE(both.found);
+  CHECK(both.queried == "Sql1.corp.contoso.com");
+  CHECK(both.ip == "10.0.0.5");
+  CHECK(both.cnames.empty());
+}
