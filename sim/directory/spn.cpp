@@ -111,22 +111,8 @@ Spn Spn::with_class(std::string cls) const {
 
 std::string Spn::key() const {
   std::string k;
-  k.reserve(service_class.size() + 1 + host.size() + (port.empty() ? 0 : 1 + port.size()) +
-            (service_name.empty() ? 0 : 1 + service_name.size()));
-  const auto lower = [&](std::string_view part) {
-    for (const unsigned char c : part) k += static_cast<char>(std::tolower(c));
-  };
-  lower(service_class);
-  k += '/';
-  lower(host);
-  if (!port.empty()) {
-    k += ':';
-    lower(port);
-  }
-  if (!service_name.empty()) {
-    k += '/';
-    lower(service_name);
-  }
+  append_to(k);
+  std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return k;
 }
 
