@@ -30,10 +30,14 @@ farm::Change change(farm::Action action) {
   return c;
 }
 
+// An SPN the trace's outcome names (its front-end SPN, a hop's service): the tracer wrote it from a
+// typed SPN, so the text always parses.
+directory::Spn traced_spn(const std::string& text) { return directory::Spn::parse(text).value(); }
+
 farm::Change spn_change(farm::Action action, const std::string& account, const std::string& spn) {
   farm::Change c = change(action);
   c.account = account;
-  c.spn = spn;
+  c.spn = traced_spn(spn);
   return c;
 }
 
@@ -198,8 +202,9 @@ struct FixFinder {
   std::string owner_of(const std::string& spn) const {
     const farm::Host* n = node();
     const auto* d = n ? env.directory.domain_by_dns(n->domain) : nullptr;
-    if (!d) return "";
-    const auto found = env.directory.lookup_spn(spn, d->forest);
+    const auto parsed = directory::Spn::parse(spn);
+    if (!d || !parsed) return "";
+    const auto found = env.directory.lookup_spn(*parsed, d->forest);
     if (found.status != directory::SpnLookup::Status::Found) return "";
     return env.directory.account(found.owners.front()).name;
   }
@@ -240,7 +245,7 @@ struct FixFinder {
         const auto* inst = target && target->sql
                                ? target->sql->instance(call.instance.empty() ? "MSSQLSERVER" : call.instance)
                                : nullptr;
-        if (inst) delegate_to.push_back(inst->tcp_spn(target->fqdn));
+        if (inst) delegate_to.push_back(inst->tcp_spn(target->fqdn).to_string());
       }
     std::string computers;
     for (const auto& name : nodes) computers += (computers.empty() ? "" : ",") + directory::to_upper(name) + "$";
@@ -280,8 +285,9 @@ struct FixFinder {
   bool held_explicitly(const std::string& spn) const {
     const farm::Host* n = node();
     const auto* d = n ? env.directory.domain_by_dns(n->domain) : nullptr;
-    if (!d) return false;
-    const auto found = env.directory.lookup_spn(spn, d->forest);
+    const auto parsed = directory::Spn::parse(spn);
+    if (!d || !parsed) return false;
+    const auto found = env.directory.lookup_spn(*parsed, d->forest);
     return found.status == directory::SpnLookup::Status::Found && !found.via_host_mapping;
   }
 
@@ -317,7 +323,7 @@ struct FixFinder {
       const bool owned = found.status == directory::SpnLookup::Status::Found &&
                          iequals(env.directory.account(found.owners.front()).name, key);
       if (!owned && (found.status == directory::SpnLookup::Status::NotFound || found.via_host_mapping))
-        spn = *built.spn;
+        spn = built.spn->to_string();
       if (!spn.empty()) command = "setspn -S " + spn + " " + key + "; " + command;
     }
     const std::string host = n->name;
@@ -408,7 +414,7 @@ struct FixFinder {
         const farm::Host* target = env.host(hop.to);
         if (target && target->sql)
           for (const auto& inst : target->sql->instances)
-            if (iequals(inst.tcp_spn(target->fqdn), spn))
+            if (inst.tcp_spn(target->fqdn).matches(spn))
               move_spn(out, spn, owner_of(spn), inst.service_account.key_account(target->computer_account));
       }
       break;

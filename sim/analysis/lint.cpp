@@ -44,11 +44,12 @@ LintReport lint(const farm::Environment& env) {
     const farm::UrlTarget target = farm::resolve_url(env, f.url, client->domain);
     const auto& url = target.url;
     if (!url || url->scheme == "mssql") continue;
-    const net::SpnDecision spn = net::build_http_spn(client->client->policy, *url, target.dns);
-    if (!spn.spn || !reported.insert(directory::to_lower(*spn.spn)).second) continue;
+    const net::SpnDecision decision = net::build_http_spn(client->client->policy, *url, target.dns);
+    if (!decision.spn || !reported.insert(decision.spn->key()).second) continue;
     const auto* user_dom = env.directory.domain_of(client->client->user);
     if (!user_dom) continue;
-    const auto found = env.directory.lookup_spn(*spn.spn, user_dom->forest);
+    const auto found = env.directory.lookup_spn(*decision.spn, user_dom->forest);
+    const std::string spn = decision.spn->to_string();
     const auto& nodes = target.nodes;
 
     std::set<std::string> keys;
@@ -57,9 +58,9 @@ LintReport lint(const farm::Environment& env) {
 
     if (found.status == directory::SpnLookup::Status::NotFound) {
       std::string command;
-      if (keys.size() == 1) command = "setspn -S " + *spn.spn + " " + *keys.begin();
-      out.push_back({Severity::Warning, "missing-spn", *spn.spn,
-                     "flow \"" + f.name + "\": " + client->name + " will ask for " + *spn.spn +
+      if (keys.size() == 1) command = "setspn -S " + spn + " " + *keys.begin();
+      out.push_back({Severity::Warning, "missing-spn", spn,
+                     "flow \"" + f.name + "\": " + client->name + " will ask for " + spn +
                          ", which no account holds, so Kerberos falls back to NTLM (no delegation possible)." +
                          (keys.size() > 1 ? " The nodes behind it decrypt with different keys; one shared account "
                                             "is needed first."
@@ -72,11 +73,11 @@ LintReport lint(const farm::Environment& env) {
     for (const auto* n : nodes) {
       const auto k = node_key(*n, *url);
       if (!k || iequals(k->account, owner)) continue;
-      out.push_back({Severity::Error, "spn-key-mismatch", *spn.spn,
-                     "flow \"" + f.name + "\": tickets for " + *spn.spn + " are encrypted for " + owner + ", but " +
+      out.push_back({Severity::Error, "spn-key-mismatch", spn,
+                     "flow \"" + f.name + "\": tickets for " + spn + " are encrypted for " + owner + ", but " +
                          n->name + " decrypts with " + (k->account.empty() ? "no domain key" : k->account) + " (" +
                          k->why + "), so requests reaching " + n->name + " fail with KRB_AP_ERR_MODIFIED.",
-                     k->rule, "setspn -Q " + *spn.spn});
+                     k->rule, "setspn -Q " + spn});
     }
   }
 

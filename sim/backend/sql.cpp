@@ -4,8 +4,8 @@
 
 namespace kerbsim::backend {
 
-std::vector<std::string> SqlInstance::own_spns(const std::string& fqdn) const {
-  return {tcp_spn(fqdn), default_instance() ? "MSSQLSvc/" + fqdn : "MSSQLSvc/" + fqdn + ":" + name};
+std::vector<directory::Spn> SqlInstance::own_spns(const std::string& fqdn) const {
+  return {tcp_spn(fqdn), {.service_class = "MSSQLSvc", .host = fqdn, .port = default_instance() ? "" : name}};
 }
 
 std::string SqlInstance::self_registration_account(const std::string& computer_account) const {

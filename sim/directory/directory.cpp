@@ -65,20 +65,20 @@ AccountId Directory::add_account(Account a) {
   return id;
 }
 
-void Directory::add_spn(AccountId id, const std::string& spn) {
+void Directory::add_spn(AccountId id, const Spn& spn) {
   Account& a = accounts_.at(id);
   for (const auto& existing : a.spns)
-    if (spn_key(existing) == spn_key(spn)) return;
-  a.spns.push_back(spn);
-  spn_index_[spn_key(spn)].push_back(id);
+    if (spn.matches(existing)) return;
+  a.spns.push_back(spn.to_string());
+  spn_index_[spn.key()].push_back(id);
 }
 
-bool Directory::remove_spn(AccountId id, const std::string& spn) {
+bool Directory::remove_spn(AccountId id, const Spn& spn) {
   Account& a = accounts_.at(id);
-  const std::string key = spn_key(spn);
-  const auto held = std::find_if(a.spns.begin(), a.spns.end(), [&](const std::string& s) { return spn_key(s) == key; });
+  const auto held = std::find_if(a.spns.begin(), a.spns.end(), [&](const std::string& s) { return spn.matches(s); });
   if (held == a.spns.end()) return false;
   a.spns.erase(held);
+  const std::string key = spn.key();
   auto& holders = spn_index_[key];
   holders.erase(std::remove(holders.begin(), holders.end(), id), holders.end());
   if (holders.empty()) spn_index_.erase(key);
@@ -181,7 +181,7 @@ bool Directory::host_alias(const std::string& service_class) {
   return std::find(kHostAliases.begin(), kHostAliases.end(), cls) != kHostAliases.end();
 }
 
-SpnLookup Directory::lookup_spn(const std::string& spn_text, const std::string& forest) const {
+SpnLookup Directory::lookup_spn(const Spn& spn, const std::string& forest) const {
   const auto holders_in_forest = [&](const std::string& key) {
     std::vector<AccountId> out;
     const auto it = spn_index_.find(key);
@@ -194,52 +194,53 @@ SpnLookup Directory::lookup_spn(const std::string& spn_text, const std::string& 
   };
 
   SpnLookup result;
-  const auto decide = [&](std::vector<AccountId> holders, const std::string& matched, bool via_host) {
+  const auto decide = [&](std::vector<AccountId> holders, Spn matched, bool via_host) {
     result.owners = std::move(holders);
-    result.matched = matched;
+    result.matched = std::move(matched);
     result.via_host_mapping = via_host;
     if (result.owners.size() == 1) {
       result.status = SpnLookup::Status::Found;
       const Account& owner = accounts_[result.owners.front()];
       if (via_host) {
-        result.why = "no account holds " + spn_text + "; sPNMappings maps its service class to HOST, and " + matched +
-                     " belongs to " + owner.name;
+        result.why = "no account holds " + spn.to_string() + "; sPNMappings maps its service class to HOST, and " +
+                     result.matched.to_string() + " belongs to " + owner.name;
         result.rule = "kerberos-rules R1.4";
       } else {
-        result.why = spn_text + " is registered on " + owner.name + " (exact, case-insensitive match)";
+        result.why = spn.to_string() + " is registered on " + owner.name + " (exact, case-insensitive match)";
         result.rule = "kerberos-rules R1.3";
       }
     } else {
       result.status = SpnLookup::Status::Duplicate;
       std::string names;
       for (const AccountId id : result.owners) names += (names.empty() ? "" : " and ") + accounts_[id].name;
-      result.why =
-          matched + " is registered on more than one account (" + names + "); the KDC cannot know which key to use";
+      result.why = result.matched.to_string() + " is registered on more than one account (" + names +
+                   "); the KDC cannot know which key to use";
       result.rule = "kerberos-rules R1.7";
     }
   };
 
   // Step 2: exact, case-insensitive match (R1.3, R1.8).
-  if (auto holders = holders_in_forest(spn_key(spn_text)); !holders.empty()) {
-    decide(std::move(holders), spn_text, false);
+  if (auto holders = holders_in_forest(spn.key()); !holders.empty()) {
+    decide(std::move(holders), spn, false);
     return result;
   }
   // Step 3: sPNMappings HOST alias, only when no account holds the literal SPN (R1.3, R1.4).
-  const auto parsed = Spn::parse(spn_text);
-  if (parsed && host_alias(parsed->service_class)) {
-    const std::string host_spn = parsed->with_class("HOST").to_string();
-    if (auto holders = holders_in_forest(spn_key(host_spn)); !holders.empty()) {
-      decide(std::move(holders), host_spn, true);
+  const bool aliased = host_alias(spn.service_class);
+  if (aliased) {
+    Spn host_spn = spn.with_class("HOST");
+    if (auto holders = holders_in_forest(host_spn.key()); !holders.empty()) {
+      decide(std::move(holders), std::move(host_spn), true);
       return result;
     }
   }
   // Step 4: unknown.
   result.status = SpnLookup::Status::NotFound;
-  result.why = "no account in forest " + forest + " holds " + spn_text;
-  if (parsed && host_alias(parsed->service_class))
-    result.why += ", nor " + parsed->with_class("HOST").to_string() + " (the HOST alias)";
-  else if (parsed)
-    result.why += " (" + parsed->service_class + " is not in sPNMappings, so there is no HOST fallback)";
+  result.why = "no account in forest " + forest + " holds ";
+  spn.append_to(result.why);
+  if (aliased)
+    result.why += ", nor " + spn.with_class("HOST").to_string() + " (the HOST alias)";
+  else
+    result.why += " (" + spn.service_class + " is not in sPNMappings, so there is no HOST fallback)";
   result.rule = "kerberos-rules R1.6";
   return result;
 }

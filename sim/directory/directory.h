@@ -53,7 +53,7 @@ struct Account {
   std::string domain;  // dns name of its domain
   std::string sam;     // "alice", "WEB1$"
   AccountKind kind = AccountKind::User;
-  std::vector<std::string> spns;
+  std::vector<std::string> spns;                    // servicePrincipalName: its values as written (R1.1)
   bool trusted_for_delegation = false;              // UAC 0x80000 (R3.0)
   bool trusted_to_auth_for_delegation = false;      // UAC 0x1000000
   std::vector<std::string> allowed_to_delegate_to;  // msDS-AllowedToDelegateTo
@@ -77,7 +77,7 @@ struct SpnLookup {
   enum class Status { Found, NotFound, Duplicate };
   Status status = Status::NotFound;
   std::vector<AccountId> owners;  // one when Found; every holder when Duplicate
-  std::string matched;            // the SPN string that matched (may be the HOST/ alias)
+  Spn matched;                    // the SPN that matched: the one asked for, or its HOST/ alias (R1.4)
   bool via_host_mapping = false;
   std::string why;
   std::string rule;
@@ -96,10 +96,11 @@ class Directory {
   void add_domain(Domain d);
   void add_trust(Trust t);
   AccountId add_account(Account a);
-  // Writes one more SPN on an account (what setspn or a service's self-registration does).
-  void add_spn(AccountId id, const std::string& spn);
+  // Writes one more SPN on an account (what setspn or a service's self-registration does); nothing
+  // when the account holds it already in any case (R1.8).
+  void add_spn(AccountId id, const Spn& spn);
   // Removes an SPN from an account (setspn -D); false when the account did not hold it.
-  bool remove_spn(AccountId id, const std::string& spn);
+  bool remove_spn(AccountId id, const Spn& spn);
 
   // Domain join: the computer account a host gets in its domain, NETBIOS\NAME$ with HOST/<name>
   // and HOST/<fqdn> (kerberos-rules R1.5) and the computer etypes (R2.4). Returned rather than
@@ -127,7 +128,7 @@ class Directory {
 
   // Looks an SPN up among the accounts of one forest: exact case-insensitive match, then the
   // sPNMappings HOST alias, duplicates reported (R1.3, R1.4, R1.7, R1.8).
-  SpnLookup lookup_spn(const std::string& spn, const std::string& forest) const;
+  SpnLookup lookup_spn(const Spn& spn, const std::string& forest) const;
 
   // Are the Protected Users protections in force for this account? Its domain's DCs enforce them
   // from functional level 2012 R2 on (kerberos-rules R3.5.1, R3.5.2).

@@ -1,6 +1,7 @@
 #include "directory/spn.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace kerbsim::directory {
 namespace {
@@ -81,16 +82,51 @@ std::optional<Spn> Spn::parse(std::string_view text) {
 }
 
 std::string Spn::to_string() const {
-  std::string s = service_class + "/" + host;
-  if (!port.empty()) s += ":" + port;
-  if (!service_name.empty()) s += "/" + service_name;
+  std::string s;
+  append_to(s);
   return s;
+}
+
+void Spn::append_to(std::string& out) const {
+  out.reserve(out.size() + service_class.size() + 1 + host.size() + (port.empty() ? 0 : 1 + port.size()) +
+              (service_name.empty() ? 0 : 1 + service_name.size()));
+  out += service_class;
+  out += '/';
+  out += host;
+  if (!port.empty()) {
+    out += ':';
+    out += port;
+  }
+  if (!service_name.empty()) {
+    out += '/';
+    out += service_name;
+  }
 }
 
 Spn Spn::with_class(std::string cls) const {
   Spn copy = *this;
   copy.service_class = std::move(cls);
   return copy;
+}
+
+std::string Spn::key() const {
+  std::string k;
+  append_to(k);
+  std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return k;
+}
+
+bool Spn::matches(std::string_view text) const {
+  // Consumes the text part by part, each compared case-insensitively.
+  const auto take = [&](std::string_view part) {
+    if (!istarts_with(text, part)) return false;
+    text.remove_prefix(part.size());
+    return true;
+  };
+  if (!take(service_class) || !take("/") || !take(host)) return false;
+  if (!port.empty() && (!take(":") || !take(port))) return false;
+  if (!service_name.empty() && (!take("/") || !take(service_name))) return false;
+  return text.empty();
 }
 
 std::string spn_key(std::string_view spn) { return to_lower(spn); }

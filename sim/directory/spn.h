@@ -1,6 +1,7 @@
 // A service principal name: serviceclass "/" host [":" port] ["/" servicename] (kerberos-rules R1.1).
 // The host part is a plain string: the KDC never resolves it (R1.9). parse_spn is the one grammar for
-// SPNs; it says why a text is not one.
+// SPNs; it says why a text is not one. Clients build an Spn, the KDC looks one up; its text is made
+// only to print it or to store it as the directory's servicePrincipalName value.
 #pragma once
 
 #include <optional>
@@ -12,16 +13,24 @@
 namespace kerbsim::directory {
 
 struct Spn {
-  std::string service_class;  // "HTTP", "MSSQLSvc", "HOST"
-  std::string host;           // "web1.corp.contoso.com"
-  std::string port;           // "" or "1433" or a SQL instance name
-  std::string service_name;   // rarely used third component
+  std::string service_class;   // "HTTP", "MSSQLSvc", "HOST"
+  std::string host;            // "web1.corp.contoso.com"
+  std::string port{};          // "" or "1433" or a SQL instance name
+  std::string service_name{};  // rarely used third component
 
   // The SPN when the text is one (parse_spn succeeds), else nullopt.
   static std::optional<Spn> parse(std::string_view text);
   std::string to_string() const;
+  // Appends the text to out, without the temporary that to_string makes.
+  void append_to(std::string& out) const;
   // The same SPN with another service class (used by the HOST mapping, R1.3 step 3).
   Spn with_class(std::string service_class) const;
+  // The lower-case text under which the directory indexes it: SPNs match case-insensitively (R1.8).
+  // Equal to spn_key(to_string()).
+  std::string key() const;
+  // Does the text name this SPN, case-insensitively (R1.8)? As iequals(to_string(), text), without
+  // building the text.
+  bool matches(std::string_view text) const;
 };
 
 // Why the text after ":" in an SPN or a URL is not a port number from 1 to 65535.

@@ -78,9 +78,9 @@ bool Change::in_directory() const {
 std::string describe(const Change& c) {
   switch (c.action) {
     case Action::AddSpn:
-      return c.spn + " added to " + c.account;
+      return c.spn.to_string() + " added to " + c.account;
     case Action::RemoveSpn:
-      return c.spn + " removed from " + c.account;
+      return c.spn.to_string() + " removed from " + c.account;
     case Action::SetDelegation: {
       std::string what;
       const auto add = [&](const std::string& s) { what += (what.empty() ? "" : ", ") + s; };

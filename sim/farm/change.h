@@ -43,7 +43,7 @@ std::string action_name(Action a);  // "add_spn", as written in a scenario
 struct Change {
   Action action = Action::AddSpn;
   std::string account;  // canonical
-  std::string spn;
+  directory::Spn spn;   // add_spn, remove_spn
   std::string host;
   std::string app_pool;
   std::string site;

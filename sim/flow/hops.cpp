@@ -28,7 +28,7 @@ struct Target {
   std::string fqdn;  // the canonical DNS name
   std::optional<net::Url> url;
   std::optional<farm::Service> service;
-  std::string spn;
+  directory::Spn spn;
   std::string service_label;
   bool sql() const { return service && service->kind == farm::ServerKind::Sql; }
 };
@@ -54,9 +54,9 @@ class HopTracer {
   bool resolve(const base::Call& call, Target& t, HopOutcome& hop);
   std::string domain_of(const std::string& account) const;
   std::optional<Ticket> logon_tgt(const std::string& account);
-  std::optional<Ticket> request_ticket(const Ticket& tgt, const std::string& requester, const std::string& spn,
+  std::optional<Ticket> request_ticket(const Ticket& tgt, const std::string& requester, const directory::Spn& spn,
                                        std::optional<Error>& error);
-  std::optional<Ticket> s4u(const std::string& service1, const std::string& spn, std::optional<Error>& error,
+  std::optional<Ticket> s4u(const std::string& service1, const directory::Spn& spn, std::optional<Error>& error,
                             Delegation& kind);
   void authenticate(const Target& t, const std::string& identity, std::optional<Ticket> ticket, Protocol fallback,
                     HopOutcome& hop);
@@ -96,7 +96,7 @@ bool HopTracer::resolve(const base::Call& call, Target& t, HopOutcome& hop) {
   if (t.url) {
     t.service = farm::serve_web(*t.host, *t.url);
     // .NET builds HTTP SPNs from the host as typed (iis-rules 4.13).
-    t.spn = "HTTP/" + t.url->host;
+    t.spn = {.service_class = "HTTP", .host = t.url->host};
     t.service_label = t.service ? t.service->label() : "web server";
     if (!t.service) {
       log_.add(StepKind::Http, from(), t.host->name, "GET " + t.url->path, "no web application answers",
@@ -123,7 +123,7 @@ bool HopTracer::resolve(const base::Call& call, Target& t, HopOutcome& hop) {
     t.service_label = t.service->label();
     if (!t.service->sql->spn_registration.empty()) registration_note_ = t.service->sql->spn_registration;
   }
-  hop.service = t.spn;
+  hop.service = t.spn.to_string();
   return true;
 }
 
@@ -145,7 +145,7 @@ std::optional<Ticket> HopTracer::logon_tgt(const std::string& account) {
 
 // A plain TGS exchange (with referrals) with the requester's TGT.
 std::optional<Ticket> HopTracer::request_ticket(const Ticket& tgt_in, const std::string& requester,
-                                                const std::string& spn, std::optional<Error>& error) {
+                                                const directory::Spn& spn, std::optional<Error>& error) {
   const Ticket& tgt = tgt_in;
   std::string domain = directory::to_lower(tgt.server_realm.empty() ? domain_of(requester) : tgt.server_realm);
   if (tgt.server.rfind("krbtgt/", 0) == 0) domain = directory::to_lower(tgt.server.substr(7));
@@ -153,7 +153,7 @@ std::optional<Ticket> HopTracer::request_ticket(const Ticket& tgt_in, const std:
       env_, domain, tgt, [&](const kerberos::Kdc& kdc, const Ticket& t) { return kdc.tgs_exchange(t, spn, 0); },
       [&](const KdcReply& r, const std::string& kdc_domain) {
         Step& s = log_.add(StepKind::TgsExchange, from(), env_.dc_name(kdc_domain),
-                           "TGS-REQ " + spn + " as " + requester, reply_result(r), r.why, r.rule);
+                           "TGS-REQ " + spn.to_string() + " as " + requester, reply_result(r), r.why, r.rule);
         s.failed = !r.ok();
         attach_reply(s, r);
       });
@@ -165,8 +165,8 @@ std::optional<Ticket> HopTracer::request_ticket(const Ticket& tgt_in, const std:
 // Constrained or resource-based delegation: S4U2Self when the user did not bring Kerberos evidence
 // for Service 1, then S4U2Proxy (kerberos-rules R3.2-R3.4). Service 1 is the account whose
 // credentials make the outbound request.
-std::optional<Ticket> HopTracer::s4u(const std::string& service1, const std::string& spn, std::optional<Error>& error,
-                                     Delegation& kind) {
+std::optional<Ticket> HopTracer::s4u(const std::string& service1, const directory::Spn& spn,
+                                     std::optional<Error>& error, Delegation& kind) {
   const std::string domain = domain_of(service1);
   const auto* dom = env_.directory.domain_by_dns(domain);
   const auto tgt = logon_tgt(service1);
@@ -214,8 +214,8 @@ std::optional<Ticket> HopTracer::s4u(const std::string& service1, const std::str
       [&](const kerberos::Kdc& kdc, const Ticket& t) { return kdc.s4u2proxy(t, evidence, spn, 0, true); },
       [&](const KdcReply& r, const std::string& kdc_domain) {
         Step& s = log_.add(StepKind::TgsExchange, from(), env_.dc_name(kdc_domain),
-                           "S4U2Proxy: " + spn + " for " + evidence.client + " as " + service1, reply_result(r), r.why,
-                           r.rule);
+                           "S4U2Proxy: " + spn.to_string() + " for " + evidence.client + " as " + service1,
+                           reply_result(r), r.why, r.rule);
         s.failed = !r.ok();
         s.action = StepAction::S4U2Proxy;
         attach_reply(s, r);
@@ -226,7 +226,7 @@ std::optional<Ticket> HopTracer::s4u(const std::string& service1, const std::str
   }
   bool classic = false;
   if (const auto id = env_.directory.find_account(service1))
-    for (const auto& allowed : env_.directory.account(*id).allowed_to_delegate_to) classic |= iequals(allowed, spn);
+    for (const auto& allowed : env_.directory.account(*id).allowed_to_delegate_to) classic |= spn.matches(allowed);
   kind = !classic                 ? Delegation::ResourceBased
          : evidence.from_s4u2self ? Delegation::ProtocolTransition
                                   : Delegation::Constrained;

@@ -41,9 +41,11 @@ class Asker {
       case KdcQuestionKind::Tgs: {
         const auto user = account(q_.user);
         if (!user) break;
+        const auto spn = spn_asked();
+        if (!spn) break;
         const auto tgt = tgt_of(*user, q_.forwardable);
         if (!tgt) break;
-        if (const auto st = service_ticket(*tgt, q_.spn)) finish(*st);
+        if (const auto st = service_ticket(*tgt, *spn)) finish(*st);
         break;
       }
       case KdcQuestionKind::S4u2Self: {
@@ -59,6 +61,8 @@ class Asker {
         const auto service = account(q_.service);
         const auto user = account(q_.user);
         if (!service || !user) break;
+        const auto target = spn_asked();
+        if (!target) break;
         const auto tgt = tgt_of(*service, true);
         if (!tgt) break;
         std::optional<Ticket> evidence;
@@ -72,7 +76,8 @@ class Asker {
           }
           const auto user_tgt = tgt_of(*user, q_.forwardable);
           if (!user_tgt) break;
-          evidence = service_ticket(*user_tgt, spns.front());
+          // The directory's values were checked when the scenario was read.
+          evidence = service_ticket(*user_tgt, directory::Spn::parse(spns.front()).value());
         } else {
           evidence = s4u2self(*tgt, *user);
         }
@@ -82,7 +87,7 @@ class Asker {
                                     (q_.user_ticket_evidence ? "the user's ticket" : "the S4U2Self ticket") + ")";
         const auto r = chase_referrals(
             env_, domain_of(*service).dns, *tgt,
-            [&](const kerberos::Kdc& kdc, const Ticket& t) { return kdc.s4u2proxy(t, *evidence, q_.spn, 0); },
+            [&](const kerberos::Kdc& kdc, const Ticket& t) { return kdc.s4u2proxy(t, *evidence, *target, 0); },
             [&](const KdcReply& reply, const std::string& d) {
               record(StepKind::TgsExchange, *service, dc(d), message, reply);
             });
@@ -196,13 +201,22 @@ class Asker {
     return std::nullopt;
   }
 
+  // The SPN the question names, typed where it enters the model; nullopt when the text is not one.
+  std::optional<directory::Spn> spn_asked() {
+    auto spn = directory::Spn::parse(q_.spn);
+    if (!spn)
+      answer_.problem =
+          "\"" + q_.spn + "\" is not an SPN: serviceclass/host[:port][/servicename] [kerberos-rules R1.1]";
+    return spn;
+  }
+
   // A service ticket with a TGT, following referrals.
-  std::optional<Ticket> service_ticket(const Ticket& tgt, const std::string& spn) {
+  std::optional<Ticket> service_ticket(const Ticket& tgt, const directory::Spn& spn) {
     return ticket_of(chase_referrals(
         env_, domain_of(tgt.client).dns, tgt,
         [&](const kerberos::Kdc& kdc, const Ticket& t) { return kdc.tgs_exchange(t, spn, 0); },
         [&](const KdcReply& r, const std::string& d) {
-          record(StepKind::TgsExchange, tgt.client, dc(d), "TGS-REQ " + spn, r);
+          record(StepKind::TgsExchange, tgt.client, dc(d), "TGS-REQ " + spn.to_string(), r);
         }));
   }
 

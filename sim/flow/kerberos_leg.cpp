@@ -15,7 +15,8 @@ using kerberos::KdcReply;
 using kerberos::KrbError;
 using kerberos::Ticket;
 
-std::optional<Ticket> PathTracer::get_service_ticket(const std::string& spn) {
+std::optional<Ticket> PathTracer::get_service_ticket(const directory::Spn& requested) {
+  const std::string spn = requested.to_string();  // as the steps name it
   const std::string domain = user_domain();
   const auto* user_dom = env_.directory.domain_by_dns(domain);
   if (!user_dom) return std::nullopt;
@@ -33,7 +34,7 @@ std::optional<Ticket> PathTracer::get_service_ticket(const std::string& spn) {
     fail_root(krb(KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN));
     return std::nullopt;
   }
-  if (state_.service_ticket && iequals(state_.service_ticket->server, spn)) {
+  if (state_.service_ticket && requested.matches(state_.service_ticket->server)) {
     const Ticket& cached = *state_.service_ticket;
     if (state_.tgt) user_tgt_ = *state_.tgt;
     add(StepKind::Decision, client_.name, client_.name, "ticket for " + spn + "?",
@@ -78,7 +79,7 @@ std::optional<Ticket> PathTracer::get_service_ticket(const std::string& spn) {
   user_tgt_ = tgt;
   if (!cached_tgt && gains_) gains_->tgt = tgt;
   const auto reply = chase_referrals(
-      env_, domain, tgt, [&](const kerberos::Kdc& kdc, const Ticket& t) { return kdc.tgs_exchange(t, spn, now); },
+      env_, domain, tgt, [&](const kerberos::Kdc& kdc, const Ticket& t) { return kdc.tgs_exchange(t, requested, now); },
       [&](const KdcReply& r, const std::string& kdc_domain) {
         std::string result;
         if (r.kind == KdcReply::Kind::Ticket)
@@ -131,9 +132,9 @@ void PathTracer::negotiate() {
   }
 
   const net::SpnDecision spn = net::build_http_spn(policy(), url_, dns_);
+  out_.spn = spn.spn ? std::optional<std::string>(spn.spn->to_string()) : std::nullopt;
   add(StepKind::Decision, client_.name, client_.name, "build the SPN for " + url_.host,
-      spn.spn ? *spn.spn : "no SPN: Kerberos is not tried", spn.why, spn.rule);
-  out_.spn = spn.spn;
+      out_.spn.value_or("no SPN: Kerberos is not tried"), spn.why, spn.rule);
   if (!spn.spn) {
     ntlm(true);
     return;
@@ -244,7 +245,7 @@ void PathTracer::negotiate() {
   s.failed = true;
   if (ap.error == KrbError::KRB_AP_ERR_MODIFIED) {
     s.details.push_back("the client logs System event 4 (Security-Kerberos): KRB_AP_ERR_MODIFIED from the server " +
-                        node_.name + "; the target name used was " + *spn.spn + " [kerberos-rules R2.6]");
+                        node_.name + "; the target name used was " + *out_.spn + " [kerberos-rules R2.6]");
     s.details.push_back("the IIS log shows 401 1 2148074245: the token was presented and rejected [iis-rules 3.11]");
   }
   attempt_ = {Protocol::Kerberos, 401, false, krb(ap.error)};

@@ -70,7 +70,7 @@ class PathTracer {
   void authorize_user();
   void prompt_after_ntlm_failure();
   void trace_hops();
-  std::optional<kerberos::Ticket> get_service_ticket(const std::string& spn);
+  std::optional<kerberos::Ticket> get_service_ticket(const directory::Spn& spn);
   bool server_accepts_ntlm() const;
   bool kerberos_only() const;
   std::string process_identity() const { return service_ ? service_->process_name : ""; }

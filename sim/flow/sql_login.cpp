@@ -56,14 +56,15 @@ void PathTracer::sql_login() {
     return;
   }
   const std::string fqdn = dns_.canonical.empty() ? url_.host : dns_.canonical;
-  const std::string spn = "MSSQLSvc/" + fqdn + ":" + std::to_string(port);
+  const directory::Spn typed{.service_class = "MSSQLSvc", .host = fqdn, .port = std::to_string(port)};
+  const std::string spn = typed.to_string();
   Step& spn_step =
       add(StepKind::Decision, client_.name, client_.name, "build the SPN for " + url_.host, spn,
           "the driver resolves the server's FQDN through DNS and adds the TCP port: MSSQLSvc/<fqdn>:<port>",
           "iis-rules 6.5");
   if (!inst.spn_registration.empty()) spn_step.details.push_back(inst.spn_registration);
   out_.spn = spn;
-  const std::optional<Ticket> ticket = get_service_ticket(spn);
+  const std::optional<Ticket> ticket = get_service_ticket(typed);
   if (!ticket) {
     ntlm_login("no ticket for " + spn + ", so the driver uses NTLM (no SPN: NTLM for local and remote connections)",
                "iis-rules 6.6");

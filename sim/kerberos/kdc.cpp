@@ -167,7 +167,7 @@ KdcReply Kdc::duplicate_spn_reply(const SpnLookup& found) const {
   r.events.push_back({11, "System",
                       "KDCEVENT_NAME_NOT_UNIQUE: The KDC encountered duplicate names while processing a Kerberos "
                       "authentication request. The duplicate name is " +
-                          found.matched + " (of type DS_SERVICE_PRINCIPAL_NAME)."});
+                          found.matched.to_string() + " (of type DS_SERVICE_PRINCIPAL_NAME)."});
   return r;
 }
 
@@ -182,7 +182,7 @@ Ticket Kdc::cross_realm_tgt(const Ticket& tgt, const std::string& target_domain,
   return t;
 }
 
-KdcReply Kdc::tgs_exchange(const Ticket& tgt, const std::string& spn, SimTime now) const {
+KdcReply Kdc::tgs_exchange(const Ticket& tgt, const directory::Spn& spn, SimTime now) const {
   KdcReply r;
   const std::string realm = domain_.realm();
   if (tgt.end <= now) {
@@ -207,22 +207,19 @@ KdcReply Kdc::tgs_exchange(const Ticket& tgt, const std::string& spn, SimTime no
 
   if (found.status == SpnLookup::Status::NotFound) {
     // Name-suffix routing across a forest trust (R1.12).
-    const auto parsed = directory::Spn::parse(spn);
-    if (parsed) {
-      for (const auto& d : directory_.domains()) {
-        if (iequals(d.forest, domain_.forest)) continue;
-        if (!(iequals(parsed->host, d.dns) || iends_with(parsed->host, "." + d.dns))) continue;
-        const auto* user_domain = directory_.domain_by_dns(directory::to_lower(tgt.client_realm));
-        const std::string user_forest = user_domain ? user_domain->forest : domain_.forest;
-        if (const auto* trust = directory_.forest_trust_between(user_forest, d.forest); trust && trust->forest_trust) {
-          r.kind = KdcReply::Kind::Referral;
-          r.referral_domain = d.forest;
-          r.ticket = cross_realm_tgt(tgt, d.forest, now);
-          r.why = "not in forest " + domain_.forest + "; the host " + parsed->host + " matches the name suffix " +
-                  d.dns + " routed over the forest trust, so the KDC refers the client to " + d.forest;
-          r.rule = "kerberos-rules R1.12";
-          return r;
-        }
+    for (const auto& d : directory_.domains()) {
+      if (iequals(d.forest, domain_.forest)) continue;
+      if (!(iequals(spn.host, d.dns) || iends_with(spn.host, "." + d.dns))) continue;
+      const auto* user_domain = directory_.domain_by_dns(directory::to_lower(tgt.client_realm));
+      const std::string user_forest = user_domain ? user_domain->forest : domain_.forest;
+      if (const auto* trust = directory_.forest_trust_between(user_forest, d.forest); trust && trust->forest_trust) {
+        r.kind = KdcReply::Kind::Referral;
+        r.referral_domain = d.forest;
+        r.ticket = cross_realm_tgt(tgt, d.forest, now);
+        r.why = "not in forest " + domain_.forest + "; the host " + spn.host + " matches the name suffix " + d.dns +
+                " routed over the forest trust, so the KDC refers the client to " + d.forest;
+        r.rule = "kerberos-rules R1.12";
+        return r;
       }
     }
     r.error = KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN;
@@ -239,7 +236,7 @@ KdcReply Kdc::tgs_exchange(const Ticket& tgt, const std::string& spn, SimTime no
     r.kind = KdcReply::Kind::Referral;
     r.referral_domain = owner.domain;
     r.ticket = cross_realm_tgt(tgt, owner.domain, now);
-    r.why = found.matched + " belongs to " + owner.name + " in " + owner.domain +
+    r.why = found.matched.to_string() + " belongs to " + owner.name + " in " + owner.domain +
             "; the KDC answers with a referral TGT for that domain";
     r.rule = "kerberos-rules R1.12";
     return r;
@@ -252,7 +249,7 @@ KdcReply Kdc::tgs_exchange(const Ticket& tgt, const std::string& spn, SimTime no
   Ticket t;
   t.client = tgt.client;
   t.client_realm = tgt.client_realm;
-  t.server = spn;
+  t.server = spn.to_string();
   t.server_realm = realm;
   t.encrypted_for = owner.name;
   t.etype = etype.etype;
@@ -286,8 +283,8 @@ KdcReply Kdc::tgs_exchange(const Ticket& tgt, const std::string& spn, SimTime no
   t.user_not_delegated = tgt.user_not_delegated;
   r.kind = KdcReply::Kind::Ticket;
   r.ticket = t;
-  r.why = "ticket for " + spn + " encrypted with the key of " + owner.name + " (kvno " + std::to_string(owner.kvno) +
-          ", " + etype_name(t.etype) + ")";
+  r.why = "ticket for " + r.ticket.server + " encrypted with the key of " + owner.name + " (kvno " +
+          std::to_string(owner.kvno) + ", " + etype_name(t.etype) + ")";
   r.rule = found.rule;
   r.notes.push_back(etype.why + " [kerberos-rules R2.3]");
   if (tgt_delegation_blocked) {

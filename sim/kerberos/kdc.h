@@ -67,7 +67,8 @@ class Kdc {
                        bool forwardable = true) const;
 
   // TGS-REQ with a TGT for a service ticket to spn, or a referral to the domain that can issue it.
-  KdcReply tgs_exchange(const Ticket& tgt, const std::string& spn, engine::SimTime now) const;
+  // The ticket's server name is the SPN's text as the client wrote it (kerberos-rules R1.8).
+  KdcReply tgs_exchange(const Ticket& tgt, const directory::Spn& spn, engine::SimTime now) const;
 
   // The etype the KDC would use for tickets to this account, or the reason there is none (R2.3).
   struct EtypeChoice {
@@ -91,7 +92,7 @@ class Kdc {
   // clients set it). Refusals are KDC_ERR_BADOPTION with the NTSTATUS of R3.2.3 / R3.4.2. A target
   // in another domain gets a referral when RBCD may authorise it there (R3.4.5); the caller repeats
   // the request at that domain's KDC with the referral TGT.
-  KdcReply s4u2proxy(const Ticket& service_tgt, const Ticket& evidence, const std::string& target_spn,
+  KdcReply s4u2proxy(const Ticket& service_tgt, const Ticket& evidence, const directory::Spn& target,
                      engine::SimTime now, bool rbcd_bit = true) const;
 
   // A forwarded TGT for unconstrained delegation (kerberos-rules R3.1.2-R3.1.4): requires the

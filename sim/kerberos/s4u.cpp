@@ -41,6 +41,11 @@ bool lists(const std::vector<std::string>& values, const std::string& wanted) {
   return std::any_of(values.begin(), values.end(), [&](const std::string& v) { return iequals(v, wanted); });
 }
 
+// msDS-AllowedToDelegateTo holds SPNs as text, compared literally and case-insensitively (R3.2.3).
+bool lists(const std::vector<std::string>& values, const directory::Spn& wanted) {
+  return std::any_of(values.begin(), values.end(), [&](const std::string& v) { return wanted.matches(v); });
+}
+
 // Why a user can never be delegated, or "" when nothing in the account forbids it (R3.5.1).
 std::string not_delegated_reason(const directory::Directory& dir, const Account& user) {
   if (user.sensitive) return user.name + " is marked \"Account is sensitive and cannot be delegated\"";
@@ -278,7 +283,7 @@ KdcReply Kdc::s4u2self(const Ticket& service_tgt, const std::string& user, SimTi
   return r;
 }
 
-KdcReply Kdc::s4u2proxy(const Ticket& service_tgt, const Ticket& evidence, const std::string& target_spn, SimTime now,
+KdcReply Kdc::s4u2proxy(const Ticket& service_tgt, const Ticket& evidence, const directory::Spn& target, SimTime now,
                         bool rbcd_bit) const {
   // Samba 4.17's KDC never evaluates resource-based delegation (samba-kdc-notes).
   if (domain_.kdc == directory::KdcProfile::Samba417) rbcd_bit = false;
@@ -290,6 +295,7 @@ KdcReply Kdc::s4u2proxy(const Ticket& service_tgt, const Ticket& evidence, const
   const Account& service1 = directory_.account(*service_id);
   const std::string account = audit_name(directory_, evidence.client);
   const std::string service1_audit = audit_name(directory_, service1.name);
+  const std::string target_spn = target.to_string();  // as the reasons and 4769 name it
 
   // The evidence must be the user's ticket to Service 1 itself, with a KDC-signed PAC (R3.2.3, R2.11).
   if (!iequals(evidence.encrypted_for, service1.name)) {
@@ -319,7 +325,7 @@ KdcReply Kdc::s4u2proxy(const Ticket& service_tgt, const Ticket& evidence, const
     return r;
   }
 
-  const SpnLookup found = directory_.lookup_spn(target_spn, domain_.forest);
+  const SpnLookup found = directory_.lookup_spn(target, domain_.forest);
   if (found.status == SpnLookup::Status::Duplicate) return duplicate_spn_reply(found);
   if (found.status == SpnLookup::Status::NotFound) {
     KdcReply r = refusal(KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN, NtStatus::None, found.why, found.rule);
@@ -336,7 +342,7 @@ KdcReply Kdc::s4u2proxy(const Ticket& service_tgt, const Ticket& evidence, const
   // Classic constrained delegation: msDS-AllowedToDelegateTo of Service 1, literal and
   // case-insensitive, both services in this KDC's domain (R3.2.3).
   const bool same_domain = iequals(service1.domain, domain_.dns) && iequals(owner.domain, domain_.dns);
-  const bool listed = lists(service1.allowed_to_delegate_to, target_spn);
+  const bool listed = lists(service1.allowed_to_delegate_to, target);
   const NtStatus classic_status =
       service1.allowed_to_delegate_to.empty() ? NtStatus::STATUS_NOT_SUPPORTED : NtStatus::STATUS_NO_MATCH;
   std::string classic_why;

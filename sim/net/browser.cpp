@@ -231,7 +231,7 @@ SpnDecision build_http_spn(const BrowserPolicy& policy, const Url& url, const Dn
       d.rule = "kerberos-rules R1.10";
       return d;
     }
-    d.spn = "HTTP/" + url.host;
+    d.spn = directory::Spn{.service_class = "HTTP", .host = url.host};
     d.why = "the URL names an IP address and TryIPSPN=1, so the client asks for an IP SPN";
     d.rule = "kerberos-rules R1.10";
     return d;
@@ -274,12 +274,12 @@ SpnDecision build_http_spn(const BrowserPolicy& policy, const Url& url, const Dn
       how = ".NET builds the SPN from the URL host as typed (CNAME handling per .NET version is UNCONFIRMED)";
       break;
   }
-  std::string spn = "HTTP/" + host;
+  directory::Spn spn{.service_class = "HTTP", .host = std::move(host)};
   std::string port_note = "; the port is not part of the SPN";
   if (!url.default_port()) {
     const bool chromium = is_chromium(policy.browser);
     if (policy.include_port && (chromium || policy.browser == Browser::Ie)) {
-      spn += ":" + std::to_string(url.port);
+      spn.port = std::to_string(url.port);
       port_note = chromium ? "; EnableAuthNegotiatePort adds the non-standard port " + std::to_string(url.port)
                            : "; FEATURE_INCLUDE_PORT_IN_SPN_KB908209 adds the port " + std::to_string(url.port);
     } else {
@@ -287,7 +287,7 @@ SpnDecision build_http_spn(const BrowserPolicy& policy, const Url& url, const Dn
                   " is left out of the SPN (the port policy is off by default)";
     }
   }
-  d.spn = spn;
+  d.spn = std::move(spn);
   d.why = how + port_note + "; the service class is HTTP for https too";
   d.rule = rule;
   return d;

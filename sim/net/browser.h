@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "directory/spn.h"
 #include "net/dns.h"
 #include "net/url.h"
 
@@ -53,7 +54,7 @@ SchemeDecision choose_scheme(const BrowserPolicy& policy, const std::vector<Auth
 
 // The SPN the client asks the KDC for, or why it does not try Kerberos at all.
 struct SpnDecision : Decision {
-  std::optional<std::string> spn;
+  std::optional<directory::Spn> spn;
 };
 SpnDecision build_http_spn(const BrowserPolicy& policy, const Url& url, const DnsAnswer& dns);
 

@@ -237,7 +237,7 @@ farm::Environment build(const spec::Scenario& spec) {
     for (auto& inst : host.sql->instances) {
       const std::string target = inst.self_registration_account(host.computer_account);
       const auto id = target.empty() ? std::nullopt : env.directory.find_account(target);
-      const std::string wanted = inst.tcp_spn(host.fqdn);
+      const std::string wanted = inst.tcp_spn(host.fqdn).to_string();
       if (!id) {
         inst.spn_registration = "SQL Server startup: error 26037, could not register the Service Principal Name [ " +
                                 wanted + " ]: its service account " + inst.service_account.describe() +
@@ -254,7 +254,7 @@ farm::Environment build(const spec::Scenario& spec) {
                                     !(holder.owners.size() == 1 && holder.owners.front() == owner);
         if (held_elsewhere) continue;  // the DC refuses to create a duplicate (kerberos-rules R1.7)
         env.directory.add_spn(owner, spn);
-        registered += (registered.empty() ? "" : ", ") + spn;
+        registered += (registered.empty() ? "" : ", ") + spn.to_string();
       }
       inst.spn_registration = registered.empty()
                                   ? "SQL Server startup: its SPNs are already registered on another account"
@@ -338,7 +338,8 @@ workload::Workload build_workload(const spec::Scenario& spec) {
       return std::nullopt;
     };
     c.account = text("account");
-    c.spn = text("spn");
+    // The reader checked the SPN's syntax; actions without one leave it empty.
+    if (const auto spn = directory::Spn::parse(text("spn"))) c.spn = *spn;
     c.host = text("host");
     c.app_pool = text("app_pool");
     c.site = text("site");

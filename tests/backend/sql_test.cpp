@@ -20,24 +20,30 @@ SqlInstance instance(const std::string& name, int port, const std::string& accou
   return i;
 }
 
+std::vector<std::string> texts(const std::vector<directory::Spn>& spns) {
+  std::vector<std::string> out;
+  for (const auto& s : spns) out.push_back(s.to_string());
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("a default instance registers the TCP SPN and the named-pipes SPN without a port", "[sql]") {
   const SqlInstance i = instance("MSSQLSERVER", 1433, "NT SERVICE\\MSSQLSERVER");
   CHECK(i.default_instance());
   // kerberos-rules R1.11
-  CHECK(i.own_spns(kFqdn) ==
+  CHECK(texts(i.own_spns(kFqdn)) ==
         std::vector<std::string>{"MSSQLSvc/sql1.corp.contoso.com:1433", "MSSQLSvc/sql1.corp.contoso.com"});
-  CHECK(i.tcp_spn(kFqdn) == "MSSQLSvc/sql1.corp.contoso.com:1433");
+  CHECK(i.tcp_spn(kFqdn).to_string() == "MSSQLSvc/sql1.corp.contoso.com:1433");
 }
 
 TEST_CASE("a named instance registers its port and its instance name, in the colon form", "[sql]") {
   const SqlInstance i = instance("SALES", 49800, "NT SERVICE\\MSSQL$SALES");
   CHECK_FALSE(i.default_instance());
   // kerberos-rules R1.11, iis-rules 6.2: the colon form is canonical.
-  CHECK(i.own_spns(kFqdn) ==
+  CHECK(texts(i.own_spns(kFqdn)) ==
         std::vector<std::string>{"MSSQLSvc/sql1.corp.contoso.com:49800", "MSSQLSvc/sql1.corp.contoso.com:SALES"});
-  CHECK(i.tcp_spn("sql1") == "MSSQLSvc/sql1:49800");
+  CHECK(i.tcp_spn("sql1").to_string() == "MSSQLSvc/sql1:49800");
 }
 
 TEST_CASE("a default-constructed instance is the default instance on port 1433", "[sql]") {

@@ -197,6 +197,8 @@ expect "kdc without KIND" 2 "a SCENARIO and a KIND are required" -- "$kerbsim" k
 expect "kdc unknown KIND" 2 "unknown KIND 'kinit': as, tgs, s4u2self, s4u2proxy or forward-tgt" -- "$kerbsim" kdc "$contoso" kinit alice
 expect "kdc as with two names" 2 "usage: kerbsim kdc SCENARIO as USER" -- "$kerbsim" kdc "$contoso" as alice bob
 expect "kdc tgs without SPN" 2 "usage: kerbsim kdc SCENARIO tgs USER SPN" -- "$kerbsim" kdc "$contoso" tgs alice
+expect "kdc tgs with a text that is no SPN" 2 '"HTTP/web 1" is not an SPN: serviceclass/host\[:port\]' \
+  -- "$kerbsim" kdc "$contoso" tgs alice "HTTP/web 1"
 expect "kdc s4u2self with one name" 2 "usage: kerbsim kdc SCENARIO s4u2self SERVICE USER" -- "$kerbsim" kdc "$contoso" s4u2self svc-pt
 expect "kdc s4u2proxy without target" 2 "usage: kerbsim kdc SCENARIO s4u2proxy SERVICE USER TARGET-SPN" \
   -- "$kerbsim" kdc "$contoso" s4u2proxy svc-pt bob

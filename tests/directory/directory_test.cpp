@@ -28,7 +28,7 @@ Directory corp() {
 
 TEST_CASE("an SPN matches exactly and case-insensitively", "[directory]") {
   const Directory dir = corp();
-  const auto r = dir.lookup_spn("http/PORTAL.corp.contoso.com", "corp.contoso.com");
+  const auto r = dir.lookup_spn(kerbsim::test::spn("http/PORTAL.corp.contoso.com"), "corp.contoso.com");
   REQUIRE(r.status == SpnLookup::Status::Found);
   REQUIRE(dir.account(r.owners.front()).name == "CORP\\svc-web");
   REQUIRE_FALSE(r.via_host_mapping);
@@ -45,28 +45,84 @@ TEST_CASE("HTTP falls back to the computer's HOST SPN only when nobody holds the
   web2.spns = {"HOST/web2", "HOST/web2.corp.contoso.com"};
   dir.add_account(web2);
 
-  const auto mapped = dir.lookup_spn("HTTP/web2.corp.contoso.com", "corp.contoso.com");
+  const auto mapped = dir.lookup_spn(kerbsim::test::spn("HTTP/web2.corp.contoso.com"), "corp.contoso.com");
   REQUIRE(mapped.status == SpnLookup::Status::Found);
   REQUIRE(mapped.via_host_mapping);
-  REQUIRE(mapped.matched == "HOST/web2.corp.contoso.com");
+  REQUIRE(mapped.matched.to_string() == "HOST/web2.corp.contoso.com");
   REQUIRE(dir.account(mapped.owners.front()).name == "CORP\\WEB2$");
 
   // An explicit HTTP SPN on a service account overrides the implicit HOST mapping (R1.4).
-  const auto explicit_spn = dir.lookup_spn("HTTP/web1.corp.contoso.com", "corp.contoso.com");
+  const auto explicit_spn = dir.lookup_spn(kerbsim::test::spn("HTTP/web1.corp.contoso.com"), "corp.contoso.com");
   REQUIRE(dir.account(explicit_spn.owners.front()).name == "CORP\\svc-web");
   REQUIRE_FALSE(explicit_spn.via_host_mapping);
 }
 
+TEST_CASE("a typed lookup ignores case in every part and reports the SPN as asked (R1.8)", "[directory]") {
+  const Directory dir = corp();
+  const Spn asked{.service_class = "http", .host = "PORTAL.CORP.contoso.com"};
+  const auto r = dir.lookup_spn(asked, "corp.contoso.com");
+  REQUIRE(r.status == SpnLookup::Status::Found);
+  REQUIRE(dir.account(r.owners.front()).name == "CORP\\svc-web");
+  REQUIRE_FALSE(r.via_host_mapping);
+  REQUIRE(r.matched.to_string() == "http/PORTAL.CORP.contoso.com");
+  REQUIRE(r.why == "http/PORTAL.CORP.contoso.com is registered on CORP\\svc-web (exact, case-insensitive match)");
+  const auto sql = dir.lookup_spn({.service_class = "mssqlsvc", .host = "SQL1.EMEA.corp.contoso.com", .port = "1433"},
+                                  "corp.contoso.com");
+  REQUIRE(sql.status == SpnLookup::Status::Found);
+  REQUIRE(dir.account(sql.owners.front()).name == "EMEA\\svc-sql");
+}
+
+TEST_CASE("a typed lookup maps an sPNMappings alias to the computer's HOST SPN (R1.4)", "[directory]") {
+  const Directory dir = corp();
+  const auto cifs = dir.lookup_spn({.service_class = "cifs", .host = "WEB1.corp.contoso.com"}, "corp.contoso.com");
+  REQUIRE(cifs.status == SpnLookup::Status::Found);
+  REQUIRE(cifs.via_host_mapping);
+  REQUIRE(cifs.rule == "kerberos-rules R1.4");
+  REQUIRE(dir.account(cifs.owners.front()).name == "CORP\\WEB1$");
+  // The alias keeps the host part as asked and changes only the service class.
+  REQUIRE(cifs.matched.service_class == "HOST");
+  REQUIRE(cifs.matched.host == "WEB1.corp.contoso.com");
+  REQUIRE(cifs.matched.to_string() == "HOST/WEB1.corp.contoso.com");
+  // The short host form is its own SPN, which the computer also holds (R1.5, R1.9).
+  const auto short_name = dir.lookup_spn({.service_class = "HTTP", .host = "web1"}, "corp.contoso.com");
+  REQUIRE(short_name.status == SpnLookup::Status::Found);
+  REQUIRE(short_name.matched.to_string() == "HOST/web1");
+  // No alias for a class outside sPNMappings, and the reason names none.
+  const auto sql = dir.lookup_spn({.service_class = "MSSQLSvc", .host = "web1"}, "corp.contoso.com");
+  REQUIRE(sql.status == SpnLookup::Status::NotFound);
+  REQUIRE_FALSE(sql.via_host_mapping);
+  REQUIRE(sql.why ==
+          "no account in forest corp.contoso.com holds MSSQLSvc/web1 (MSSQLSvc is not in sPNMappings, so there is no "
+          "HOST fallback)");
+}
+
+TEST_CASE("add_spn and remove_spn take an SPN and compare it case-insensitively", "[directory]") {
+  Directory dir = corp();
+  const AccountId svc = *dir.find_account("CORP\\svc-web");
+  const std::size_t held = dir.account(svc).spns.size();
+  dir.add_spn(svc, Spn::parse("HTTP/PORTAL.corp.contoso.com").value());  // held already, in another case
+  REQUIRE(dir.account(svc).spns.size() == held);
+  dir.add_spn(svc, {.service_class = "HTTP", .host = "Intranet"});
+  REQUIRE(dir.account(svc).spns.back() == "HTTP/Intranet");
+  REQUIRE(dir.lookup_spn({.service_class = "http", .host = "INTRANET"}, "corp.contoso.com").status ==
+          SpnLookup::Status::Found);
+  REQUIRE(dir.remove_spn(svc, {.service_class = "http", .host = "intranet"}));
+  REQUIRE(dir.account(svc).spns.size() == held);
+  REQUIRE_FALSE(dir.remove_spn(svc, {.service_class = "HTTP", .host = "intranet"}));
+  REQUIRE(dir.lookup_spn({.service_class = "HTTP", .host = "Intranet"}, "corp.contoso.com").status ==
+          SpnLookup::Status::NotFound);
+}
+
 TEST_CASE("MSSQLSvc has no HOST fallback", "[directory]") {
   const Directory dir = corp();
-  const auto r = dir.lookup_spn("MSSQLSvc/web1.corp.contoso.com:1433", "corp.contoso.com");
+  const auto r = dir.lookup_spn(kerbsim::test::spn("MSSQLSvc/web1.corp.contoso.com:1433"), "corp.contoso.com");
   REQUIRE(r.status == SpnLookup::Status::NotFound);
   REQUIRE(r.why.find("not in sPNMappings") != std::string::npos);
 }
 
 TEST_CASE("the short and the fully qualified name are different SPNs", "[directory]") {
   const Directory dir = corp();
-  REQUIRE(dir.lookup_spn("HTTP/portal", "corp.contoso.com").status == SpnLookup::Status::NotFound);
+  REQUIRE(dir.lookup_spn(kerbsim::test::spn("HTTP/portal"), "corp.contoso.com").status == SpnLookup::Status::NotFound);
 }
 
 TEST_CASE("an SPN on two accounts is a duplicate", "[directory]") {
@@ -77,7 +133,7 @@ TEST_CASE("an SPN on two accounts is a duplicate", "[directory]") {
   other.sam = "svc-old";
   other.spns = {"HTTP/portal.corp.contoso.com"};
   dir.add_account(other);
-  const auto r = dir.lookup_spn("HTTP/portal.corp.contoso.com", "corp.contoso.com");
+  const auto r = dir.lookup_spn(kerbsim::test::spn("HTTP/portal.corp.contoso.com"), "corp.contoso.com");
   REQUIRE(r.status == SpnLookup::Status::Duplicate);
   REQUIRE(r.owners.size() == 2);
   REQUIRE(r.rule == "kerberos-rules R1.7");
@@ -88,10 +144,11 @@ TEST_CASE("an SPN on two accounts is a duplicate", "[directory]") {
 
 TEST_CASE("the lookup covers the whole forest but not other forests", "[directory]") {
   const Directory dir = corp();
-  const auto in_forest = dir.lookup_spn("MSSQLSvc/sql1.emea.corp.contoso.com:1433", "corp.contoso.com");
+  const auto in_forest =
+      dir.lookup_spn(kerbsim::test::spn("MSSQLSvc/sql1.emea.corp.contoso.com:1433"), "corp.contoso.com");
   REQUIRE(in_forest.status == SpnLookup::Status::Found);
   REQUIRE(dir.account(in_forest.owners.front()).domain == "emea.corp.contoso.com");
-  REQUIRE(dir.lookup_spn("MSSQLSvc/sql1.emea.corp.contoso.com:1433", "fabrikam.com").status ==
+  REQUIRE(dir.lookup_spn(kerbsim::test::spn("MSSQLSvc/sql1.emea.corp.contoso.com:1433"), "fabrikam.com").status ==
           SpnLookup::Status::NotFound);
 }
 
@@ -123,7 +180,7 @@ TEST_CASE("a host joining a domain gets NETBIOS\\NAME$ with both HOST SPNs and t
   REQUIRE_FALSE(dir.account(id).domain_controller);
   REQUIRE_FALSE(dir.account(id).trusted_for_delegation);
   // HOST/web2.emea... answers HTTP/ through sPNMappings once the account is in the directory (R1.4).
-  const auto r = dir.lookup_spn("HTTP/web2.emea.corp.contoso.com", "corp.contoso.com");
+  const auto r = dir.lookup_spn(kerbsim::test::spn("HTTP/web2.emea.corp.contoso.com"), "corp.contoso.com");
   REQUIRE(r.status == SpnLookup::Status::Found);
   REQUIRE(r.owners.front() == id);
 }

@@ -67,3 +67,17 @@ TEST_CASE("a port is a number from 1 to 65535", "[spn]") {
   CHECK(check_port("65536") == PortError::out_of_range);
   CHECK(check_port("1234567") == PortError::out_of_range);
 }
+
+TEST_CASE("an SPN's key is its lower-case text and it matches texts case-insensitively (R1.8)", "[spn]") {
+  const Spn sql{.service_class = "MSSQLSvc", .host = "SQL1.corp.contoso.com", .port = "1433"};
+  CHECK(sql.key() == "mssqlsvc/sql1.corp.contoso.com:1433");
+  CHECK(sql.key() == spn_key(sql.to_string()));
+  CHECK(sql.matches("mssqlsvc/sql1.CORP.contoso.com:1433"));
+  CHECK_FALSE(sql.matches("MSSQLSvc/sql1.corp.contoso.com"));  // another port form (R1.11)
+  CHECK_FALSE(sql.matches("MSSQLSvc/sql1:1433"));              // another host form (R1.9)
+  CHECK_FALSE(sql.matches("MSSQLSvc/sql1.corp.contoso.com:14330"));
+  const Spn ldap = Spn::parse("ldap/DC1.corp.contoso.com:389/corp.contoso.com").value();
+  CHECK(ldap.key() == "ldap/dc1.corp.contoso.com:389/corp.contoso.com");
+  CHECK(ldap.matches("LDAP/dc1.corp.contoso.com:389/CORP.contoso.com"));
+  CHECK_FALSE(ldap.matches("ldap/dc1.corp.contoso.com:389"));
+}

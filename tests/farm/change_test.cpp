@@ -71,19 +71,19 @@ TEST_CASE("add_spn and remove_spn edit the account's SPNs and the directory's in
   auto env = world();
   Change c = make(Action::AddSpn);
   c.account = "CORP\\svc-portal";
-  c.spn = "HTTP/portal";
+  c.spn = test::spn("HTTP/portal");
   CHECK(apply_change(env, c) == "HTTP/portal added to CORP\\svc-portal");
   CHECK(account(env, "CORP\\svc-portal").spns ==
         std::vector<std::string>{"HTTP/portal.corp.contoso.com", "HTTP/portal"});
-  auto found = env.directory.lookup_spn("http/PORTAL", "corp.contoso.com");
+  auto found = env.directory.lookup_spn(kerbsim::test::spn("http/PORTAL"), "corp.contoso.com");
   REQUIRE(found.status == directory::SpnLookup::Status::Found);
   CHECK(env.directory.account(found.owners.at(0)).name == "CORP\\svc-portal");
 
   c.action = Action::RemoveSpn;
-  c.spn = "HTTP/portal.corp.contoso.com";
+  c.spn = test::spn("HTTP/portal.corp.contoso.com");
   CHECK(apply_change(env, c) == "HTTP/portal.corp.contoso.com removed from CORP\\svc-portal");
   CHECK(account(env, "CORP\\svc-portal").spns == std::vector<std::string>{"HTTP/portal"});
-  CHECK(env.directory.lookup_spn("HTTP/portal.corp.contoso.com", "corp.contoso.com").status ==
+  CHECK(env.directory.lookup_spn(kerbsim::test::spn("HTTP/portal.corp.contoso.com"), "corp.contoso.com").status ==
         directory::SpnLookup::Status::NotFound);
 }
 
@@ -190,7 +190,7 @@ TEST_CASE("a change naming an account, host, pool or site that does not exist ed
                            Action::ChangeAppPoolIdentity, Action::SetUseAppPoolCredentials, Action::SetKernelMode));
   INFO(farm::action_name(c.action));
   c.account = "CORP\\nobody";
-  c.spn = "HTTP/portal.corp.contoso.com";
+  c.spn = test::spn("HTTP/portal.corp.contoso.com");
   c.trusted_for_delegation = true;
   c.host = GENERATE(as<std::string>{}, "web9", "ws1");  // ws1 exists but runs no IIS
   c.app_pool = "Portal";
@@ -213,7 +213,7 @@ TEST_CASE("a change applied to a clone leaves the original environment as it was
   auto view = env.clone();
   Change spn = make(Action::AddSpn);
   spn.account = "CORP\\alice";
-  spn.spn = "HTTP/alice";
+  spn.spn = test::spn("HTTP/alice");
   Change pw = make(Action::PasswordChange);
   pw.account = "CORP\\svc-portal";
   Change id = make(Action::ChangeAppPoolIdentity);
@@ -223,14 +223,16 @@ TEST_CASE("a change applied to a clone leaves the original environment as it was
   for (const auto& c : {spn, pw, id}) apply_change(view, c);
   CHECK(snapshot(env) == before);
   CHECK(snapshot(view) != before);
-  CHECK(env.directory.lookup_spn("HTTP/alice", "corp.contoso.com").status == directory::SpnLookup::Status::NotFound);
-  CHECK(view.directory.lookup_spn("HTTP/alice", "corp.contoso.com").status == directory::SpnLookup::Status::Found);
+  CHECK(env.directory.lookup_spn(kerbsim::test::spn("HTTP/alice"), "corp.contoso.com").status ==
+        directory::SpnLookup::Status::NotFound);
+  CHECK(view.directory.lookup_spn(kerbsim::test::spn("HTTP/alice"), "corp.contoso.com").status ==
+        directory::SpnLookup::Status::Found);
 }
 
 TEST_CASE("describe() words every action for the report", "[workload][changes]") {
   Change c;
   c.account = "CORP\\svc-portal";
-  c.spn = "HTTP/portal.corp.contoso.com";
+  c.spn = test::spn("HTTP/portal.corp.contoso.com");
   c.host = "web1";
   c.app_pool = "Portal";
   c.site = "Portal";

@@ -47,8 +47,9 @@ Environment world(const Options& o = {}) {
   env.directory.add_account(user("svc-report"));
   env.directory.add_account(user("svc-sql"));
   for (const auto* name : {"web1", "sql1", "sql2"}) env.directory.add_account(computer(name));
-  if (!o.sql_spn_owner.empty()) env.directory.add_spn(*env.directory.find_account(o.sql_spn_owner), kSql1Spn);
-  env.directory.add_spn(*env.directory.find_account("CORP\\SQL2$"), kSql2Spn);
+  if (!o.sql_spn_owner.empty())
+    env.directory.add_spn(*env.directory.find_account(o.sql_spn_owner), kerbsim::test::spn(kSql1Spn));
+  env.directory.add_spn(*env.directory.find_account("CORP\\SQL2$"), kerbsim::test::spn(kSql2Spn));
 
   env.hosts.push_back(member("web1", "10.0.0.11"));
   Host sql1 = member("sql1", "10.0.0.21");
@@ -103,7 +104,7 @@ kerberos::Ticket alice_tgt(const Environment& env) {
 // Alice's service ticket to spn: the evidence a front end holds after she signed on with Kerberos.
 kerberos::Ticket alice_ticket_to(const Environment& env, const std::string& spn) {
   kerberos::Kdc kdc(env.directory, *env.directory.domain_by_dns("corp.contoso.com"), env.kdc_policy);
-  const auto r = kdc.tgs_exchange(alice_tgt(env), spn, 0);
+  const auto r = kdc.tgs_exchange(alice_tgt(env), kerbsim::test::spn(spn), 0);
   REQUIRE(r.kind == kerberos::KdcReply::Kind::Ticket);
   return r.ticket;
 }

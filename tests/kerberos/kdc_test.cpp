@@ -75,7 +75,7 @@ TEST_CASE("HTTP to a computer name is encrypted for the computer account, with o
   World w;
   Kdc kdc(w.dir, w.corp(), {});
   const auto tgt = kdc.as_exchange("CORP\\alice", 0, 0).ticket;
-  const auto r = kdc.tgs_exchange(tgt, "HTTP/web1.corp.contoso.com", 0);
+  const auto r = kdc.tgs_exchange(tgt, kerbsim::test::spn("HTTP/web1.corp.contoso.com"), 0);
   REQUIRE(r.kind == KdcReply::Kind::Ticket);
   REQUIRE(r.ticket.encrypted_for == "CORP\\WEB1$");
   REQUIRE(r.ticket.etype == Etype::Aes256);
@@ -89,7 +89,7 @@ TEST_CASE("a service ticket never outlives the TGT", "[kdc]") {
   World w;
   Kdc kdc(w.dir, w.corp(), {});
   const auto tgt = kdc.as_exchange("CORP\\carol", 0, 0).ticket;  // 4 h
-  const auto r = kdc.tgs_exchange(tgt, "HTTP/web1.corp.contoso.com", engine::kHour);
+  const auto r = kdc.tgs_exchange(tgt, kerbsim::test::spn("HTTP/web1.corp.contoso.com"), engine::kHour);
   REQUIRE(r.ticket.end == 4 * engine::kHour);
   REQUIRE_FALSE(r.ticket.flags.forwardable);
 }
@@ -98,7 +98,7 @@ TEST_CASE("an unknown SPN is KDC_ERR_S_PRINCIPAL_UNKNOWN without a default audit
   World w;
   Kdc kdc(w.dir, w.corp(), {});
   const auto tgt = kdc.as_exchange("CORP\\alice", 0, 0).ticket;
-  const auto r = kdc.tgs_exchange(tgt, "HTTP/reports.corp.contoso.com", 0);
+  const auto r = kdc.tgs_exchange(tgt, kerbsim::test::spn("HTTP/reports.corp.contoso.com"), 0);
   REQUIRE(r.error == KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN);
   REQUIRE(r.events.empty());
   REQUIRE(r.rule == "kerberos-rules R1.6");
@@ -113,24 +113,26 @@ TEST_CASE("a duplicate SPN fails with the configured code and event 11", "[kdc]"
   dup.spns = {"HTTP/legacy.corp.contoso.com"};
   w.dir.add_account(dup);
   const auto tgt = Kdc(w.dir, w.corp(), {}).as_exchange("CORP\\alice", 0, 0).ticket;
-  const auto seven = Kdc(w.dir, w.corp(), {}).tgs_exchange(tgt, "HTTP/legacy.corp.contoso.com", 0);
+  const auto seven = Kdc(w.dir, w.corp(), {}).tgs_exchange(tgt, kerbsim::test::spn("HTTP/legacy.corp.contoso.com"), 0);
   REQUIRE(seven.error == KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN);
   REQUIRE(seven.events.front().id == 11);
   KdcPolicy eight;
   eight.duplicate_spn_error = KrbError::KDC_ERR_PRINCIPAL_NOT_UNIQUE;
-  REQUIRE(Kdc(w.dir, w.corp(), eight).tgs_exchange(tgt, "HTTP/legacy.corp.contoso.com", 0).error ==
+  REQUIRE(Kdc(w.dir, w.corp(), eight).tgs_exchange(tgt, kerbsim::test::spn("HTTP/legacy.corp.contoso.com"), 0).error ==
           KrbError::KDC_ERR_PRINCIPAL_NOT_UNIQUE);
 }
 
 TEST_CASE("an RC4-only account has no etype once the domain default is AES only", "[kdc]") {
   World w;
   const auto tgt = Kdc(w.dir, w.corp(), {}).as_exchange("CORP\\alice", 0, 0).ticket;
-  const auto aes_only = Kdc(w.dir, w.corp(), {}).tgs_exchange(tgt, "HTTP/legacy.corp.contoso.com", 0);
+  const auto aes_only =
+      Kdc(w.dir, w.corp(), {}).tgs_exchange(tgt, kerbsim::test::spn("HTTP/legacy.corp.contoso.com"), 0);
   REQUIRE(aes_only.error == KrbError::KDC_ERR_ETYPE_NOSUPP);
   REQUIRE(aes_only.events.front().id == 16);
   KdcPolicy before_2026;
   before_2026.default_domain_supported_enctypes = kRc4Bit | kAes256Bit | kAes128Bit;
-  const auto rc4 = Kdc(w.dir, w.corp(), before_2026).tgs_exchange(tgt, "HTTP/legacy.corp.contoso.com", 0);
+  const auto rc4 =
+      Kdc(w.dir, w.corp(), before_2026).tgs_exchange(tgt, kerbsim::test::spn("HTTP/legacy.corp.contoso.com"), 0);
   REQUIRE(rc4.ok());
   REQUIRE(rc4.ticket.etype == Etype::Rc4);
   REQUIRE(rc4.ticket.kvno == 4);
@@ -139,11 +141,12 @@ TEST_CASE("an RC4-only account has no etype once the domain default is AES only"
 TEST_CASE("an SPN in another domain of the forest gets a referral", "[kdc]") {
   World w;
   const auto tgt = Kdc(w.dir, w.corp(), {}).as_exchange("CORP\\alice", 0, 0).ticket;
-  const auto r = Kdc(w.dir, w.corp(), {}).tgs_exchange(tgt, "HTTP/app.emea.corp.contoso.com", 0);
+  const auto r = Kdc(w.dir, w.corp(), {}).tgs_exchange(tgt, kerbsim::test::spn("HTTP/app.emea.corp.contoso.com"), 0);
   REQUIRE(r.kind == KdcReply::Kind::Referral);
   REQUIRE(r.referral_domain == "emea.corp.contoso.com");
   const auto* emea = w.dir.domain_by_dns("emea.corp.contoso.com");
-  const auto issued = Kdc(w.dir, *emea, {}).tgs_exchange(r.ticket, "HTTP/app.emea.corp.contoso.com", 0);
+  const auto issued =
+      Kdc(w.dir, *emea, {}).tgs_exchange(r.ticket, kerbsim::test::spn("HTTP/app.emea.corp.contoso.com"), 0);
   REQUIRE(issued.kind == KdcReply::Kind::Ticket);
   REQUIRE(issued.ticket.encrypted_for == "EMEA\\svc-app");
   REQUIRE(issued.ticket.client == "CORP\\alice");

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "kerberos/kdc.h"
+#include "support/corp.h"
 
 using namespace kerbsim;
 using namespace kerbsim::kerberos;
@@ -60,7 +61,7 @@ Ticket tgt(const Kdc& kdc, const std::string& name) {
 
 // The user's Kerberos ticket to the front end: the evidence of classic delegation.
 Ticket kerberos_evidence(const Kdc& kdc, const std::string& user, const std::string& spn) {
-  const auto r = kdc.tgs_exchange(tgt(kdc, user), spn, 0);
+  const auto r = kdc.tgs_exchange(tgt(kdc, user), test::spn(spn), 0);
   REQUIRE(r.kind == KdcReply::Kind::Ticket);
   return r.ticket;
 }
@@ -219,7 +220,8 @@ TEST_CASE("classic constrained delegation issues the user's ticket to a listed S
   World w;
   Kdc kdc(w.dir, w.corp(), {});
   const Ticket evidence = kerberos_evidence(kdc, "CORP\\alice", "HTTP/portal.corp.contoso.com");
-  const auto r = kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence, "MSSQLSvc/sql1.corp.contoso.com:1433", 0);
+  const auto r =
+      kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence, kerbsim::test::spn("MSSQLSvc/sql1.corp.contoso.com:1433"), 0);
   REQUIRE(r.kind == KdcReply::Kind::Ticket);
   REQUIRE(r.rule == "kerberos-rules R3.2.3");
   REQUIRE(r.ticket.client == "CORP\\alice");
@@ -235,7 +237,8 @@ TEST_CASE("S4U2Proxy writes a 4769 with the user, the back end and the front end
   World w;
   Kdc kdc(w.dir, w.corp(), {});
   const Ticket evidence = kerberos_evidence(kdc, "CORP\\alice", "HTTP/portal.corp.contoso.com");
-  const auto r = kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence, "MSSQLSvc/sql1.corp.contoso.com:1433", 0);
+  const auto r =
+      kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence, kerbsim::test::spn("MSSQLSvc/sql1.corp.contoso.com:1433"), 0);
   REQUIRE(r.events.size() == 1);
   REQUIRE(r.events[0].id == 4769);
   REQUIRE(r.events[0].log == "Security");
@@ -249,7 +252,8 @@ TEST_CASE("classic constrained delegation with an empty list is refused with STA
   w.dir.account(w.web).allowed_to_delegate_to.clear();
   Kdc kdc(w.dir, w.corp(), {});
   const Ticket evidence = kerberos_evidence(kdc, "CORP\\alice", "HTTP/portal.corp.contoso.com");
-  const auto r = kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence, "MSSQLSvc/sql1.corp.contoso.com:1433", 0);
+  const auto r =
+      kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence, kerbsim::test::spn("MSSQLSvc/sql1.corp.contoso.com:1433"), 0);
   REQUIRE(r.error == KrbError::KDC_ERR_BADOPTION);
   REQUIRE(r.status == NtStatus::STATUS_NOT_SUPPORTED);
   REQUIRE(r.rule == "kerberos-rules R3.2.3");
@@ -264,7 +268,8 @@ TEST_CASE("classic constrained delegation to an SPN missing from the list is ref
   w.dir.account(w.web).allowed_to_delegate_to = {"MSSQLSvc/sql9.corp.contoso.com:1433"};
   Kdc kdc(w.dir, w.corp(), {});
   const Ticket evidence = kerberos_evidence(kdc, "CORP\\alice", "HTTP/portal.corp.contoso.com");
-  const auto r = kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence, "MSSQLSvc/sql1.corp.contoso.com:1433", 0);
+  const auto r =
+      kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence, kerbsim::test::spn("MSSQLSvc/sql1.corp.contoso.com:1433"), 0);
   REQUIRE(r.error == KrbError::KDC_ERR_BADOPTION);
   REQUIRE(r.status == NtStatus::STATUS_NO_MATCH);
 }
@@ -275,11 +280,12 @@ TEST_CASE("the constrained-delegation list matches literally: no port or FQDN va
   const Ticket evidence = kerberos_evidence(kdc, "CORP\\alice", "HTTP/portal.corp.contoso.com");
   const Ticket service_tgt = tgt(kdc, "CORP\\svc-web");
   // The list holds MSSQLSvc/sql1.corp.contoso.com:1433; the same account also owns the port-less SPN.
-  const auto no_port = kdc.s4u2proxy(service_tgt, evidence, "MSSQLSvc/sql1.corp.contoso.com", 0);
+  const auto no_port = kdc.s4u2proxy(service_tgt, evidence, kerbsim::test::spn("MSSQLSvc/sql1.corp.contoso.com"), 0);
   REQUIRE(no_port.error == KrbError::KDC_ERR_BADOPTION);
   REQUIRE(no_port.status == NtStatus::STATUS_NO_MATCH);
   w.dir.account(w.web).allowed_to_delegate_to = {"MSSQLSvc/sql1:1433"};
-  const auto short_name = kdc.s4u2proxy(service_tgt, evidence, "MSSQLSvc/sql1.corp.contoso.com:1433", 0);
+  const auto short_name =
+      kdc.s4u2proxy(service_tgt, evidence, kerbsim::test::spn("MSSQLSvc/sql1.corp.contoso.com:1433"), 0);
   REQUIRE(short_name.status == NtStatus::STATUS_NO_MATCH);
   REQUIRE_THAT(short_name.why, Contains("literally"));
 }
@@ -289,7 +295,8 @@ TEST_CASE("the constrained-delegation list matches case-insensitively", "[s4u]")
   w.dir.account(w.web).allowed_to_delegate_to = {"mssqlsvc/SQL1.CORP.CONTOSO.COM:1433"};
   Kdc kdc(w.dir, w.corp(), {});
   const Ticket evidence = kerberos_evidence(kdc, "CORP\\alice", "HTTP/portal.corp.contoso.com");
-  const auto r = kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence, "MSSQLSvc/sql1.corp.contoso.com:1433", 0);
+  const auto r =
+      kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence, kerbsim::test::spn("MSSQLSvc/sql1.corp.contoso.com:1433"), 0);
   REQUIRE(r.kind == KdcReply::Kind::Ticket);
   REQUIRE(r.ticket.encrypted_for == "CORP\\svc-sql");
 }
@@ -301,13 +308,13 @@ TEST_CASE("classic constrained delegation refuses non-forwardable evidence with 
   // A sensitive user's Kerberos ticket to the front end is not forwardable (R3.5.1).
   const Ticket sensitive = kerberos_evidence(kdc, "CORP\\bob", "HTTP/portal.corp.contoso.com");
   REQUIRE_FALSE(sensitive.flags.forwardable);
-  const auto r = kdc.s4u2proxy(service_tgt, sensitive, "MSSQLSvc/sql1.corp.contoso.com:1433", 0);
+  const auto r = kdc.s4u2proxy(service_tgt, sensitive, kerbsim::test::spn("MSSQLSvc/sql1.corp.contoso.com:1433"), 0);
   REQUIRE(r.error == KrbError::KDC_ERR_BADOPTION);
   REQUIRE(r.status == NtStatus::STATUS_ACCOUNT_RESTRICTION);
   REQUIRE(r.rule == "kerberos-rules R3.2.3");
   // "Use Kerberos only": the S4U2Self ticket is not forwardable, so protocol transition cannot delegate (R3.2.5).
   const Ticket s4u = kdc.s4u2self(service_tgt, "CORP\\alice", 0).ticket;
-  const auto pt = kdc.s4u2proxy(service_tgt, s4u, "MSSQLSvc/sql1.corp.contoso.com:1433", 0);
+  const auto pt = kdc.s4u2proxy(service_tgt, s4u, kerbsim::test::spn("MSSQLSvc/sql1.corp.contoso.com:1433"), 0);
   REQUIRE(pt.status == NtStatus::STATUS_ACCOUNT_RESTRICTION);
   REQUIRE_THAT(pt.why, Contains("Use Kerberos only"));
 }
@@ -319,7 +326,7 @@ TEST_CASE("protocol transition with \"Use any authentication protocol\" delegate
   Kdc kdc(w.dir, w.corp(), {});
   const Ticket service_tgt = tgt(kdc, "CORP\\svc-web");
   const Ticket s4u = kdc.s4u2self(service_tgt, "CORP\\alice", 0).ticket;
-  const auto r = kdc.s4u2proxy(service_tgt, s4u, "MSSQLSvc/sql1.corp.contoso.com:1433", 0);
+  const auto r = kdc.s4u2proxy(service_tgt, s4u, kerbsim::test::spn("MSSQLSvc/sql1.corp.contoso.com:1433"), 0);
   REQUIRE(r.kind == KdcReply::Kind::Ticket);
   REQUIRE(r.ticket.service_asserted_identity);
   REQUIRE_FALSE(r.ticket.from_s4u2self);
@@ -330,12 +337,12 @@ TEST_CASE("S4U2Proxy refuses evidence issued to another service or without a PAC
   Kdc kdc(w.dir, w.corp(), {});
   const Ticket to_api = kerberos_evidence(kdc, "CORP\\alice", "HTTP/api.corp.contoso.com");
   const Ticket service_tgt = tgt(kdc, "CORP\\svc-web");
-  const auto other = kdc.s4u2proxy(service_tgt, to_api, "MSSQLSvc/sql1.corp.contoso.com:1433", 0);
+  const auto other = kdc.s4u2proxy(service_tgt, to_api, kerbsim::test::spn("MSSQLSvc/sql1.corp.contoso.com:1433"), 0);
   REQUIRE(other.error == KrbError::KDC_ERR_BADOPTION);
   REQUIRE(other.rule == "kerberos-rules R3.2.3");
   Ticket no_pac = kerberos_evidence(kdc, "CORP\\alice", "HTTP/portal.corp.contoso.com");
   no_pac.has_pac = false;
-  const auto r = kdc.s4u2proxy(service_tgt, no_pac, "MSSQLSvc/sql1.corp.contoso.com:1433", 0);
+  const auto r = kdc.s4u2proxy(service_tgt, no_pac, kerbsim::test::spn("MSSQLSvc/sql1.corp.contoso.com:1433"), 0);
   REQUIRE(r.error == KrbError::KDC_ERR_BADOPTION);
   REQUIRE(r.rule == "kerberos-rules R2.11");
 }
@@ -344,7 +351,8 @@ TEST_CASE("S4U2Proxy to an unknown SPN is KDC_ERR_S_PRINCIPAL_UNKNOWN", "[s4u]")
   World w;
   Kdc kdc(w.dir, w.corp(), {});
   const Ticket evidence = kerberos_evidence(kdc, "CORP\\alice", "HTTP/portal.corp.contoso.com");
-  const auto r = kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence, "MSSQLSvc/sql7.corp.contoso.com:1433", 0);
+  const auto r =
+      kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence, kerbsim::test::spn("MSSQLSvc/sql7.corp.contoso.com:1433"), 0);
   REQUIRE(r.error == KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN);
   REQUIRE(r.events.empty());
 }
@@ -355,7 +363,8 @@ TEST_CASE("RBCD allows a front end listed on the back end with forwardable evide
   World w;
   Kdc kdc(w.dir, w.corp(), {});
   const Ticket evidence = kerberos_evidence(kdc, "CORP\\alice", "HTTP/portal.corp.contoso.com");
-  const auto r = kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence, "MSSQLSvc/sql2.corp.contoso.com:1433", 0);
+  const auto r =
+      kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence, kerbsim::test::spn("MSSQLSvc/sql2.corp.contoso.com:1433"), 0);
   REQUIRE(r.kind == KdcReply::Kind::Ticket);
   REQUIRE(r.rule == "kerberos-rules R3.4.2");
   REQUIRE(r.ticket.encrypted_for == "CORP\\svc-sql2");
@@ -368,7 +377,7 @@ TEST_CASE("RBCD accepts a non-forwardable S4U2Self ticket: protocol transition i
   const Ticket service_tgt = tgt(kdc, "CORP\\svc-web");
   const Ticket s4u = kdc.s4u2self(service_tgt, "CORP\\alice", 0).ticket;
   REQUIRE_FALSE(s4u.flags.forwardable);
-  const auto r = kdc.s4u2proxy(service_tgt, s4u, "MSSQLSvc/sql2.corp.contoso.com:1433", 0);
+  const auto r = kdc.s4u2proxy(service_tgt, s4u, kerbsim::test::spn("MSSQLSvc/sql2.corp.contoso.com:1433"), 0);
   REQUIRE(r.kind == KdcReply::Kind::Ticket);
   REQUIRE(r.rule == "kerberos-rules R3.4.3");
   REQUIRE(r.ticket.flags.forwardable);
@@ -381,10 +390,11 @@ TEST_CASE("RBCD still accepts a non-forwardable S4U2Self ticket that classic del
   Kdc kdc(w.dir, w.corp(), {});
   const Ticket service_tgt = tgt(kdc, "CORP\\svc-web");
   const Ticket s4u = kdc.s4u2self(service_tgt, "CORP\\alice", 0).ticket;
-  const auto r = kdc.s4u2proxy(service_tgt, s4u, "MSSQLSvc/sql1.corp.contoso.com:1433", 0);
+  const auto r = kdc.s4u2proxy(service_tgt, s4u, kerbsim::test::spn("MSSQLSvc/sql1.corp.contoso.com:1433"), 0);
   REQUIRE(r.kind == KdcReply::Kind::Ticket);
   REQUIRE(r.rule == "kerberos-rules R3.4.3");
-  const auto without_bit = kdc.s4u2proxy(service_tgt, s4u, "MSSQLSvc/sql1.corp.contoso.com:1433", 0, false);
+  const auto without_bit =
+      kdc.s4u2proxy(service_tgt, s4u, kerbsim::test::spn("MSSQLSvc/sql1.corp.contoso.com:1433"), 0, false);
   REQUIRE(without_bit.status == NtStatus::STATUS_ACCOUNT_RESTRICTION);
 }
 
@@ -393,16 +403,18 @@ TEST_CASE("RBCD refuses a sensitive user and non-forwardable evidence that is no
   Kdc kdc(w.dir, w.corp(), {});
   const Ticket service_tgt = tgt(kdc, "CORP\\svc-web");
   const Ticket s4u_bob = kdc.s4u2self(service_tgt, "CORP\\bob", 0).ticket;
-  const auto sensitive = kdc.s4u2proxy(service_tgt, s4u_bob, "MSSQLSvc/sql2.corp.contoso.com:1433", 0);
+  const auto sensitive =
+      kdc.s4u2proxy(service_tgt, s4u_bob, kerbsim::test::spn("MSSQLSvc/sql2.corp.contoso.com:1433"), 0);
   REQUIRE(sensitive.error == KrbError::KDC_ERR_BADOPTION);
   REQUIRE(sensitive.status == NtStatus::STATUS_ACCOUNT_RESTRICTION);
   REQUIRE(sensitive.rule == "kerberos-rules R3.4.4");
   const Ticket kerberos_bob = kerberos_evidence(kdc, "CORP\\bob", "HTTP/portal.corp.contoso.com");
-  REQUIRE(kdc.s4u2proxy(service_tgt, kerberos_bob, "MSSQLSvc/sql2.corp.contoso.com:1433", 0).status ==
-          NtStatus::STATUS_ACCOUNT_RESTRICTION);
+  REQUIRE(
+      kdc.s4u2proxy(service_tgt, kerberos_bob, kerbsim::test::spn("MSSQLSvc/sql2.corp.contoso.com:1433"), 0).status ==
+      NtStatus::STATUS_ACCOUNT_RESTRICTION);
   Ticket plain = kerberos_evidence(kdc, "CORP\\alice", "HTTP/portal.corp.contoso.com");
   plain.flags.forwardable = false;
-  const auto r = kdc.s4u2proxy(service_tgt, plain, "MSSQLSvc/sql2.corp.contoso.com:1433", 0);
+  const auto r = kdc.s4u2proxy(service_tgt, plain, kerbsim::test::spn("MSSQLSvc/sql2.corp.contoso.com:1433"), 0);
   REQUIRE(r.status == NtStatus::STATUS_ACCOUNT_RESTRICTION);
   REQUIRE(r.rule == "kerberos-rules R3.4.3");
 }
@@ -412,7 +424,8 @@ TEST_CASE("RBCD refuses a front end the back end does not list with STATUS_NOT_F
   w.dir.account(w.sql2).allowed_to_act = {"CORP\\svc-api"};
   Kdc kdc(w.dir, w.corp(), {});
   const Ticket evidence = kerberos_evidence(kdc, "CORP\\alice", "HTTP/portal.corp.contoso.com");
-  const auto r = kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence, "MSSQLSvc/sql2.corp.contoso.com:1433", 0);
+  const auto r =
+      kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence, kerbsim::test::spn("MSSQLSvc/sql2.corp.contoso.com:1433"), 0);
   REQUIRE(r.error == KrbError::KDC_ERR_BADOPTION);
   REQUIRE(r.status == NtStatus::STATUS_NOT_FOUND);
   REQUIRE(r.rule == "kerberos-rules R3.4.2");
@@ -422,7 +435,8 @@ TEST_CASE("RBCD is ignored when the request lacks the RBCD bit", "[s4u]") {
   World w;
   Kdc kdc(w.dir, w.corp(), {});
   const Ticket evidence = kerberos_evidence(kdc, "CORP\\alice", "HTTP/portal.corp.contoso.com");
-  const auto r = kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence, "MSSQLSvc/sql2.corp.contoso.com:1433", 0, false);
+  const auto r = kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence,
+                               kerbsim::test::spn("MSSQLSvc/sql2.corp.contoso.com:1433"), 0, false);
   REQUIRE(r.error == KrbError::KDC_ERR_BADOPTION);
   REQUIRE(r.status == NtStatus::STATUS_NO_MATCH);  // svc-web's list is not empty
   REQUIRE(r.rule == "kerberos-rules R3.2.3");
@@ -437,15 +451,18 @@ TEST_CASE("classic constrained delegation cannot reach a back end in another dom
   Kdc corp(w.dir, w.corp(), {});
   const Ticket evidence = kerberos_evidence(corp, "CORP\\alice", "HTTP/portal.corp.contoso.com");
   const Ticket service_tgt = tgt(corp, "CORP\\svc-web");
-  const auto no_bit = corp.s4u2proxy(service_tgt, evidence, "MSSQLSvc/sql4.emea.corp.contoso.com:1433", 0, false);
+  const auto no_bit =
+      corp.s4u2proxy(service_tgt, evidence, kerbsim::test::spn("MSSQLSvc/sql4.emea.corp.contoso.com:1433"), 0, false);
   REQUIRE(no_bit.error == KrbError::KDC_ERR_BADOPTION);
   REQUIRE(no_bit.status == NtStatus::STATUS_NO_MATCH);
   REQUIRE_THAT(no_bit.why, Contains("only within one domain"));
   // With the RBCD bit the request goes to EMEA, which has no RBCD entry for svc-web either.
-  const auto referral = corp.s4u2proxy(service_tgt, evidence, "MSSQLSvc/sql4.emea.corp.contoso.com:1433", 0);
+  const auto referral =
+      corp.s4u2proxy(service_tgt, evidence, kerbsim::test::spn("MSSQLSvc/sql4.emea.corp.contoso.com:1433"), 0);
   REQUIRE(referral.kind == KdcReply::Kind::Referral);
   Kdc emea(w.dir, w.emea(), {});
-  const auto r = emea.s4u2proxy(referral.ticket, evidence, "MSSQLSvc/sql4.emea.corp.contoso.com:1433", 0);
+  const auto r =
+      emea.s4u2proxy(referral.ticket, evidence, kerbsim::test::spn("MSSQLSvc/sql4.emea.corp.contoso.com:1433"), 0);
   REQUIRE(r.error == KrbError::KDC_ERR_BADOPTION);
   REQUIRE(r.status == NtStatus::STATUS_NO_MATCH);
 }
@@ -455,14 +472,15 @@ TEST_CASE("RBCD across domains: a referral to the back end's domain, whose KDC t
   Kdc corp(w.dir, w.corp(), {});
   Kdc emea(w.dir, w.emea(), {});
   const Ticket evidence = kerberos_evidence(corp, "CORP\\alice", "HTTP/portal.corp.contoso.com");
-  const auto referral =
-      corp.s4u2proxy(tgt(corp, "CORP\\svc-web"), evidence, "MSSQLSvc/sql3.emea.corp.contoso.com:1433", 0);
+  const auto referral = corp.s4u2proxy(tgt(corp, "CORP\\svc-web"), evidence,
+                                       kerbsim::test::spn("MSSQLSvc/sql3.emea.corp.contoso.com:1433"), 0);
   REQUIRE(referral.kind == KdcReply::Kind::Referral);
   REQUIRE(referral.referral_domain == "emea.corp.contoso.com");
   REQUIRE(referral.rule == "kerberos-rules R3.4.5");
   REQUIRE(referral.ticket.client == "CORP\\svc-web");
   REQUIRE(referral.ticket.server == "krbtgt/EMEA.CORP.CONTOSO.COM");
-  const auto r = emea.s4u2proxy(referral.ticket, evidence, "MSSQLSvc/sql3.emea.corp.contoso.com:1433", 0);
+  const auto r =
+      emea.s4u2proxy(referral.ticket, evidence, kerbsim::test::spn("MSSQLSvc/sql3.emea.corp.contoso.com:1433"), 0);
   REQUIRE(r.kind == KdcReply::Kind::Ticket);
   REQUIRE(r.rule == "kerberos-rules R3.4.2");
   REQUIRE(r.ticket.client == "CORP\\alice");
@@ -480,10 +498,12 @@ TEST_CASE("an S4U2Proxy ticket is evidence for the next hop and the transited li
   w.dir.account(w.web).allowed_to_delegate_to = {"HTTP/api.corp.contoso.com"};
   Kdc kdc(w.dir, w.corp(), {});
   const Ticket evidence = kerberos_evidence(kdc, "CORP\\alice", "HTTP/portal.corp.contoso.com");
-  const auto hop1 = kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence, "HTTP/api.corp.contoso.com", 0);
+  const auto hop1 =
+      kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence, kerbsim::test::spn("HTTP/api.corp.contoso.com"), 0);
   REQUIRE(hop1.kind == KdcReply::Kind::Ticket);
   REQUIRE(hop1.ticket.encrypted_for == "CORP\\svc-api");
-  const auto hop2 = kdc.s4u2proxy(tgt(kdc, "CORP\\svc-api"), hop1.ticket, "MSSQLSvc/sql1.corp.contoso.com:1433", 0);
+  const auto hop2 = kdc.s4u2proxy(tgt(kdc, "CORP\\svc-api"), hop1.ticket,
+                                  kerbsim::test::spn("MSSQLSvc/sql1.corp.contoso.com:1433"), 0);
   REQUIRE(hop2.kind == KdcReply::Kind::Ticket);
   REQUIRE(hop2.ticket.client == "CORP\\alice");
   REQUIRE(hop2.ticket.encrypted_for == "CORP\\svc-sql");
@@ -497,8 +517,8 @@ TEST_CASE("the S4U2Proxy ticket never outlives the evidence", "[s4u]") {
   Kdc kdc(w.dir, w.corp(), {});
   Ticket evidence = kerberos_evidence(kdc, "CORP\\alice", "HTTP/portal.corp.contoso.com");
   evidence.end = 2 * engine::kHour;
-  const auto r =
-      kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence, "MSSQLSvc/sql1.corp.contoso.com:1433", engine::kHour);
+  const auto r = kdc.s4u2proxy(tgt(kdc, "CORP\\svc-web"), evidence,
+                               kerbsim::test::spn("MSSQLSvc/sql1.corp.contoso.com:1433"), engine::kHour);
   REQUIRE(r.ticket.start == engine::kHour);
   REQUIRE(r.ticket.end == 2 * engine::kHour);
 }

@@ -20,7 +20,7 @@ std::string spn_for(Browser b, const std::string& url_text, BrowserPolicy policy
   const Url url = *parse_url(url_text);
   const auto answer = dns.resolve(url.host, "corp.contoso.com");
   const auto d = build_http_spn(policy, url, answer);
-  return d.spn.value_or("(none)");
+  return d.spn ? d.spn->to_string() : "(none)";
 }
 
 }  // namespace

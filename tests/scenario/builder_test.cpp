@@ -8,6 +8,7 @@
 
 #include "scenario/builder.h"
 #include "scenario/loader.h"
+#include "support/corp.h"
 
 using namespace kerbsim;
 
@@ -126,7 +127,8 @@ TEST_CASE("SQL Server on its default virtual account registers its SPNs on the c
   CHECK(inst.service_account.type == web::IdentityType::VirtualAccount);
   CHECK(inst.spn_registration.find("successfully registered") != std::string::npos);
   CHECK(inst.spn_registration.find("on CORP\\SQL1$") != std::string::npos);
-  const auto found = env.directory.lookup_spn("MSSQLSvc/sql1.corp.contoso.com:1433", "corp.contoso.com");
+  const auto found =
+      env.directory.lookup_spn(kerbsim::test::spn("MSSQLSvc/sql1.corp.contoso.com:1433"), "corp.contoso.com");
   CHECK(found.status == directory::SpnLookup::Status::Found);
 }
 
@@ -152,7 +154,8 @@ TEST_CASE("SQL Server running as a plain domain user registers nothing and logs 
   CHECK(note.find("error 26037") != std::string::npos);
   CHECK(note.find("MSSQLSvc/sql1.corp.contoso.com:1433") != std::string::npos);
   CHECK(note.find("0x2098") != std::string::npos);
-  const auto found = env.directory.lookup_spn("MSSQLSvc/sql1.corp.contoso.com:1433", "corp.contoso.com");
+  const auto found =
+      env.directory.lookup_spn(kerbsim::test::spn("MSSQLSvc/sql1.corp.contoso.com:1433"), "corp.contoso.com");
   CHECK(found.status == directory::SpnLookup::Status::NotFound);
 }
 
@@ -164,7 +167,8 @@ TEST_CASE("SQL Server does not register an SPN another account already holds", "
   CHECK_FALSE(holds(account(env, "CORP\\SQL1$"), "MSSQLSvc/sql1.corp.contoso.com:1433"));
   CHECK(holds(account(env, "CORP\\SQL1$"), "MSSQLSvc/sql1.corp.contoso.com"));
   CHECK(env.directory.duplicate_spns().empty());
-  const auto found = env.directory.lookup_spn("MSSQLSvc/sql1.corp.contoso.com:1433", "corp.contoso.com");
+  const auto found =
+      env.directory.lookup_spn(kerbsim::test::spn("MSSQLSvc/sql1.corp.contoso.com:1433"), "corp.contoso.com");
   REQUIRE(found.status == directory::SpnLookup::Status::Found);
   CHECK(env.directory.account(found.owners.front()).name == "CORP\\svc-sql");
 }

@@ -120,7 +120,7 @@ TEST_CASE("every workload key loads and is built into the simulator's units", "[
   CHECK(w.changes[1].dc == "dc1");
   CHECK(w.changes[2].action == workload::Action::AddSpn);
   CHECK(w.changes[2].account == "CORP\\alice");
-  CHECK(w.changes[2].spn == "HTTP/web1");
+  CHECK(w.changes[2].spn.to_string() == "HTTP/web1");
   CHECK(w.changes[3].action == workload::Action::ClockStep);
   CHECK(w.changes[3].host == "ws1");
   CHECK(w.changes[3].offset == 2 * engine::kMinute);

@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -19,6 +20,9 @@ inline std::string upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
 }
+
+// An SPN a test writes as text; the text must be one (kerberos-rules R1.1).
+inline directory::Spn spn(std::string_view text) { return directory::Spn::parse(text).value(); }
 
 // CORP\<sam>, a user account.
 inline directory::Account corp_user(const std::string& sam, std::vector<std::string> spns = {}) {

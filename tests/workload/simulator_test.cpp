@@ -77,7 +77,7 @@ farm::Environment make_farm(const FarmOptions& o = {}) {
         test::corp_client(name, "10.0.1." + std::to_string(20 + i), "CORP\\" + std::string(users[i - 1])));
     env.flows.push_back({name, name, "http://portal.corp.contoso.com/"});
   }
-  if (!o.spn_on.empty()) env.directory.add_spn(*env.directory.find_account(o.spn_on), kSpn);
+  if (!o.spn_on.empty()) env.directory.add_spn(*env.directory.find_account(o.spn_on), test::spn(kSpn));
   for (const auto& h : env.hosts) env.dns.add_a(h.fqdn, h.ip);
   env.dns.add_a("portal.corp.contoso.com", lb.vip);
   env.load_balancers.push_back(lb);
@@ -110,7 +110,7 @@ Change on_host(SimTime at, Action action, const std::string& host) {
 Change on_account(SimTime at, Action action, const std::string& account, const std::string& spn = "") {
   Change c = change(at, action);
   c.account = account;
-  c.spn = spn;
+  if (!spn.empty()) c.spn = test::spn(spn);
   return c;
 }
 
