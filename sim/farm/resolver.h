@@ -33,8 +33,8 @@ struct CallTarget {
 };
 
 // A call names a host (its scenario name) or a DNS name; a name whose address is a balancer's VIP
-// is followed to the balancer's first member that is a host, as the calling tier keeps one connection (iis-rules 5.1). An
-// address is a balancer's VIP before it is a host's, as for a client's URL.
+// is followed to the balancer's first member that is a host, as the calling tier keeps one
+// connection (iis-rules 5.1). An address is a balancer's VIP before it is a host's, as for a URL.
 CallTarget resolve_call(const Environment& env, const Host& from, const base::Call& call);
 
 }  // namespace kerbsim::farm
