@@ -121,9 +121,39 @@ struct HopOutcome {
   std::vector<HopOutcome> hops;
 };
 
+// One parameter of a PowerShell command, as the fix script splats it ("Identity", "gmsa-reports").
+// The value is written as PowerShell source: quoted strings, @(...) arrays, @{...} tables, $true.
+struct CommandParameter {
+  std::string name;   // without the dash
+  std::string value;  // "" for a switch parameter
+};
+
+// One step of a fix's rollout: the command an admin types, on the machine where it runs, with the
+// right it needs. Steps come in rollout order (identity created and installed, pools, SPNs moved,
+// delegation, clients). A step may be a prerequisite with no change of its own (Add-KdsRootKey,
+// Install-ADServiceAccount) or a wait ("cached tickets expire").
+struct FixStep {
+  std::string host;     // where it runs: a DC for directory writes, a node, a client; "" = any domain machine
+  std::string needs;    // the right it needs: "Domain Admins (SeEnableDelegationPrivilege)", "local Administrators"
+  std::string phase;    // prerequisites | identity | servers | spn | delegation | clients
+  std::string command;  // the whole command as typed, one line, no placeholders; "" for a wait
+  // The same command for a script: a cmdlet (or program) and its parameters, splatted when long.
+  std::string program;                       // "New-ADServiceAccount", "setspn", "appcmd"
+  std::vector<CommandParameter> parameters;  // PowerShell cmdlets only; empty for a native program
+  std::vector<std::string> arguments;        // a native program's arguments, in order
+  // PowerShell that is true while the step is still needed (the script runs the step only then), and
+  // PowerShell that proves it worked. Both "" when the step has nothing to query.
+  std::string guard;
+  std::string check;
+  std::string wait;  // a wait after the step before the next may run: "10h" (KDS root key), "" = none
+  std::string why;   // one sentence: why the step is needed or why it comes here in the order
+};
+
 struct Fix {
   std::string change;
-  std::string command;
+  std::string command;         // every step's command, one per line, in rollout order
+  std::vector<FixStep> steps;  // in rollout order
+  std::string none;            // set instead of a command when no change can fix the path: why
 };
 
 struct PathOutcome {

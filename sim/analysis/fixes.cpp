@@ -449,7 +449,7 @@ std::vector<VerifiedFix> verify(const farm::Environment& env, const farm::FlowSp
       }
     }
     if (better && !worse) {
-      verified.emplace_back(score, VerifiedFix{Fix{c.change, c.command}, c.changes});
+      verified.emplace_back(score, VerifiedFix{Fix{c.change, c.command, {}, ""}, c.changes});
       best = std::max(best, score);
     }
   }

@@ -281,4 +281,9 @@ std::vector<std::pair<std::string, std::vector<AccountId>>> Directory::duplicate
   return out;
 }
 
+void Directory::add_kds_root_key(const std::string& forest) {
+  for (auto& d : domains_)
+    if (iequals(d.forest, forest)) d.kds_root_key = true;
+}
+
 }  // namespace kerbsim::directory

@@ -28,6 +28,8 @@ struct Domain {
   std::string functional_level = "2016";
   std::vector<std::string> dcs;  // host names of its KDCs
   KdcProfile kdc = KdcProfile::Windows2016;
+  // A KDS root key usable in its forest (kerberos-rules R7.1): gMSA creation needs one.
+  bool kds_root_key = false;
 
   std::string realm() const;  // upper-case DNS name (kerberos-rules R8.1)
 };
@@ -112,6 +114,8 @@ class Directory {
   AccountId add_computer(Account computer, const std::string& host_name);
 
   const std::vector<Domain>& domains() const { return domains_; }
+  // Add-KdsRootKey: every domain of the forest gets a usable KDS root key.
+  void add_kds_root_key(const std::string& forest);
   const std::vector<Trust>& trusts() const { return trusts_; }
   const std::vector<Account>& accounts() const { return accounts_; }
   const Account& account(AccountId id) const { return accounts_.at(id); }

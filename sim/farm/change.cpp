@@ -66,6 +66,10 @@ std::string action_name(Action a) {
       return "set_ssrs_service_account";
     case Action::SetSsrsAuthenticationTypes:
       return "set_ssrs_authentication_types";
+    case Action::AddKdsRootKey:
+      return "add_kds_root_key";
+    case Action::SetSqlPort:
+      return "set_sql_port";
   }
   return "";
 }
@@ -125,6 +129,11 @@ std::string describe(const Change& c) {
       for (const auto t : c.authentication_types) types.push_back(backend::auth_type_name(t));
       return "AuthenticationTypes on " + c.host + ": " + join(types);
     }
+    case Action::AddKdsRootKey:
+      return "a KDS root key in the forest of " + c.domain;
+    case Action::SetSqlPort:
+      return "SQL Server instance " + c.instance + " on " + c.host + " listens on " +
+             (c.value ? std::string("a dynamic port") : "static port " + std::to_string(c.port));
   }
   return "";
 }
@@ -175,6 +184,17 @@ std::string apply_change(Environment& env, const Change& c) {
         h->ssrs->authentication_types = c.authentication_types;
         h->ssrs->authentication_types_defaulted = false;
       }
+      return describe(c);
+    case Action::AddKdsRootKey:
+      if (const auto* d = dir.domain_by_dns(c.domain)) dir.add_kds_root_key(std::string(d->forest));
+      return describe(c);
+    case Action::SetSqlPort:
+      if (auto* h = find_host(env, c.host); h && h->sql)
+        for (auto& inst : h->sql->instances)
+          if (directory::iequals(inst.name, c.instance)) {
+            inst.dynamic_port = c.value;
+            if (!c.value) inst.port = c.port;
+          }
       return describe(c);
     case Action::AppPoolRestart:
     case Action::PurgeTickets:

@@ -36,6 +36,8 @@ enum class Action {
   CreateAccount,               // a new account in the directory (a gMSA for a farm, ...)
   SetSsrsServiceAccount,       // the report server's Windows service identity
   SetSsrsAuthenticationTypes,  // rsreportserver.config <AuthenticationTypes>
+  AddKdsRootKey,               // the forest's KDS root key, which gMSA passwords derive from (kerberos-rules R7.1)
+  SetSqlPort,                  // a SQL Server instance's TCP port: static or dynamic (iis-rules 6.4)
 };
 std::string action_name(Action a);  // "add_spn", as written in a scenario
 
@@ -48,6 +50,9 @@ struct Change {
   std::string app_pool;
   std::string site;
   std::string dc;
+  std::string domain;    // add_kds_root_key: the forest root domain's DNS name
+  std::string instance;  // set_sql_port: the instance name ("MSSQLSERVER" for the default instance)
+  int port = 0;          // set_sql_port: the static port; with value = true the port is dynamic
   web::ProcessIdentity identity;
   bool value = false;
   std::optional<bool> trusted_for_delegation;

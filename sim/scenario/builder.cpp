@@ -130,6 +130,8 @@ farm::Environment build(const spec::Scenario& spec) {
     acc.aes_keys = a.aes_keys;
     acc.kvno = a.password_version;
     acc.enabled = a.enabled;
+    // A forest that already has a gMSA has a usable KDS root key (kerberos-rules R7.1).
+    if (acc.kind == directory::AccountKind::Gmsa && domain) env.directory.add_kds_root_key(domain->forest);
     env.directory.add_account(std::move(acc));
   }
 
