@@ -129,7 +129,9 @@ TraceReport ssrs_farm_example() {
       {"Run the Reports app pool on every node as one domain account, move the SPN to it "
        "and set useAppPoolCredentials=true.",
        "setspn -D HTTP/reports.corp.contoso.com CORP\\WEB1$ && setspn -S "
-       "HTTP/reports.corp.contoso.com CORP\\svc-reports"});
+       "HTTP/reports.corp.contoso.com CORP\\svc-reports",
+       {},
+       ""});
 
   FlowOutcome flow;
   flow.flow = "alice opens the sales report";
@@ -221,7 +223,7 @@ TEST_CASE("a path document has the contract's keys in the contract's order", "[f
   s.failed = true;
   s.details = {"event 4"};
   path.steps = {s};
-  path.fixes = {Fix{"move the SPN", "setspn -S HTTP/reports CORP\\svc"}};
+  path.fixes = {Fix{"move the SPN", "setspn -S HTTP/reports CORP\\svc", {}, ""}};
 
   const std::string expected =
       R"({"via": "web2", "spn": "HTTP/reports.corp.contoso.com", )"
