@@ -12,6 +12,7 @@
 #include "kerbsim/kdc_question.h"
 #include "kerbsim/lint.h"
 #include "kerbsim/outcome.h"
+#include "kerbsim/rehearsal.h"
 #include "kerbsim/simulation.h"
 
 namespace kerbsim {
@@ -46,6 +47,11 @@ class Scenario {
   // ScenarioError, before that run, when the workload would exceed the default budget.
   CheckReport check() const;
   LintReport lint() const;
+  // Rolls out the verified fix of the first traced path that has one, a change per step, on the
+  // scenario's workload (or RehearseRequest::kDefaultUsers users on its flows). A report with
+  // rehearsed = false says why there was nothing to rehearse. Throws ScenarioError, before starting,
+  // when the rehearsal would exceed the request's budget.
+  RehearsalReport rehearse(const RehearseRequest& request = {}) const;
   // One question to the simulated KDC of the account's domain (`kerbsim kdc`).
   KdcAnswer ask_kdc(const KdcQuestion& question) const;
 

@@ -7,6 +7,7 @@
 #include "kerbsim/kdc_question.h"
 #include "kerbsim/lint.h"
 #include "kerbsim/outcome.h"
+#include "kerbsim/rehearsal.h"
 #include "kerbsim/simulation.h"
 
 namespace kerbsim {
@@ -31,5 +32,10 @@ void print_simulation_text(const SimulationReport& report, const PrintOptions& o
 void print_simulation_json(const SimulationReport& report, std::ostream& out);
 // The timeline, one interval per line, for a spreadsheet.
 void print_simulation_csv(const SimulationReport& report, std::ostream& out);
+
+// A rehearsed rollout (`kerbsim trace --rehearse`): a line per step with its failure fraction, overall
+// and per node, and when failures stopped.
+void print_rehearsal_text(const RehearsalReport& report, const PrintOptions& options, std::ostream& out);
+void print_rehearsal_json(const RehearsalReport& report, std::ostream& out);
 
 }  // namespace kerbsim

@@ -2,6 +2,7 @@
 // linted, with the fixes the analysis verifies against the tracer.
 #include "kerbsim/kerbsim.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "analysis/fixes.h"
@@ -10,6 +11,7 @@
 #include "flow/tracer.h"
 #include "scenario/builder.h"
 #include "scenario/loader.h"
+#include "workload/rehearsal.h"
 #include "workload/simulator.h"
 
 namespace kerbsim {
@@ -48,12 +50,19 @@ std::vector<std::string> Scenario::host_names() const {
   return out;
 }
 
+namespace {
+
+// A candidate fix's verification: the flow traced again on the changed environment.
+FlowOutcome retrace(const farm::Environment& env, const std::string& flow) {
+  TraceReport again = flow::trace(env, {flow, ""});
+  return again.flows.empty() ? FlowOutcome{} : std::move(again.flows.front());
+}
+
+}  // namespace
+
 TraceReport Scenario::trace(const TraceRequest& request) const {
   TraceReport report = flow::trace(impl_->env, {request.flow, request.via});
-  analysis::attach_fixes(impl_->env, report, [](const farm::Environment& env, const std::string& flow) {
-    TraceReport again = flow::trace(env, {flow, ""});
-    return again.flows.empty() ? FlowOutcome{} : std::move(again.flows.front());
-  });
+  analysis::attach_fixes(impl_->env, report, retrace);
   return report;
 }
 
@@ -160,5 +169,71 @@ CheckReport Scenario::check() const {
 KdcAnswer Scenario::ask_kdc(const KdcQuestion& question) const { return flow::ask_kdc(impl_->env, question); }
 
 LintReport Scenario::lint() const { return analysis::lint(impl_->env); }
+
+RehearsalReport Scenario::rehearse(const RehearseRequest& request) const {
+  RehearsalReport report;
+  report.scenario = impl_->spec.name;
+  report.title = impl_->spec.title;
+  report.order = request.order;
+  // The fix kerbsim prints first: the first path, in trace order, that is not ok and has a verified fix.
+  const TraceReport traced = flow::trace(impl_->env, {request.flow, request.via});
+  const PathOutcome* chosen = nullptr;
+  std::vector<farm::Change> changes;
+  bool any_broken = false, any_path = false;
+  for (const auto& f : traced.flows) {
+    for (const auto& p : f.paths) {
+      any_path = true;
+      if (p.verdict == Verdict::Ok) continue;
+      any_broken = true;
+      auto fixes = analysis::verified_fixes(impl_->env, f, p, retrace);
+      if (fixes.empty()) continue;
+      chosen = &p;
+      report.flow = f.flow;
+      report.via = p.via;
+      report.fix = fixes.front().fix.change;
+      changes = std::move(fixes.front().changes);
+      break;
+    }
+    if (chosen) break;
+  }
+  if (!chosen) {
+    report.none = !any_path    ? "no path was traced"
+                  : any_broken ? "no traced path that fails or is degraded has a verified fix"
+                               : "every traced path works: there is no fix to rehearse";
+    return report;
+  }
+
+  SimulateRequest simulate;
+  simulate.seed = request.seed;
+  simulate.users = request.users;
+  report.default_workload = !impl_->spec.workload;
+  if (report.default_workload && !simulate.users) simulate.users = RehearseRequest::kDefaultUsers;
+  simulate.max_requests = request.max_requests;
+  simulate.max_memory_bytes = request.max_memory_bytes;
+  const std::vector<std::size_t> order = workload::rollout_permutation(changes, request.order);
+  std::vector<farm::Change> ordered;
+  bool same = true;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    ordered.push_back(changes[order[i]]);
+    same &= order[i] == i;
+  }
+  const workload::Workload base = scenario::build_workload(impl_->spec);
+  simulate.duration = workload::rehearsal_duration(impl_->env, base, ordered.size(), request.step_interval);
+  // Each window measured keeps three numbers per node and overall; none keeps a byte per user.
+  workload::Workload w = effective_workload(impl_->spec, impl_->env, simulate, 0);
+  // The rehearsed flow runs even where the workload's users are cloned from other flows.
+  if (!w.flows.empty() && std::find(w.flows.begin(), w.flows.end(), report.flow) == w.flows.end())
+    w.flows.push_back(report.flow);
+  report.rehearsed = true;
+  workload::rehearse(impl_->env, w, ordered, request.step_interval, {}, report);
+  if (report.default_workload)
+    report.notes.insert(report.notes.begin(), "the scenario has no workload: " + std::to_string(report.users) +
+                                                  " users on its flows, with the workload defaults "
+                                                  "(scenarios/README.md, \"workload\")");
+  if (request.order != RolloutOrder::Given && same)
+    report.notes.insert(report.notes.begin(),
+                        "the " + to_string(request.order) + " order of this fix is its given order: no change moved");
+  return report;
+}
 
 }  // namespace kerbsim

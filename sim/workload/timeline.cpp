@@ -68,7 +68,11 @@ void Simulator::change(std::size_t i) {
   switch (c.action) {
     case Action::ChangeAppPoolIdentity:
     case Action::SetUseAppPoolCredentials:
-    case Action::SetKernelMode: {
+    case Action::SetKernelMode:
+    case Action::SetSsrsServiceAccount:
+    case Action::SetSsrsAuthenticationTypes:
+    case Action::SetSqlPort:
+    case Action::AddKdsRootKey: {
       for (auto& dc : dcs_) {
         farm::apply_change(dc.view, c);
         ++dc.version;
@@ -77,10 +81,10 @@ void Simulator::change(std::size_t i) {
         ++nodes_[static_cast<std::size_t>(h)].key_version;
         ++keys_version_;
         // A new identity starts a new worker process, which logs on with the current password.
-        if (c.action == Action::ChangeAppPoolIdentity)
+        if (c.action == Action::ChangeAppPoolIdentity || c.action == Action::SetSsrsServiceAccount)
           nodes_[static_cast<std::size_t>(h)].state.held_kvnos.erase(c.identity.account);
       }
-      applied(c.host);
+      applied(c.host.empty() ? c.domain : c.host);
       break;
     }
     case Action::AppPoolRestart: {
