@@ -55,7 +55,7 @@ void step_lines(const RehearsalStep& s, const Painter& paint, std::ostream& out)
     const std::string item =
         n.node + " " + percent(n.requests.failed, n.requests.requests) + " of " + grouped(n.requests.requests);
     const std::string joined = line.empty() ? item : line + " · " + item;
-    if (!line.empty() && kChangeColumn + layout::display_width(joined) > layout::kWidth) {
+    if (!line.empty() && kChangeColumn + layout::display_width(joined) + 2 > layout::kWidth) {  // room for " ·"
       out << spaces(kChangeColumn) << line << " ·\n";
       line = item;
     } else {
