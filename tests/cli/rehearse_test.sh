@@ -39,7 +39,7 @@ refuses() {  # refuses NAME PATTERN -- COMMAND...
 }
 
 seed="$root/scenarios/ssrs-farm-networkservice.json"
-expect "help names --rehearse and its exit code" 0 "exit 2 when no traced path has a" -- "$kerbsim" trace --help
+expect "help names --rehearse and its exit code" 0 "2 when no traced path has a verified fix to rehearse" -- "$kerbsim" trace --help
 expect "rehearse the seed farm" 0 "Rehearsal of the first fix kerbsim prints, for \"alice opens the sales report\" via web2" \
   -- "$kerbsim" trace "$seed" --rehearse
 expect "the period before the first step" 0 "^ +- +01:00 .*\(before the first step\)" -- "$kerbsim" trace "$seed" --rehearse

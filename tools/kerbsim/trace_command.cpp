@@ -10,17 +10,62 @@ namespace kerbsim::cli {
 
 namespace po = boost::program_options;
 
+namespace {
+
+// The options of --rehearse, as given on the command line.
+struct RehearseOptions {
+  std::string order = "given";
+  std::string step_interval = "30m";
+  std::uint64_t seed = 0;
+  int users = 0;
+  std::uint64_t max_requests = RehearseRequest{}.max_requests;
+  std::uint64_t max_memory_mib = RehearseRequest{}.max_memory_bytes >> 20;
+};
+
+bool given(const Args& args, const std::string& option) {
+  return std::any_of(args.begin(), args.end(),
+                     [&](const std::string& a) { return a == option || a.rfind(option + "=", 0) == 0; });
+}
+
+RehearseRequest rehearse_request(const Args& args, const RehearseOptions& o) {
+  RehearseRequest r;
+  if (o.order == "given")
+    r.order = RolloutOrder::Given;
+  else if (o.order == "reverse")
+    r.order = RolloutOrder::Reverse;
+  else if (o.order == "spn-first")
+    r.order = RolloutOrder::SpnFirst;
+  else
+    throw po::error("--order must be given, reverse or spn-first, not '" + o.order + "'");
+  const engine::DurationParse parsed = engine::parse_duration(o.step_interval);
+  if (!parsed.ok() || parsed.negative || parsed.value < engine::kMinute || parsed.value > engine::kDay)
+    throw po::error("--step-interval must be a duration from 1m to 1d, such as 30m or 1h, not '" + o.step_interval +
+                    "'");
+  r.step_interval = parsed.value;
+  if (given(args, "--seed")) r.seed = o.seed;
+  if (given(args, "--users")) {
+    if (o.users < 1) throw po::error("--users must be 1 or more");
+    r.users = o.users;
+  }
+  r.max_requests = o.max_requests;
+  r.max_memory_bytes = o.max_memory_mib << 20;
+  return r;
+}
+
+}  // namespace
+
 int trace_command(const Args& args) {
   return run_guarded("trace", [&] {
-    std::string scenario, flow, via, format = "text", output, order = "given", step_interval = "30m";
+    std::string scenario, flow, via, format = "text", output;
     bool explain = false, rehearse = false;
-    std::uint64_t seed = 0;
-    int users = 0;
+    RehearseOptions ro;
     po::options_description visible(
         "Usage: kerbsim trace SCENARIO [options]\n\n"
         "Follows each flow of the scenario message by message: DNS, the SPN the client builds, the\n"
         "KDC exchanges, the AP-REQ at the node the balancer picked, NTLM fallback; every decision\n"
         "with its reason and rule. A request to a load balancer is traced once per member.\n\n"
+        "With --rehearse, rolls out the first fix shown as timeline changes on the scenario's\n"
+        "workload: exit 0 when it ran, 2 when no traced path has a verified fix to rehearse.\n\n"
         "SCENARIO is a file or the name of a bundled scenario (see 'kerbsim list').\n\nOptions");
     visible.add_options()("help,h", "show this help")("flow", po::value(&flow), "trace only the flow with this name")(
         "via", po::value(&via), "trace only the path through this load-balancer member")(
@@ -30,13 +75,15 @@ int trace_command(const Args& args) {
         "write to this file, '-' for standard output; a regular file is replaced atomically")(
         "rehearse", po::bool_switch(&rehearse),
         "roll out the first fix shown, one change per step, on the scenario's workload (or 200 users on its "
-        "flows) and show each step's failure fraction and when failures stop; exit 2 when no traced path has a "
-        "verified fix")("order", po::value(&order),
-                        "with --rehearse: given (default), reverse, or spn-first (the SPN moved before any server "
-                        "runs as its new owner)")("step-interval", po::value(&step_interval),
-                                                  "with --rehearse: time between steps, e.g. 30m (default), 1h")(
-        "users", po::value(&users), "with --rehearse: number of users (default: the workload's, or 200)")(
-        "seed", po::value(&seed), "with --rehearse: random seed (default: the workload's)");
+        "flows); show each step's failure fraction, overall and per node, and when failures stop")(
+        "order", po::value(&ro.order),
+        "with --rehearse: given (default), reverse, or spn-first (the SPN moved "
+        "and clients purged before any server runs as its new owner)")(
+        "step-interval", po::value(&ro.step_interval), "with --rehearse: time between steps, 1m to 1d (default 30m)")(
+        "users", po::value(&ro.users), "with --rehearse: number of users (default: the workload's, or 200)")(
+        "seed", po::value(&ro.seed), "with --rehearse: random seed (default: the workload's)")(
+        "max-requests", po::value(&ro.max_requests), "with --rehearse: refuse a rehearsal expected to make more")(
+        "max-memory", po::value(&ro.max_memory_mib), "with --rehearse: refuse a rehearsal expected to need more MiB");
     if (!parse_options(args, visible, po::value(&scenario), 1)) return kExitOk;
     if (scenario.empty()) throw po::error("a SCENARIO is required");
     if (format != "text" && format != "json" && format != "mermaid")
@@ -45,31 +92,10 @@ int trace_command(const Args& args) {
     RehearseRequest rehearsal;
     if (rehearse) {
       if (format == "mermaid") throw po::error("--rehearse prints text or json, not mermaid");
-      if (order == "given")
-        rehearsal.order = RolloutOrder::Given;
-      else if (order == "reverse")
-        rehearsal.order = RolloutOrder::Reverse;
-      else if (order == "spn-first")
-        rehearsal.order = RolloutOrder::SpnFirst;
-      else
-        throw po::error("--order must be given, reverse or spn-first, not '" + order + "'");
-      const engine::DurationParse parsed = engine::parse_duration(step_interval);
-      if (!parsed.ok() || parsed.negative || parsed.value < engine::kMinute || parsed.value > engine::kDay)
-        throw po::error("--step-interval must be a duration from 1m to 1d, such as 30m or 1h, not '" + step_interval +
-                        "'");
-      rehearsal.step_interval = parsed.value;
-      for (const auto& a : args) {
-        if (a == "--seed" || a.rfind("--seed=", 0) == 0) rehearsal.seed = seed;
-        if (a == "--users" || a.rfind("--users=", 0) == 0) {
-          if (users < 1) throw po::error("--users must be 1 or more");
-          rehearsal.users = users;
-        }
-      }
+      rehearsal = rehearse_request(args, ro);
     } else {
-      for (const auto& a : args)
-        for (const char* only : {"--order", "--step-interval", "--users", "--seed"})
-          if (a == only || a.rfind(std::string(only) + "=", 0) == 0)
-            throw po::error(std::string(only) + " goes with --rehearse");
+      for (const char* only : {"--order", "--step-interval", "--users", "--seed", "--max-requests", "--max-memory"})
+        if (given(args, only)) throw po::error(std::string(only) + " goes with --rehearse");
     }
 
     const auto loaded = load_or_report(scenario);
