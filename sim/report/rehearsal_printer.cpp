@@ -99,13 +99,24 @@ void print_rehearsal_text(const RehearsalReport& r, const PrintOptions& options,
     write_wrapped(out, "", 0, "No request failed during the rehearsal.");
   } else if (r.failures_stopped) {
     const Microseconds stop = *r.last_failure + 60000000;
-    write_wrapped(out, "", 0,
-                  "Failures stopped by " + clock(stop) + ", " +
-                      (stop > last_step ? duration(stop - last_step) + " after the last step"
-                                        : std::string("before the last step")) +
-                      " (the last failing minute began at " + clock(*r.last_failure) +
-                      "): a client keeps a cached ticket until it expires (up to the ticket lifetime) or klist "
-                      "purge, and a negative SPN cache entry for its lifetime [kerberos-rules R2.9, R1.6].");
+    std::string when = "Failures stopped by " + clock(stop) + ", ";
+    // Failures end at a step when none happens from its minute on; otherwise in the window of the last
+    // step before they ended.
+    const RehearsalStep* in = &r.before;
+    for (const auto& step : r.steps)
+      if (step.at <= stop) in = &step;
+    if (stop <= last_step && in->at == stop)
+      when += "as step " + std::to_string(in->number) + " ran.";
+    else if (stop <= last_step)
+      when += in->number ? "in the window of step " + std::to_string(in->number) + "." : "before the first step.";
+    else
+      when += duration(stop - last_step) + " after the last step (the last failing minute began at " +
+              clock(*r.last_failure) + ")" +
+              (stop > last_end ? ": a client keeps a cached ticket until it expires (up to the ticket lifetime) or "
+                                 "klist purge, and a negative SPN cache entry for its lifetime "
+                                 "[kerberos-rules R2.9, R1.6]."
+                               : ".");
+    write_wrapped(out, "", 0, when);
   } else {
     write_wrapped(out, "", 0,
                   paint.red("Failures had not stopped") + " by the end of the rehearsal (" + clock(r.duration) +

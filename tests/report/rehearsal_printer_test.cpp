@@ -86,8 +86,15 @@ TEST_CASE("the rehearsal text has a line per step, its nodes, and its commands w
   }
 }
 
-TEST_CASE("the rehearsal text says when failures never stopped, and why nothing was rehearsed", "[rehearsal][report]") {
+TEST_CASE(
+    "the rehearsal text says at which step failures stopped, when they never did, and why nothing was "
+    "rehearsed",
+    "[rehearsal][report]") {
   RehearsalReport r = example();
+  r.last_failure = 119 * kMinute;
+  CHECK(text(r).find("Failures stopped by 02:00, as step 2 ran.\n") != std::string::npos);
+  r.last_failure = 100 * kMinute;
+  CHECK(text(r).find("Failures stopped by 01:41, in the window of step 1.\n") != std::string::npos);
   r.failures_stopped = false;
   CHECK(text(r).find("Failures had not stopped by the end of the rehearsal (15:00)") != std::string::npos);
   RehearsalReport none;
