@@ -76,7 +76,7 @@ if [ "$a" != "$b" ]; then passed=$((passed + 1)); else
   echo "FAIL: trace --rehearse gives the same report for seeds 1 and 2"; failed=$((failed + 1)); fi
 
 # Bad input: exit 2, a message, nothing on standard output.
-refuses "nothing to rehearse" "nothing to rehearse in ssrs-farm-double-hop: every traced path works" -- \
+refuses "nothing to rehearse" "^  every traced path works: there is no fix to rehearse" -- \
   "$kerbsim" trace ssrs-farm-double-hop --rehearse
 refuses "bad --order" "--order must be given, reverse or spn-first, not 'random'" -- \
   "$kerbsim" trace "$seed" --rehearse --order random

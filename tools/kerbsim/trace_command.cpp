@@ -120,7 +120,8 @@ int trace_command(const Args& args) {
         return kExitUsage;
       }
       if (!rehearsed.rehearsed) {
-        std::cerr << "kerbsim trace: --rehearse: nothing to rehearse in " << scenario << ": " << rehearsed.none << "\n";
+        std::cerr << "kerbsim trace: --rehearse: nothing to rehearse in " << scenario << ":\n  " << rehearsed.none
+                  << "\n";
         return kExitUsage;
       }
       std::ostringstream text;
