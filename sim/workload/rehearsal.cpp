@@ -1,3 +1,5 @@
+// A rollout as timeline changes: the changes in the order asked for, the workload that runs them a step
+// interval apart, and the probes that measure each step's window overall and per node.
 #include "workload/rehearsal.h"
 
 #include <algorithm>
@@ -6,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "directory/names.h"
 #include "flow/tracer.h"
 #include "workload/parties.h"
 #include "workload/simulator.h"
