@@ -11,18 +11,22 @@ namespace po = boost::program_options;
 
 int trace_command(const Args& args) {
   return run_guarded("trace", [&] {
-    std::string scenario, flow, via, format = "text", output;
+    std::string scenario, flow, via, format = "text", output, write_fixed;
     bool explain = false;
     po::options_description visible(
         "Usage: kerbsim trace SCENARIO [options]\n\n"
         "Follows each flow of the scenario message by message: DNS, the SPN the client builds, the\n"
         "KDC exchanges, the AP-REQ at the node the balancer picked, NTLM fallback; every decision\n"
         "with its reason and rule. A request to a load balancer is traced once per member.\n\n"
-        "SCENARIO is a file or the name of a bundled scenario (see 'kerbsim list').\n\nOptions");
+        "SCENARIO is a file or the name of a bundled scenario (see 'kerbsim list').\n\n"
+        "With --write-fixed FILE.json, also writes the scenario with the verified fix of each failing path\n"
+        "applied, its expectations pinned to the fixed outcome; when no path can be fixed, no file is\n"
+        "written and the exit code is 1.\n\nOptions");
     visible.add_options()("help,h", "show this help")("flow", po::value(&flow), "trace only the flow with this name")(
         "via", po::value(&via), "trace only the path through this load-balancer member")(
         "format", po::value(&format), "text (default), json or mermaid")(
         "explain", po::bool_switch(&explain), "also show each step's details: DC events, settings")(
+        "write-fixed", po::value(&write_fixed), "write the fixed scenario to this file (replaced atomically)")(
         "output,o", po::value(&output),
         "write to this file, '-' for standard output; a regular file is replaced atomically");
     if (!parse_options(args, visible, po::value(&scenario), 1)) return kExitOk;
@@ -58,6 +62,17 @@ int trace_command(const Args& args) {
       print_trace_mermaid(report, text);
     else
       print_trace_text(report, {is_standard_output(output) && use_color(), explain}, text);
+    if (!write_fixed.empty()) {
+      const FixedScenario fixed = loaded->fix();
+      if (fixed.text.empty()) {
+        std::cerr << "kerbsim trace: no fixed scenario written: " << fixed.problem << "\n";
+        const int printed = emit(output, text.str());
+        return printed == kExitOk ? kExitFailed : printed;
+      }
+      if (!write_file_atomically(write_fixed, fixed.text)) return kExitUsage;
+      std::cerr << "kerbsim trace: wrote " << write_fixed << ", the design with " << fixed.changes.size()
+                << (fixed.changes.size() == 1 ? " change" : " changes") << " applied\n";
+    }
     return emit(output, text.str());
   });
 }
