@@ -81,8 +81,11 @@ FixedScenario Scenario::fix() const {
   farm::Environment env = impl_->env.clone();
   std::vector<farm::Change> applied;
   std::vector<std::string> unwritable;
+  bool any_failed = false;
   for (int round = 0; round < kMaxRounds; ++round) {
     const TraceReport report = flow::trace(env, {});
+    for (const auto& f : report.flows)
+      for (const auto& p : f.paths) any_failed |= p.verdict == Verdict::Failed;
     const analysis::VerifiedFix* chosen = nullptr;
     std::vector<analysis::VerifiedFix> fixes;
     for (const auto& f : report.flows) {
@@ -98,7 +101,11 @@ FixedScenario Scenario::fix() const {
     }
     if (!chosen) break;
     for (const auto& c : chosen->changes) {
-      static_cast<void>(farm::apply_change(env, c));
+      // A change that finds its setting already so changes nothing: it is not part of the fixed design.
+      farm::Environment next = env.clone();
+      static_cast<void>(farm::apply_change(next, c));
+      if (analysis::design_diff(env, next).empty()) continue;
+      env = std::move(next);
       const scenario::SpecEdit edit = scenario::apply_change(spec, c);
       if (edit == scenario::SpecEdit::NoTarget || edit == scenario::SpecEdit::NotInFormat)
         unwritable.push_back(farm::describe(c));
@@ -106,7 +113,8 @@ FixedScenario Scenario::fix() const {
     }
   }
   if (applied.empty()) {
-    result.problem = "no failing path of " + impl_->spec.name + " has a verified fix";
+    result.problem = any_failed ? "no failing path of " + impl_->spec.name + " has a verified fix"
+                                : "every path of " + impl_->spec.name + " is ok or degraded: nothing to fix";
     return result;
   }
   if (!unwritable.empty()) {
