@@ -23,6 +23,7 @@ std::string yes_no(bool b) { return b ? "true" : "false"; }
 
 std::string calls_text(const std::vector<base::Call>& calls) {
   std::vector<std::string> out;
+  out.reserve(calls.size());
   for (const auto& c : calls)
     out.push_back(c.to + (c.instance.empty() ? "" : "/" + c.instance) + (c.url.empty() ? "" : " " + c.url) + " as " +
                   c.as);
@@ -31,6 +32,7 @@ std::string calls_text(const std::vector<base::Call>& calls) {
 
 std::string bindings_text(const std::vector<web::Binding>& bindings) {
   std::vector<std::string> out;
+  out.reserve(bindings.size());
   for (const auto& b : bindings) out.push_back(b.scheme + "://" + b.host + ":" + std::to_string(b.port));
   return list(out);
 }

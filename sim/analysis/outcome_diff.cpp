@@ -49,9 +49,14 @@ void compare_hops(const Value& x, const Value& y, const std::string& prefix, std
 
 PathDiff path_diff(const PathOutcome* x, const PathOutcome* y) {
   PathDiff d;
-  d.via = (x ? x : y)->via;
-  if (x) d.before = x->verdict;
-  if (y) d.after = y->verdict;
+  if (x) {
+    d.via = x->via;
+    d.before = x->verdict;
+  }
+  if (y) {
+    d.via = y->via;
+    d.after = y->verdict;
+  }
   if (!x || !y) {
     d.direction = Direction::Changed;
     return d;

@@ -90,6 +90,7 @@ spec::Account written_account(const directory::Account& a) {
 
 std::vector<std::string> type_names(const std::vector<backend::SsrsAuthType>& types) {
   std::vector<std::string> out;
+  out.reserve(types.size());
   for (const auto t : types) out.push_back(backend::auth_type_name(t));
   return out;
 }
