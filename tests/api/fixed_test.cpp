@@ -5,7 +5,11 @@
 #include <filesystem>
 #include <string>
 
+#include "analysis/design_diff.h"
+#include "api/fixed_design.h"
 #include "kerbsim/kerbsim.h"
+#include "scenario/builder.h"
+#include "scenario/loader.h"
 
 using namespace kerbsim;
 
@@ -62,4 +66,52 @@ TEST_CASE("a scenario without a failing path gets no fixed design", "[fixed]") {
   CHECK(!fixed.scenario);
   CHECK(fixed.text.empty());
   CHECK(!fixed.problem.empty());
+}
+
+namespace {
+
+std::string scenario_file(const std::string& name) {
+  return std::string(KERBSIM_SOURCE_DIR) + "/scenarios/" + name + ".json";
+}
+
+}  // namespace
+
+TEST_CASE("a static port written for an instance that registers its own SPNs carries the SPNs of its restart",
+          "[fixed]") {
+  const spec::Scenario original = scenario::load_file(scenario_file("sql-named-instance-dynamic-port"));
+  const farm::Environment env = scenario::build(original);
+  farm::Change port;
+  port.action = farm::Action::SetSqlPort;
+  port.host = "sql1";
+  port.instance = "SALES";
+  port.port = 1500;
+  const api::FixedDesign design = api::write_fixed_design(original, env, {port});
+  INFO(design.problem);
+  REQUIRE(!design.text.empty());
+  // iis-rules 6.3: NT SERVICE\MSSQL$SALES writes MSSQLSvc/sql1.corp.contoso.com:1500 on CORP\SQL1$ at start.
+  const auto has = [&](const std::string& s) {
+    return std::find(design.changes.begin(), design.changes.end(), s) != design.changes.end();
+  };
+  CHECK(design.changes.front() == farm::describe(port));
+  CHECK(has("MSSQLSvc/sql1.corp.contoso.com:1500 added to CORP\\SQL1$"));
+  const spec::Scenario written = scenario::load_text(design.text, "fixed.json");
+  std::vector<std::string> listed;
+  for (const auto& c : analysis::design_diff(env, scenario::build(written)).changes)
+    listed.push_back(farm::describe(c));
+  std::vector<std::string> applied = design.changes;
+  std::sort(listed.begin(), listed.end());
+  std::sort(applied.begin(), applied.end());
+  CHECK(listed == applied);
+}
+
+TEST_CASE("a change the format cannot hold writes no fixed design", "[fixed]") {
+  const spec::Scenario original = scenario::load_file(scenario_file("ssrs-farm-networkservice"));
+  const farm::Environment env = scenario::build(original);
+  farm::Change host_spn;
+  host_spn.action = farm::Action::RemoveSpn;
+  host_spn.account = "CORP\\WEB1$";
+  host_spn.spn = directory::Spn::parse("HOST/web1.corp.contoso.com").value();  // the domain join's SPN
+  const api::FixedDesign design = api::write_fixed_design(original, env, {host_spn});
+  CHECK(design.text.empty());
+  CHECK(design.problem.find("HOST/web1.corp.contoso.com") != std::string::npos);
 }
