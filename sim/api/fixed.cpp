@@ -88,6 +88,8 @@ std::string fixed_description(const spec::Scenario& original, const std::vector<
     out +=
         " The original's simulation expectations are left out: the fixed design simulates differently; run "
         "`kerbsim simulate` to pin new ones.";
+  if (original.workload && !original.workload->events.empty())
+    out += " Its workload keeps the original's timeline events, which may undo or repeat parts of the fix.";
   if (!original.description.empty()) out += "\n\nThe original scenario:\n\n" + original.description;
   return out;
 }

@@ -49,6 +49,7 @@ expect "diff with workloads compares metrics; more users always failing is worse
 # Nothing to fix: a message, no file, exit 1.
 expect "write-fixed with nothing to fix" 1 "no fixed scenario written" -- "$kerbsim" trace ssrs-farm-shared-account --write-fixed "$tmp/none.json"
 check_absent "write-fixed with nothing to fix" "$tmp/none.json"
+expect "diff --fix with nothing to fix" 1 "nothing to fix" -- "$kerbsim" diff ssrs-farm-shared-account --fix
 
 # Bad input: located messages, exit 2.
 echo '{ "format": "kerbsim/1", "name": "x", ' > "$tmp/bad.json"
