@@ -22,10 +22,12 @@ enum class Direction {
 };
 std::string to_string(Direction d);  // "same", "better", "worse", "changed"
 
-// One change to the environment: its action as a scenario names it and what it does, in words.
+// One change to the environment: its action as a scenario names it, what it does in words, and the
+// keys it sets, named as a workload event names them ({"account": "CORP\\svc", "spn": "HTTP/x"}).
 struct DesignChange {
   std::string action;  // "add_spn", "set_delegation", ...
   std::string change;  // "HTTP/reports.corp.contoso.com added to CORP\\svc-reports"
+  Value keys = Value::object();
 };
 
 // A difference no change expresses (a host added, a DNS record, a balancer's members).

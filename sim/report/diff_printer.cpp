@@ -50,6 +50,8 @@ Value to_value(const DiffReport& r) {
     Value item = Value::object();
     item.set("action", c.action);
     item.set("change", c.change);
+    if (c.keys.is_object())
+      for (const auto& [key, v] : c.keys.as_object()) item.set(key, v);
     changes.push(std::move(item));
   }
   doc.set("changes", std::move(changes));
