@@ -9,6 +9,7 @@
 
 #include "kerbsim/check.h"
 #include "kerbsim/diagnostic.h"
+#include "kerbsim/diff.h"
 #include "kerbsim/kdc_question.h"
 #include "kerbsim/lint.h"
 #include "kerbsim/outcome.h"
@@ -22,6 +23,20 @@ std::string version();
 struct TraceRequest {
   std::string flow;  // "" = every flow
   std::string via;   // "" = every load-balancer member
+};
+
+class Scenario;
+
+// A scenario with the verified fix of each failing path applied, ready to write.
+struct FixedScenario {
+  std::unique_ptr<Scenario> scenario;  // nullptr when nothing was fixed
+  std::string text;                    // the scenario file; "" when nothing was fixed
+  std::vector<std::string> changes;    // what each applied change does, in the order applied
+  std::string problem;                 // why nothing was written: no path has a fix, or the fix cannot be written
+};
+
+struct DiffRequest {
+  bool simulate = true;  // when both scenarios have a workload, run both and compare their metrics
 };
 
 class Scenario {
@@ -55,10 +70,25 @@ class Scenario {
   // One question to the simulated KDC of the account's domain (`kerbsim kdc`).
   KdcAnswer ask_kdc(const KdcQuestion& question) const;
 
+  // The fixed design (`kerbsim trace --write-fixed`): the verified fix of a failing path applied, the
+  // flows traced again, and again until no failing path has a fix. Written by the scenario writer, with
+  // its `expect` blocks pinning the fixed outcome of every path, its simulation expectations left out
+  // (the fixed design simulates differently), and a description that lists the changes.
+  FixedScenario fix() const;
+  // fix().text: the fixed scenario file, "" when nothing can be fixed.
+  std::string write_fixed() const;
+
+  friend DiffReport diff(const Scenario& a, const Scenario& b, const DiffRequest& request);
+
  private:
   struct Impl;
   explicit Scenario(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// `kerbsim diff A B`: the changes that turn A's environment into B's, the traced outcomes compared per
+// flow, path and hop, and (when both have a workload) the simulation metrics side by side. Throws
+// ScenarioError when a workload would exceed the default budget.
+DiffReport diff(const Scenario& a, const Scenario& b, const DiffRequest& request = {});
 
 }  // namespace kerbsim

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "kerbsim/check.h"
+#include "kerbsim/diff.h"
 #include "kerbsim/kdc_question.h"
 #include "kerbsim/lint.h"
 #include "kerbsim/outcome.h"
@@ -37,5 +38,10 @@ void print_simulation_csv(const SimulationReport& report, std::ostream& out);
 // and per node, and when failures stopped.
 void print_rehearsal_text(const RehearsalReport& report, const PrintOptions& options, std::ostream& out);
 void print_rehearsal_json(const RehearsalReport& report, std::ostream& out);
+
+// `kerbsim diff`: the environment's changes (and their commands), the outcome per flow and path, the
+// simulation metrics side by side; JSON as to_value(DiffReport).
+void print_diff_text(const DiffReport& report, const PrintOptions& options, std::ostream& out);
+void print_diff_json(const DiffReport& report, std::ostream& out);
 
 }  // namespace kerbsim

@@ -7,6 +7,7 @@
 
 #include "analysis/fixes.h"
 #include "analysis/lint.h"
+#include "api/scenario_impl.h"
 #include "flow/kdc_question.h"
 #include "flow/tracer.h"
 #include "scenario/builder.h"
@@ -17,11 +18,6 @@
 namespace kerbsim {
 
 std::string version() { return "0.1.0"; }
-
-struct Scenario::Impl {
-  spec::Scenario spec;
-  farm::Environment env;
-};
 
 Scenario::Scenario(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Scenario::~Scenario() = default;

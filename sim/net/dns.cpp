@@ -52,6 +52,14 @@ void Dns::add_cname(const std::string& alias, const std::string& target) {
   r.has_cname = true;
 }
 
+std::vector<Dns::Record> Dns::records() const {
+  std::vector<Record> out;
+  out.reserve(names_.size());
+  for (const auto& [key, r] : names_)
+    out.push_back({r.spelled, r.has_a ? r.ip : std::string(), r.has_cname ? r.cname : std::string()});
+  return out;
+}
+
 DnsAnswer Dns::resolve(const std::string& name, const std::string& suffix) const {
   DnsAnswer ans;
   std::vector<std::string> candidates;

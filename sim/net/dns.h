@@ -52,6 +52,14 @@ class Dns {
 
   static constexpr int kMaxChain = 16;
 
+  // Every name with its records, by lower-case name: what a design diff compares.
+  struct Record {
+    std::string name;   // as last written
+    std::string a;      // "" when the name has no A record
+    std::string cname;  // "" when the name is no alias
+  };
+  std::vector<Record> records() const;
+
  private:
   struct Records {
     std::string spelled;  // the name as last written

@@ -11,3 +11,5 @@ cmake --build "$root/build" --target benchmarks -j "$(nproc)"
 "$root/build/tools/bench/engine_bench"
 echo
 "$root/build/tools/bench/simulation_bench"
+echo
+"$root/build/tools/bench/diff_bench"

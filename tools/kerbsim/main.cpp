@@ -19,6 +19,7 @@ constexpr const char* kUsage =
     "  kdc SCENARIO KIND  ask the simulated KDC one question: as, tgs, s4u2self, s4u2proxy, forward-tgt\n"
     "  lint SCENARIO      validate and list static findings (duplicate or missing SPNs, risky settings)\n"
     "  explain SCENARIO   the scenario's teaching text, then its trace with every detail\n"
+    "  diff A B           what changed between two designs, and whether anything got worse (exit 1)\n"
     "  list               the bundled scenarios\n"
     "\n"
     "Options: --help, --version. Every command has --help.\n"
@@ -30,7 +31,7 @@ int main(int argc, char** argv) {
   using namespace kerbsim::cli;
   const std::map<std::string, int (*)(const Args&)> commands = {
       {"trace", trace_command}, {"check", check_command},     {"simulate", simulate_command}, {"kdc", kdc_command},
-      {"lint", lint_command},   {"explain", explain_command}, {"list", list_command}};
+      {"lint", lint_command},   {"explain", explain_command}, {"list", list_command},         {"diff", diff_command}};
   if (argc < 2) {
     std::cerr << kUsage;
     return kExitUsage;

@@ -56,7 +56,7 @@ RehearseRequest rehearse_request(const Args& args, const RehearseOptions& o) {
 
 int trace_command(const Args& args) {
   return run_guarded("trace", [&] {
-    std::string scenario, flow, via, format = "text", output;
+    std::string scenario, flow, via, format = "text", output, write_fixed;
     bool explain = false, rehearse = false;
     RehearseOptions ro;
     po::options_description visible(
@@ -64,13 +64,17 @@ int trace_command(const Args& args) {
         "Follows each flow of the scenario message by message: DNS, the SPN the client builds, the\n"
         "KDC exchanges, the AP-REQ at the node the balancer picked, NTLM fallback; every decision\n"
         "with its reason and rule. A request to a load balancer is traced once per member.\n\n"
+        "SCENARIO is a file or the name of a bundled scenario (see 'kerbsim list').\n\n"
+        "With --write-fixed FILE.json, also writes the scenario with the verified fix of each failing path\n"
+        "applied, its expectations pinned to the fixed outcome; when no path can be fixed, no file is\n"
+        "written and the exit code is 1.\n\n"
         "With --rehearse, rolls out the first fix shown as timeline changes on the scenario's\n"
-        "workload: exit 0 when it ran, 2 when no traced path has a verified fix to rehearse.\n\n"
-        "SCENARIO is a file or the name of a bundled scenario (see 'kerbsim list').\n\nOptions");
+        "workload: exit 0 when it ran, 2 when no traced path has a verified fix to rehearse.\n\nOptions");
     visible.add_options()("help,h", "show this help")("flow", po::value(&flow), "trace only the flow with this name")(
         "via", po::value(&via), "trace only the path through this load-balancer member")(
         "format", po::value(&format), "text (default), json or mermaid")(
         "explain", po::bool_switch(&explain), "also show each step's details: DC events, settings")(
+        "write-fixed", po::value(&write_fixed), "write the fixed scenario to this file (replaced atomically)")(
         "output,o", po::value(&output),
         "write to this file, '-' for standard output; a regular file is replaced atomically")(
         "rehearse", po::bool_switch(&rehearse),
@@ -92,6 +96,7 @@ int trace_command(const Args& args) {
     RehearseRequest rehearsal;
     if (rehearse) {
       if (format == "mermaid") throw po::error("--rehearse prints text or json, not mermaid");
+      if (!write_fixed.empty()) throw po::error("--write-fixed and --rehearse are two runs; give one of them");
       rehearsal = rehearse_request(args, ro);
     } else {
       for (const char* only : {"--order", "--step-interval", "--users", "--seed", "--max-requests", "--max-memory"})
@@ -148,6 +153,17 @@ int trace_command(const Args& args) {
       print_trace_mermaid(report, text);
     else
       print_trace_text(report, {is_standard_output(output) && use_color(), explain}, text);
+    if (!write_fixed.empty()) {
+      const FixedScenario fixed = loaded->fix();
+      if (fixed.text.empty()) {
+        std::cerr << "kerbsim trace: no fixed scenario written: " << fixed.problem << "\n";
+        const int printed = emit(output, text.str());
+        return printed == kExitOk ? kExitFailed : printed;
+      }
+      if (!write_file_atomically(write_fixed, fixed.text)) return kExitUsage;
+      std::cerr << "kerbsim trace: wrote " << write_fixed << ", the design with " << fixed.changes.size()
+                << (fixed.changes.size() == 1 ? " change" : " changes") << " applied\n";
+    }
     return emit(output, text.str());
   });
 }
