@@ -84,7 +84,7 @@ void print_command(const FixStep& s, const std::string& indent, std::ostream& ou
   out << indent << "}\n" << indent << s.program << " @params\n";
 }
 
-void print_step(const FixStep& s, int number, const std::string& next, std::ostream& out) {
+void print_step(const FixStep& s, int number, const std::string& again, const std::string& next, std::ostream& out) {
   const std::string in = kIndent;
   out << in << "# " << number << ". " << comment(s.why) << "\n";
   out << in << "#    needs " << comment(s.needs) << "\n";
@@ -98,7 +98,10 @@ void print_step(const FixStep& s, int number, const std::string& next, std::ostr
     }
   }
   if (s.wait.empty()) return;
-  const std::string message = "Wait " + s.wait + " (see step " + std::to_string(number) + "), then run " + next + ".";
+  // With something to query the section can be run again (the stop passes once the wait is over);
+  // without, it would stop again, so the admin goes on with the next section.
+  const std::string message = "Wait " + s.wait + " (see step " + std::to_string(number) + "), then run " +
+                              (s.ready.empty() ? next : again) + ".";
   if (s.ready.empty()) {
     out << in << "Write-Warning " << quote(message) << "\n" << in << "return\n";
     return;
@@ -125,7 +128,7 @@ void print_checks(const std::vector<const FixStep*>& steps, std::ostream& out) {
   const std::string in = std::string(kIndent) + kIndent + kIndent;
   for (const auto& [host, checks] : hosts) {
     out << kIndent << kIndent << quote(host) << " {\n";
-    print_prelude(checks, directory_section(checks), in, out);
+    print_prelude(checks, false, in, out);  // the AD module loads on first use
     std::set<std::string> seen;
     for (const auto* s : checks)
       if (seen.insert(s->check).second) out << in << s->check << "\n";
@@ -197,7 +200,7 @@ void print_fix_script(const TraceReport& report, std::ostream& out) {
     if (!section.host.empty()) out << kIndent << kIndent << "Assert-Machine " << quote(section.host) << "\n";
     print_prelude(section.steps, directory_section(section.steps), std::string(kIndent) + kIndent, out);
     std::ostringstream body;
-    for (const auto* s : section.steps) print_step(*s, ++number, again, body);
+    for (const auto* s : section.steps) print_step(*s, ++number, again, next, body);
     // The steps are indented one more level inside the section's block.
     std::string line;
     std::istringstream lines(body.str());
