@@ -619,6 +619,17 @@ struct Renderer {
 
 std::vector<FixStep> render_steps(const farm::Environment& env, const std::vector<farm::Change>& ordered) {
   Renderer r{env.clone(), ordered, {}, {}};
+  // A gMSA's KDS root key comes before every other step: it changes nothing users see, and its wait
+  // (kerberos-rules R7.1) should not fall between two steps that must follow each other closely.
+  for (const auto& c : ordered) {
+    if (c.action != farm::Action::CreateAccount || !c.new_account ||
+        c.new_account->kind != directory::AccountKind::Gmsa)
+      continue;
+    const auto* d = r.env.directory.domain_by_dns(c.new_account->domain);
+    if (!d || d->kds_root_key) continue;
+    r.kds_root_key(d->dns);
+    r.env.directory.add_kds_root_key(std::string(d->forest));
+  }
   for (const auto& c : ordered) {
     r.render(c);
     farm::apply_change(r.env, c);

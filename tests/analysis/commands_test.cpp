@@ -205,6 +205,17 @@ TEST_CASE(
   CHECK(steps[7].host == "web2");
 }
 
+TEST_CASE("the KDS root key and its wait come before every other step of the rollout", "[commands]") {
+  const auto env = world(false);
+  const auto steps = render(env, {spn_change(Action::RemoveSpn, "CORP\\svc-app", "HTTP/app.corp.contoso.com"),
+                                  create(gmsa({"HTTP/app.corp.contoso.com"}))});
+  REQUIRE(steps.size() == 3);
+  CHECK(steps[0].program == "Add-KdsRootKey");
+  CHECK(steps[0].wait == "10h");
+  CHECK(steps[1].program == "setspn");
+  CHECK(steps[2].program == "New-ADServiceAccount");
+}
+
 TEST_CASE(
     "a gMSA in a forest with a usable KDS root key, without SPNs or delegation, has neither the key step "
     "nor -ServicePrincipalNames and -OtherAttributes",
