@@ -24,10 +24,11 @@ std::string quote(const std::string& s) {
   return out + "'";
 }
 
-// Comment text on one line: a line break would end the comment.
+// Comment text on one line: a line break would end a line comment, and "#>" the block comment.
 std::string comment(const std::string& s) {
   std::string out = s;
   std::replace(out.begin(), out.end(), '\n', ' ');
+  for (auto i = out.find("#>"); i != std::string::npos; i = out.find("#>", i)) out.replace(i, 2, "# >");
   return out;
 }
 
@@ -169,7 +170,19 @@ void print_fix_script(const TraceReport& report, std::ostream& out) {
   out << "<#\n.SYNOPSIS\n"
       << kIndent << "The verified fix for " << comment(report.scenario)
       << (report.title.empty() ? "" : " (" + comment(report.title) + ")") << ", from kerbsim.\n\n.DESCRIPTION\n";
-  for (const auto* f : fixes) out << kIndent << "Fixes: " << comment(f->change) << "\n";
+  for (const auto* f : fixes) {
+    // The paths it fixes: every path that is not ok and whose first fix with steps is this one.
+    std::string paths;
+    for (const auto& flow : report.flows)
+      for (const auto& path : flow.paths) {
+        if (path.verdict == Verdict::Ok) continue;
+        const auto first =
+            std::find_if(path.fixes.begin(), path.fixes.end(), [](const Fix& x) { return !x.steps.empty(); });
+        if (first == path.fixes.end() || first->change != f->change || first->command != f->command) continue;
+        paths += (paths.empty() ? "" : ", ") + ("\"" + flow.flow + "\"") + (path.via ? " via " + *path.via : "");
+      }
+    out << kIndent << "Fixes " << comment(paths) << ": " << comment(f->change) << "\n";
+  }
   out << "\n" << kIndent << "Run the sections in order, each on its machine:\n";
   for (int i = 0; i < count; ++i)
     out << kIndent << "  .\\fix.ps1 -Section " << i + 1 << "   on " << machine(sections[i].host) << "\n";

@@ -105,10 +105,17 @@ TEST_CASE("a fix script runs, for each path that is not ok, its first fix with s
   REQUIRE(fixes.size() == 1);
   CHECK(fixes[0]->change == "move the SPN");
   const std::string s = script(r);
-  CHECK(has(s, "Fixes: move the SPN"));
+  CHECK(has(s, "Fixes \"alice-reports\" via web1, \"alice-reports\" via web2: move the SPN"));
   CHECK(!has(s, "never run"));
   CHECK(!has(s, "klist purge"));
   CHECK(count(s, "setspn -D HTTP/a 'CORP\\WEB1$'") == 1);
+}
+
+TEST_CASE("text from the report cannot end the script's comment block", "[powershell]") {
+  TraceReport r = report({step("dc1", "setspn -Q HTTP/a")});
+  r.title = "a farm #> Remove-Item C:\\";
+  const std::string s = script(r);
+  CHECK(count(s, "#>") == 1);
 }
 
 TEST_CASE("a report whose paths have no fix with steps has no fix script", "[powershell]") {
