@@ -75,6 +75,12 @@ bool directory_section(const std::vector<const FixStep*>& steps) {
 }
 
 void print_command(const FixStep& s, const std::string& indent, std::ostream& out) {
+  if (!s.arguments.empty()) {
+    // A native program's failure does not stop a script: its exit code is checked.
+    out << indent << s.command << "\n"
+        << indent << "if ($LASTEXITCODE -ne 0) { throw \"" << s.program << " failed (exit $LASTEXITCODE)\" }\n";
+    return;
+  }
   if (s.parameters.empty() || s.command.size() <= kSplatOver) {
     out << indent << s.command << "\n";
     return;

@@ -158,6 +158,15 @@ TEST_CASE("each step runs only while its guard says it is needed; a step without
   CHECK(count(s, "Import-Module ActiveDirectory") == 1);
 }
 
+TEST_CASE("a native program's exit code is checked, since its failure would not stop the script", "[powershell]") {
+  FixStep s = step("dc1", "setspn -S HTTP/a 'CORP\\svc'", "$true");
+  s.program = "setspn";
+  s.arguments = {"-S", "HTTP/a", "CORP\\svc"};
+  CHECK(has(script(report({s})),
+            "            setspn -S HTTP/a 'CORP\\svc'\n"
+            "            if ($LASTEXITCODE -ne 0) { throw \"setspn failed (exit $LASTEXITCODE)\" }\n"));
+}
+
 TEST_CASE("a long cmdlet is splatted, a switch as $true; a short one stays on its line", "[powershell]") {
   const std::string s = script(report({kds_key(), new_gmsa()}));
   CHECK(has(s, "            Add-KdsRootKey -EffectiveImmediately\n"));
