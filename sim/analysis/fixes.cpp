@@ -1,4 +1,5 @@
 #include "analysis/fixes.h"
+#include "analysis/commands.h"
 
 #include <algorithm>
 #include <functional>
@@ -449,7 +450,7 @@ std::vector<VerifiedFix> verify(const farm::Environment& env, const farm::FlowSp
       }
     }
     if (better && !worse) {
-      verified.emplace_back(score, VerifiedFix{Fix{c.change, c.command, {}, ""}, c.changes});
+      verified.emplace_back(score, VerifiedFix{Fix{c.change, c.command, render_steps(env, c.changes), ""}, c.changes});
       best = std::max(best, score);
     }
   }

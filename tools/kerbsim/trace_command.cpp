@@ -52,11 +52,22 @@ RehearseRequest rehearse_request(const Args& args, const RehearseOptions& o) {
   return r;
 }
 
+int print_report(const TraceReport& report, const std::string& format, const std::string& output, bool explain) {
+  std::ostringstream text;
+  if (format == "json")
+    print_trace_json(report, text);
+  else if (format == "mermaid")
+    print_trace_mermaid(report, text);
+  else
+    print_trace_text(report, {is_standard_output(output) && use_color(), explain}, text);
+  return emit(output, text.str());
+}
+
 }  // namespace
 
 int trace_command(const Args& args) {
   return run_guarded("trace", [&] {
-    std::string scenario, flow, via, format = "text", output, write_fixed;
+    std::string scenario, flow, via, format = "text", output, write_fixed, fix_script;
     bool explain = false, rehearse = false;
     RehearseOptions ro;
     po::options_description visible(
@@ -87,7 +98,11 @@ int trace_command(const Args& args) {
         "users", po::value(&ro.users), "with --rehearse: number of users (default: the workload's, or 200)")(
         "seed", po::value(&ro.seed), "with --rehearse: random seed (default: the workload's)")(
         "max-requests", po::value(&ro.max_requests), "with --rehearse: refuse a rehearsal expected to make more")(
-        "max-memory", po::value(&ro.max_memory_mib), "with --rehearse: refuse a rehearsal expected to need more MiB");
+        "max-memory", po::value(&ro.max_memory_mib), "with --rehearse: refuse a rehearsal expected to need more MiB")(
+        "fix-script", po::value(&fix_script),
+        "also write the verified fixes as a PowerShell script to this file (replaced atomically): one section "
+        "per machine in rollout order, each step guarded, then the checks. When no traced path has a fix, no "
+        "file is written and the exit code is 1");
     if (!parse_options(args, visible, po::value(&scenario), 1)) return kExitOk;
     if (scenario.empty()) throw po::error("a SCENARIO is required");
     if (format != "text" && format != "json" && format != "mermaid")
@@ -96,7 +111,8 @@ int trace_command(const Args& args) {
     RehearseRequest rehearsal;
     if (rehearse) {
       if (format == "mermaid") throw po::error("--rehearse prints text or json, not mermaid");
-      if (!write_fixed.empty()) throw po::error("--write-fixed and --rehearse are two runs; give one of them");
+      if (!write_fixed.empty() || !fix_script.empty())
+        throw po::error("--rehearse is a run of its own; give --write-fixed or --fix-script without it");
       rehearsal = rehearse_request(args, ro);
     } else {
       for (const char* only : {"--order", "--step-interval", "--users", "--seed", "--max-requests", "--max-memory"})
@@ -146,25 +162,28 @@ int trace_command(const Args& args) {
         return kExitUsage;
       }
     }
-    std::ostringstream text;
-    if (format == "json")
-      print_trace_json(report, text);
-    else if (format == "mermaid")
-      print_trace_mermaid(report, text);
-    else
-      print_trace_text(report, {is_standard_output(output) && use_color(), explain}, text);
+    if (!fix_script.empty()) {
+      if (fix_script_fixes(report).empty()) {
+        std::cerr << "kerbsim trace: no traced path has a verified fix; " << fix_script << " not written\n";
+        const int printed = print_report(report, format, output, explain);
+        return printed == kExitOk ? kExitFailed : printed;
+      }
+      std::ostringstream script;
+      print_fix_script(report, script);
+      if (!write_file_atomically(fix_script, script.str())) return kExitUsage;
+    }
     if (!write_fixed.empty()) {
       const FixedScenario fixed = loaded->fix();
       if (fixed.text.empty()) {
         std::cerr << "kerbsim trace: no fixed scenario written: " << fixed.problem << "\n";
-        const int printed = emit(output, text.str());
+        const int printed = print_report(report, format, output, explain);
         return printed == kExitOk ? kExitFailed : printed;
       }
       if (!write_file_atomically(write_fixed, fixed.text)) return kExitUsage;
       std::cerr << "kerbsim trace: wrote " << write_fixed << ", the design with " << fixed.changes.size()
                 << (fixed.changes.size() == 1 ? " change" : " changes") << " applied\n";
     }
-    return emit(output, text.str());
+    return print_report(report, format, output, explain);
   });
 }
 
