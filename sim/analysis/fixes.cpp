@@ -436,7 +436,7 @@ std::vector<VerifiedFix> verify(const farm::Environment& env, const farm::FlowSp
   for (const auto& c : candidates) {
     if (--budget < 0) break;
     farm::Environment changed = env.clone();
-    for (const auto& ch : c.changes) farm::apply_change(changed, ch);
+    for (const auto& ch : c.changes) farm::apply_change(changed, ch);  // ordered rewrite follows
     const FlowOutcome again = retrace(changed, flow.name);
     bool better = false, worse = false;
     int score = 0;

@@ -72,7 +72,7 @@ TEST_CASE("add_spn and remove_spn edit the account's SPNs and the directory's in
   Change c = make(Action::AddSpn);
   c.account = "CORP\\svc-portal";
   c.spn = test::spn("HTTP/portal");
-  CHECK(apply_change(env, c) == "HTTP/portal added to CORP\\svc-portal");
+  CHECK(apply_change(env, c).what == "HTTP/portal added to CORP\\svc-portal");
   CHECK(account(env, "CORP\\svc-portal").spns ==
         std::vector<std::string>{"HTTP/portal.corp.contoso.com", "HTTP/portal"});
   auto found = env.directory.lookup_spn(kerbsim::test::spn("http/PORTAL"), "corp.contoso.com");
@@ -81,7 +81,7 @@ TEST_CASE("add_spn and remove_spn edit the account's SPNs and the directory's in
 
   c.action = Action::RemoveSpn;
   c.spn = test::spn("HTTP/portal.corp.contoso.com");
-  CHECK(apply_change(env, c) == "HTTP/portal.corp.contoso.com removed from CORP\\svc-portal");
+  CHECK(apply_change(env, c).what == "HTTP/portal.corp.contoso.com removed from CORP\\svc-portal");
   CHECK(account(env, "CORP\\svc-portal").spns == std::vector<std::string>{"HTTP/portal"});
   CHECK(env.directory.lookup_spn(kerbsim::test::spn("HTTP/portal.corp.contoso.com"), "corp.contoso.com").status ==
         directory::SpnLookup::Status::NotFound);
@@ -93,7 +93,7 @@ TEST_CASE("set_delegation changes only the settings it names", "[workload][chang
   c.account = "CORP\\svc-portal";
   c.trusted_to_auth_for_delegation = true;
   c.allowed_to_delegate_to = std::vector<std::string>{"MSSQLSvc/sql1.corp.contoso.com:1433", "HTTP/api"};
-  CHECK(apply_change(env, c) ==
+  CHECK(apply_change(env, c).what ==
         "CORP\\svc-portal: trusted_to_auth_for_delegation = true, allowed_to_delegate_to = "
         "[MSSQLSvc/sql1.corp.contoso.com:1433, HTTP/api]");
   const auto& a = account(env, "CORP\\svc-portal");
@@ -108,7 +108,7 @@ TEST_CASE("set_delegation changes only the settings it names", "[workload][chang
   d.trusted_for_delegation = true;
   d.sensitive = true;
   d.allowed_to_act = std::vector<std::string>{"CORP\\WEB1$"};
-  CHECK(apply_change(env, d) ==
+  CHECK(apply_change(env, d).what ==
         "CORP\\svc-portal: trusted_for_delegation = true, sensitive = true, allowed_to_act = [CORP\\WEB1$]");
   CHECK(a.trusted_for_delegation);
   CHECK(a.trusted_to_auth_for_delegation);  // untouched by the second change
@@ -120,7 +120,7 @@ TEST_CASE("set_delegation changes only the settings it names", "[workload][chang
   off.account = "CORP\\svc-portal";
   off.trusted_for_delegation = false;
   off.allowed_to_delegate_to = std::vector<std::string>{};
-  CHECK(apply_change(env, off) == "CORP\\svc-portal: trusted_for_delegation = false, allowed_to_delegate_to = []");
+  CHECK(apply_change(env, off).what == "CORP\\svc-portal: trusted_for_delegation = false, allowed_to_delegate_to = []");
   CHECK_FALSE(a.trusted_for_delegation);
   CHECK(a.allowed_to_delegate_to.empty());
 }
@@ -130,7 +130,7 @@ TEST_CASE("password_change moves the account's kvno on by one", "[workload][chan
   Change c = make(Action::PasswordChange);
   c.account = "CORP\\svc-portal";
   CHECK(account(env, "CORP\\svc-portal").kvno == 1);
-  CHECK(apply_change(env, c) == "new password for CORP\\svc-portal (kvno + 1)");
+  CHECK(apply_change(env, c).what == "new password for CORP\\svc-portal (kvno + 1)");
   CHECK(account(env, "CORP\\svc-portal").kvno == 2);
   apply_change(env, c);
   CHECK(account(env, "CORP\\svc-portal").kvno == 3);
@@ -144,7 +144,7 @@ TEST_CASE("change_app_pool_identity, set_use_app_pool_credentials and set_kernel
   c.host = "WEB1";  // host and pool names match case-insensitively
   c.app_pool = "portal";
   c.identity = web::parse_identity("NetworkService");
-  CHECK(apply_change(env, c) == "app pool portal on WEB1 runs as NetworkService");
+  CHECK(apply_change(env, c).what == "app pool portal on WEB1 runs as NetworkService");
   CHECK(pool(env).identity.type == web::IdentityType::NetworkService);
 
   Change u = make(Action::SetUseAppPoolCredentials);
@@ -152,10 +152,10 @@ TEST_CASE("change_app_pool_identity, set_use_app_pool_credentials and set_kernel
   u.site = "Portal";
   u.value = true;
   CHECK_FALSE(site(env).use_app_pool_credentials);
-  CHECK(apply_change(env, u) == "useAppPoolCredentials = true for site Portal on web1");
+  CHECK(apply_change(env, u).what == "useAppPoolCredentials = true for site Portal on web1");
   CHECK(site(env).use_app_pool_credentials);
   u.value = false;
-  CHECK(apply_change(env, u) == "useAppPoolCredentials = false for site Portal on web1");
+  CHECK(apply_change(env, u).what == "useAppPoolCredentials = false for site Portal on web1");
   CHECK_FALSE(site(env).use_app_pool_credentials);
 
   Change k = make(Action::SetKernelMode);
@@ -163,7 +163,7 @@ TEST_CASE("change_app_pool_identity, set_use_app_pool_credentials and set_kernel
   k.site = "PORTAL";
   k.value = false;
   CHECK(site(env).kernel_mode);
-  CHECK(apply_change(env, k) == "useKernelMode = false for site PORTAL on web1");
+  CHECK(apply_change(env, k).what == "useKernelMode = false for site PORTAL on web1");
   CHECK_FALSE(site(env).kernel_mode);
 }
 
@@ -178,7 +178,7 @@ TEST_CASE("changes that do not edit the environment return nothing and touch not
   c.app_pool = "Portal";
   c.dc = "dc1";
   c.offset = 10 * kMinute;
-  CHECK(apply_change(env, c).empty());
+  CHECK(apply_change(env, c).what.empty());
   CHECK(snapshot(env) == before);
   CHECK_FALSE(c.in_directory());
 }
@@ -297,12 +297,13 @@ TEST_CASE("action names are the scenario's, and only directory writes wait for r
 
 TEST_CASE("create_account adds the account once, and it reaches the DCs like any directory write", "[changes]") {
   auto env = world();
+  env.directory.add_kds_root_key("corp.contoso.com");
   Change c = make(Action::CreateAccount);
-  directory::Account gmsa = test::corp_user("gmsa-portal$", {"HTTP/portal.corp.contoso.com"});
+  directory::Account gmsa = test::corp_user("gmsa-portal$", {"HTTP/intranet.corp.contoso.com"});
   gmsa.kind = directory::AccountKind::Gmsa;
   c.new_account = gmsa;
   CHECK(c.in_directory());
-  CHECK(apply_change(env, c) == "CORP\\gmsa-portal$ created");
+  CHECK(apply_change(env, c).what == "CORP\\gmsa-portal$ created");
   const auto id = env.directory.find_account("CORP\\gmsa-portal$");
   REQUIRE(id);
   CHECK(env.directory.account(*id).kind == directory::AccountKind::Gmsa);
@@ -323,13 +324,13 @@ TEST_CASE("the report server's service account and AuthenticationTypes are chang
   account.host = "rs1";
   account.identity = web::parse_identity("CORP\\gmsa-rs$");
   CHECK_FALSE(account.in_directory());
-  CHECK(apply_change(env, account) == "the report server on rs1 runs as CORP\\gmsa-rs$");
+  CHECK(apply_change(env, account).what == "the report server on rs1 runs as CORP\\gmsa-rs$");
   CHECK(env.host("rs1")->ssrs->service_account.account == "CORP\\gmsa-rs$");
 
   Change types = make(Action::SetSsrsAuthenticationTypes);
   types.host = "rs1";
   types.authentication_types = {backend::SsrsAuthType::RSWindowsNegotiate, backend::SsrsAuthType::RSWindowsNTLM};
-  CHECK(apply_change(env, types) == "AuthenticationTypes on rs1: RSWindowsNegotiate, RSWindowsNTLM");
+  CHECK(apply_change(env, types).what == "AuthenticationTypes on rs1: RSWindowsNegotiate, RSWindowsNTLM");
   CHECK(env.host("rs1")->ssrs->authentication_types == types.authentication_types);
   CHECK_FALSE(env.host("rs1")->ssrs->authentication_types_defaulted);
 
