@@ -339,3 +339,115 @@ TEST_CASE("the report server's service account and AuthenticationTypes are chang
   apply_change(env, types);
   CHECK(snapshot(env) == before);
 }
+
+namespace {
+
+// The world with dc1 as a host running `os`: the DC that takes every write.
+farm::Environment world_with_dc(const std::string& os) {
+  auto env = world();
+  farm::Host dc = test::corp_member("dc1", "10.0.0.1");
+  dc.os = os;
+  env.hosts.push_back(dc);
+  return env;
+}
+
+Change add_portal_spn_to(const std::string& account, farm::SpnTool tool = farm::SpnTool::Directory) {
+  Change c = make(Action::AddSpn);
+  c.account = account;
+  c.spn = test::spn("HTTP/portal.corp.contoso.com");  // held by CORP\svc-portal
+  c.spn_tool = tool;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("a DC of 2012 R2 or later refuses a duplicate SPN with 8467; a 2012 DC writes it", "[changes][rules]") {
+  for (const std::string os : {"2012R2", "2016", "2019"}) {
+    INFO(os);
+    auto env = world_with_dc(os);
+    const std::string before = snapshot(env);
+    const auto result = apply_change(env, add_portal_spn_to("CORP\\WEB1$"));
+    REQUIRE(result.refused());
+    CHECK(result.refusal->reason == directory::WriteRefusal::SpnNotUniqueInForest);
+    CHECK(directory::windows_error(result.refusal->reason) == 8467);
+    CHECK(result.refusal->rule == "kerberos-rules R1.7");
+    CHECK(result.what.find("CORP\\svc-portal holds it already") != std::string::npos);
+    CHECK(snapshot(env) == before);  // a refused write changes nothing
+  }
+  auto old = world_with_dc("2012");
+  const auto result = apply_change(old, add_portal_spn_to("CORP\\WEB1$"));
+  CHECK(result.applied());
+  CHECK(old.directory.duplicate_spns().size() == 1);
+}
+
+TEST_CASE("setspn -S refuses a duplicate itself, whatever the DC", "[changes][rules]") {
+  for (const std::string os : {"2008R2", "2012", "2016"}) {
+    INFO(os);
+    auto env = world_with_dc(os);
+    const auto result = apply_change(env, add_portal_spn_to("CORP\\WEB1$", farm::SpnTool::SetspnS));
+    REQUIRE(result.refused());
+    CHECK(result.refusal->reason == directory::WriteRefusal::SetspnDuplicateFound);
+    CHECK(directory::windows_error(result.refusal->reason) == 0);
+  }
+  // Writing an SPN the account holds itself is no duplicate.
+  auto env = world_with_dc("2016");
+  CHECK(apply_change(env, add_portal_spn_to("CORP\\svc-portal", farm::SpnTool::SetspnS)).applied());
+}
+
+TEST_CASE("dsHeuristics can turn the DC's uniqueness check off; a replicated write is never refused",
+          "[changes][rules]") {
+  farm::Environment env;
+  directory::Domain corp{"corp.contoso.com", "CORP", "corp.contoso.com", "2016", {"dc1"}};
+  corp.spn_uniqueness_check = false;
+  env.directory.add_domain(corp);
+  env.directory.add_account(test::corp_user("svc-portal", {"HTTP/portal.corp.contoso.com"}));
+  env.directory.add_account(test::corp_computer("web1"));
+  CHECK(apply_change(env, add_portal_spn_to("CORP\\WEB1$")).applied());
+
+  auto checked = world_with_dc("2016");
+  farm::Writer replica = farm::writing_dc(checked, add_portal_spn_to("CORP\\WEB1$"));
+  CHECK(replica.dc == "dc1");
+  CHECK(replica.os == "2016");
+  replica.replicated = true;
+  CHECK(apply_change(checked, add_portal_spn_to("CORP\\WEB1$"), replica).applied());
+}
+
+TEST_CASE("a gMSA needs a usable KDS root key, and its SPNs are checked when it is created", "[changes][rules]") {
+  auto env = world_with_dc("2016");
+  Change c = make(Action::CreateAccount);
+  directory::Account gmsa = test::corp_user("gmsa-portal$");
+  gmsa.kind = directory::AccountKind::Gmsa;
+  c.new_account = gmsa;
+  auto result = apply_change(env, c);
+  REQUIRE(result.refused());
+  CHECK(result.refusal->reason == directory::WriteRefusal::NoKdsRootKey);
+  CHECK(result.refusal->rule == "kerberos-rules R7.1");
+  CHECK_FALSE(env.directory.find_account("CORP\\gmsa-portal$"));
+
+  Change key = make(Action::AddKdsRootKey);
+  key.domain = "corp.contoso.com";
+  CHECK(apply_change(env, key).applied());
+  c.new_account->spns = {"HTTP/portal.corp.contoso.com"};  // still on CORP\svc-portal
+  result = apply_change(env, c);
+  REQUIRE(result.refused());
+  CHECK(result.refusal->reason == directory::WriteRefusal::SpnNotUniqueInForest);
+  c.new_account->spns.clear();
+  CHECK(apply_change(env, c).applied());
+}
+
+TEST_CASE("constrained delegation needs SeEnableDelegationPrivilege; resource-based only write access",
+          "[changes][rules]") {
+  Change kcd = make(Action::SetDelegation);
+  kcd.allowed_to_delegate_to = std::vector<std::string>{"MSSQLSvc/sql1.corp.contoso.com:1433"};
+  CHECK(farm::needed_right(kcd) == farm::Right::EnableDelegation);
+  Change t2a = make(Action::SetDelegation);
+  t2a.trusted_to_auth_for_delegation = true;
+  CHECK(farm::needed_right(t2a) == farm::Right::EnableDelegation);
+  Change rbcd = make(Action::SetDelegation);
+  rbcd.allowed_to_act = std::vector<std::string>{"CORP\\svc-web"};
+  CHECK(farm::needed_right(rbcd) == farm::Right::WriteAccount);
+  CHECK(farm::right_name(farm::Right::EnableDelegation) == "Domain Admins (SeEnableDelegationPrivilege)");
+  CHECK(farm::needed_right(make(Action::AddKdsRootKey)) == farm::Right::ForestKdsRootKey);
+  CHECK(farm::needed_right(make(Action::ChangeAppPoolIdentity)) == farm::Right::LocalAdministrator);
+  CHECK(farm::needed_right(make(Action::PurgeTickets)) == farm::Right::None);
+}
