@@ -142,11 +142,13 @@ struct FixStep {
   std::vector<CommandParameter> parameters;  // PowerShell cmdlets only; empty for a native program
   std::vector<std::string> arguments;        // a native program's arguments, in order
   // PowerShell that is true while the step is still needed (the script runs the step only then), and
-  // PowerShell that proves it worked. Both "" when the step has nothing to query.
+  // PowerShell whose output proves it worked (setspn -Q, Test-ADServiceAccount). Both "" when the step
+  // has nothing to query.
   std::string guard;
   std::string check;
-  std::string wait;  // a wait after the step before the next may run: "10h" (KDS root key), "" = none
-  std::string why;   // one sentence: why the step is needed or why it comes here in the order
+  std::string wait;   // a wait after the step before the next may run: "10h" (KDS root key), "" = none
+  std::string ready;  // with a wait: PowerShell that is true once it is over ("" = nothing to query)
+  std::string why;    // one sentence: why the step is needed or why it comes here in the order
 };
 
 struct Fix {

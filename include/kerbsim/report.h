@@ -2,6 +2,7 @@
 #pragma once
 
 #include <ostream>
+#include <vector>
 
 #include "kerbsim/check.h"
 #include "kerbsim/kdc_question.h"
@@ -19,6 +20,13 @@ struct PrintOptions {
 void print_trace_text(const TraceReport& report, const PrintOptions& options, std::ostream& out);
 void print_trace_json(const TraceReport& report, std::ostream& out);
 void print_trace_mermaid(const TraceReport& report, std::ostream& out);
+
+// The fixes a fix script runs: for each path that is not ok, its first fix with steps, each fix once.
+// Empty when no path has one (there is no script to write).
+std::vector<const Fix*> fix_script_fixes(const TraceReport& report);
+// The fix script: one PowerShell script in sections, one machine each, in rollout order, run as
+// `.\fix.ps1 -Section N`; each step guarded; `.\fix.ps1 -Check` runs the checks of the machine it runs on.
+void print_fix_script(const TraceReport& report, std::ostream& out);
 
 void print_check_text(const CheckReport& report, const PrintOptions& options, std::ostream& out);
 void print_lint_text(const LintReport& report, const PrintOptions& options, std::ostream& out);

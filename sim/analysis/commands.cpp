@@ -130,7 +130,8 @@ std::string read_attribute(const AdAccount& a, const std::string& attribute) {
 }
 
 std::string show_attributes(const AdAccount& a, const std::string& attributes) {
-  return a.get + " -Identity " + quote(a.identity) + " -Properties " + attributes + " | Format-List Name," + attributes;
+  return a.get + " -Identity " + quote(a.identity) + " -Properties " + quote(attributes) +
+         " | Format-List -Property 'Name', " + quote(attributes);
 }
 
 // ---- the rendering ----
@@ -268,7 +269,8 @@ struct Renderer {
     FixStep s = cmdlet_step(env.dc_name(root), "Domain Admins or Enterprise Admins of the forest root domain",
                             "prerequisites", "Add-KdsRootKey", {{"EffectiveImmediately", ""}});
     s.wait = "10h";
-    add(std::move(s), "-not (Get-KdsRootKey)", "Get-KdsRootKey | Format-List KeyId,EffectiveTime",
+    s.ready = "Get-KdsRootKey | Where-Object { $_.EffectiveTime -le (Get-Date).AddHours(-10) }";
+    add(std::move(s), "-not (Get-KdsRootKey)", "Get-KdsRootKey | Format-List -Property 'KeyId', 'EffectiveTime'",
         "gMSA passwords derive from the forest's KDS root key; DCs use a new one only 10 hours after it is "
         "created, so that it has replicated (kerberos-rules R7.1)");
   }
@@ -332,8 +334,8 @@ struct Renderer {
                     program, std::move(parameters)),
         "-not (" + get + " -Filter " + quote("Name -eq \"" + bare + "\"") + ")",
         get + " -Identity " + quote(bare) +
-            " -Properties servicePrincipalName,msDS-AllowedToDelegateTo | Format-List " +
-            "Name,servicePrincipalName,msDS-AllowedToDelegateTo",
+            " -Properties 'servicePrincipalName', 'msDS-AllowedToDelegateTo' | Format-List -Property 'Name', "
+            "'servicePrincipalName', 'msDS-AllowedToDelegateTo'",
         a.kind == directory::AccountKind::Gmsa
             ? a.name + ": one identity for every node, whose password the DCs manage (kerberos-rules R7.1, R7.4)"
             : a.name + ": the service account the change runs on");
@@ -478,7 +480,7 @@ struct Renderer {
                                 quote(std::string("Name='") + kSsrsService + "'") + ").StartName";
     add(cmdlet_step(c.host, local_admin(c.host), "servers", "Invoke-CimMethod",
                     {{"InputObject", setting},
-                     {"MethodName", "SetWindowsServiceIdentity"},
+                     {"MethodName", quote("SetWindowsServiceIdentity")},
                      {"Arguments", "@{UseBuiltInAccount = " + boolean(built_in) + "; Account = " + quote(account) +
                                        "; Password = " + password + "}"}}),
         service + " -ne " + quote(account), service,
@@ -517,13 +519,13 @@ struct Renderer {
     const std::string port = c.value ? "" : std::to_string(c.port);
     const std::string dynamic = c.value ? "0" : "";
     add(cmdlet_step(c.host, local_admin(c.host), "servers", "Set-ItemProperty",
-                    {{"Path", key}, {"Name", "TcpPort"}, {"Value", quote(port)}}),
+                    {{"Path", key}, {"Name", quote("TcpPort")}, {"Value", quote(port)}}),
         "(Get-ItemProperty -Path " + key + ").TcpPort -ne " + quote(port),
-        "Get-ItemProperty -Path " + key + " | Format-List TcpPort,TcpDynamicPorts",
+        "Get-ItemProperty -Path " + key + " | Format-List -Property 'TcpPort', 'TcpDynamicPorts'",
         c.value ? "the instance " + c.instance + " on " + c.host + " takes a dynamic port at its next start"
                 : "a static port, so that the MSSQLSvc SPN with the port stays right after restarts (iis-rules 6.4)");
     add(cmdlet_step(c.host, local_admin(c.host), "servers", "Set-ItemProperty",
-                    {{"Path", key}, {"Name", "TcpDynamicPorts"}, {"Value", quote(dynamic)}}),
+                    {{"Path", key}, {"Name", quote("TcpDynamicPorts")}, {"Value", quote(dynamic)}}),
         "(Get-ItemProperty -Path " + key + ").TcpDynamicPorts -ne " + quote(dynamic), "",
         c.value ? "TcpDynamicPorts 0: a port from the operating system at each start"
                 : "an empty TcpDynamicPorts, or the instance keeps listening on a dynamic port too");

@@ -277,7 +277,7 @@ TEST_CASE(
   CHECK(steps[2].command ==
         "Invoke-CimMethod -InputObject (Get-CimInstance -Namespace "
         "'root\\Microsoft\\SqlServer\\ReportServer\\RS_SSRS\\v15\\Admin' -ClassName "
-        "MSReportServer_ConfigurationSetting) -MethodName SetWindowsServiceIdentity -Arguments @{UseBuiltInAccount = "
+        "MSReportServer_ConfigurationSetting) -MethodName 'SetWindowsServiceIdentity' -Arguments @{UseBuiltInAccount = "
         "$false; Account = 'CORP\\gmsa-reports$'; Password = ''}");
   CHECK(steps[2].guard ==
         "(Get-CimInstance -ClassName Win32_Service -Filter 'Name=''SQLServerReportingServices''').StartName -ne "
@@ -315,9 +315,9 @@ TEST_CASE("a static port for a named instance: TcpPort and an empty TcpDynamicPo
       R"(Microsoft SQL Server\Instance Names\SQL').'REPORTS')\MSSQLServer\SuperSocketNetLib\Tcp\IPAll")";
   CHECK(steps[0].host == "sql1");
   CHECK(steps[0].needs == "local Administrators on sql1");
-  CHECK(steps[0].command == "Set-ItemProperty -Path " + key + " -Name TcpPort -Value '1435'");
+  CHECK(steps[0].command == "Set-ItemProperty -Path " + key + " -Name 'TcpPort' -Value '1435'");
   CHECK(steps[0].guard == "(Get-ItemProperty -Path " + key + ").TcpPort -ne '1435'");
-  CHECK(steps[1].command == "Set-ItemProperty -Path " + key + " -Name TcpDynamicPorts -Value ''");
+  CHECK(steps[1].command == "Set-ItemProperty -Path " + key + " -Name 'TcpDynamicPorts' -Value ''");
   CHECK(steps[1].guard == "(Get-ItemProperty -Path " + key + ").TcpDynamicPorts -ne ''");
   CHECK(steps[2].command == "Restart-Service -Name 'MSSQL$REPORTS' -Force");
   CHECK(has(steps[2].guard, "Get-NetTCPConnection -LocalPort 1435 -State Listen"));

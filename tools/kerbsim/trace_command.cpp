@@ -9,9 +9,24 @@ namespace kerbsim::cli {
 
 namespace po = boost::program_options;
 
+namespace {
+
+int print_report(const TraceReport& report, const std::string& format, const std::string& output, bool explain) {
+  std::ostringstream text;
+  if (format == "json")
+    print_trace_json(report, text);
+  else if (format == "mermaid")
+    print_trace_mermaid(report, text);
+  else
+    print_trace_text(report, {is_standard_output(output) && use_color(), explain}, text);
+  return emit(output, text.str());
+}
+
+}  // namespace
+
 int trace_command(const Args& args) {
   return run_guarded("trace", [&] {
-    std::string scenario, flow, via, format = "text", output;
+    std::string scenario, flow, via, format = "text", output, fix_script;
     bool explain = false;
     po::options_description visible(
         "Usage: kerbsim trace SCENARIO [options]\n\n"
@@ -24,7 +39,11 @@ int trace_command(const Args& args) {
         "format", po::value(&format), "text (default), json or mermaid")(
         "explain", po::bool_switch(&explain), "also show each step's details: DC events, settings")(
         "output,o", po::value(&output),
-        "write to this file, '-' for standard output; a regular file is replaced atomically");
+        "write to this file, '-' for standard output; a regular file is replaced atomically")(
+        "fix-script", po::value(&fix_script),
+        "also write the verified fixes as a PowerShell script to this file (replaced atomically): one section "
+        "per machine in rollout order, each step guarded, then the checks. When no traced path has a fix, no "
+        "file is written and the exit code is 1");
     if (!parse_options(args, visible, po::value(&scenario), 1)) return kExitOk;
     if (scenario.empty()) throw po::error("a SCENARIO is required");
     if (format != "text" && format != "json" && format != "mermaid")
@@ -51,14 +70,17 @@ int trace_command(const Args& args) {
         return kExitUsage;
       }
     }
-    std::ostringstream text;
-    if (format == "json")
-      print_trace_json(report, text);
-    else if (format == "mermaid")
-      print_trace_mermaid(report, text);
-    else
-      print_trace_text(report, {is_standard_output(output) && use_color(), explain}, text);
-    return emit(output, text.str());
+    if (!fix_script.empty()) {
+      if (fix_script_fixes(report).empty()) {
+        std::cerr << "kerbsim trace: no traced path has a verified fix; " << fix_script << " not written\n";
+        const int printed = print_report(report, format, output, explain);
+        return printed == kExitOk ? kExitFailed : printed;
+      }
+      std::ostringstream script;
+      print_fix_script(report, script);
+      if (!write_file_atomically(fix_script, script.str())) return kExitUsage;
+    }
+    return print_report(report, format, output, explain);
   });
 }
 

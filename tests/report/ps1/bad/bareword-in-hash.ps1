@@ -1,0 +1,4 @@
+$params = @{
+    MethodName = SetWindowsServiceIdentity
+}
+Invoke-CimMethod @params

@@ -1,0 +1,2 @@
+if (-not (Test-ADServiceAccount -Identity 'gmsa-reports')) {
+    Install-ADServiceAccount -Identity 'gmsa-reports'

@@ -1,0 +1,1 @@
+Set-ADDelegation -Identity 'svc-app' -To 'MSSQLSvc/sql1.corp.contoso.com:1433'

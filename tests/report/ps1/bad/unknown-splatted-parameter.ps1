@@ -1,0 +1,5 @@
+$params = @{
+    Identity = 'svc-app'
+    TrustedToAuthenticateForDelegation = $true
+}
+Set-ADAccountControl @params
