@@ -76,7 +76,7 @@ std::string action_name(Action a) {
 
 bool Change::in_directory() const {
   return action == Action::AddSpn || action == Action::RemoveSpn || action == Action::SetDelegation ||
-         action == Action::PasswordChange || action == Action::CreateAccount;
+         action == Action::PasswordChange || action == Action::CreateAccount || action == Action::AddKdsRootKey;
 }
 
 std::string describe(const Change& c) {

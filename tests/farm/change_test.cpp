@@ -285,12 +285,14 @@ TEST_CASE("action names are the scenario's, and only directory writes wait for r
       {Action::DcUp, "dc_up"},
       {Action::ClockStep, "clock_step"},
       {Action::ClockDrift, "clock_drift"},
+      {Action::AddKdsRootKey, "add_kds_root_key"},
+      {Action::SetSqlPort, "set_sql_port"},
   };
   for (const auto& [action, name] : names) {
     INFO(name);
     CHECK(farm::action_name(action) == name);
-    const bool directory =
-        name == "add_spn" || name == "remove_spn" || name == "set_delegation" || name == "password_change";
+    const bool directory = name == "add_spn" || name == "remove_spn" || name == "set_delegation" ||
+                           name == "password_change" || name == "add_kds_root_key";
     CHECK(make(action).in_directory() == directory);
   }
 }
