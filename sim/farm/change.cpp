@@ -222,7 +222,7 @@ ChangeResult apply_change(Environment& env, const Change& c, const Writer& write
     out.what = out.refusal->why;
     return out;
   };
-  const ChangeResult applied{ChangeResult::Status::Applied, std::nullopt, describe(c)};
+  const auto applied = [&] { return ChangeResult{ChangeResult::Status::Applied, std::nullopt, describe(c)}; };
   switch (c.action) {
     case Action::AddSpn:
       if (const auto id = dir.find_account(c.account)) {
@@ -230,10 +230,10 @@ ChangeResult apply_change(Environment& env, const Change& c, const Writer& write
           if (auto r = dir.refuse_spn(dir.account(*id), c.spn, how)) return refused(std::move(*r));
         dir.add_spn(*id, c.spn);
       }
-      return applied;
+      return applied();
     case Action::RemoveSpn:
       if (const auto id = dir.find_account(c.account)) dir.remove_spn(*id, c.spn);
-      return applied;
+      return applied();
     case Action::SetDelegation:
       if (const auto id = dir.find_account(c.account)) {
         auto& a = dir.account(*id);
@@ -243,42 +243,42 @@ ChangeResult apply_change(Environment& env, const Change& c, const Writer& write
         if (c.allowed_to_delegate_to) a.allowed_to_delegate_to = *c.allowed_to_delegate_to;
         if (c.allowed_to_act) a.allowed_to_act = *c.allowed_to_act;
       }
-      return applied;
+      return applied();
     case Action::PasswordChange:
       if (const auto id = dir.find_account(c.account)) ++dir.account(*id).kvno;
-      return applied;
+      return applied();
     case Action::ChangeAppPoolIdentity:
       if (auto* h = find_host(env, c.host); h && h->iis)
         for (auto& p : h->iis->app_pools)
           if (directory::iequals(p.name, c.app_pool)) p.identity = c.identity;
-      return applied;
+      return applied();
     case Action::SetUseAppPoolCredentials:
       if (auto* h = find_host(env, c.host))
         if (auto* s = find_site(*h, c.site)) s->use_app_pool_credentials = c.value;
-      return applied;
+      return applied();
     case Action::SetKernelMode:
       if (auto* h = find_host(env, c.host))
         if (auto* s = find_site(*h, c.site)) s->kernel_mode = c.value;
-      return applied;
+      return applied();
     case Action::CreateAccount:
       if (c.new_account && !dir.find_account(c.new_account->name)) {
         if (!writer.replicated)
           if (auto r = dir.refuse_account(*c.new_account, how)) return refused(std::move(*r));
         dir.add_account(*c.new_account);
       }
-      return applied;
+      return applied();
     case Action::SetSsrsServiceAccount:
       if (auto* h = find_host(env, c.host); h && h->ssrs) h->ssrs->service_account = c.identity;
-      return applied;
+      return applied();
     case Action::SetSsrsAuthenticationTypes:
       if (auto* h = find_host(env, c.host); h && h->ssrs) {
         h->ssrs->authentication_types = c.authentication_types;
         h->ssrs->authentication_types_defaulted = false;
       }
-      return applied;
+      return applied();
     case Action::AddKdsRootKey:
       if (const auto* d = dir.domain_by_dns(c.domain)) dir.add_kds_root_key(std::string(d->forest));
-      return applied;
+      return applied();
     case Action::SetSqlPort:
       if (auto* h = find_host(env, c.host); h && h->sql)
         for (auto& inst : h->sql->instances)
@@ -286,7 +286,7 @@ ChangeResult apply_change(Environment& env, const Change& c, const Writer& write
             inst.dynamic_port = c.value;
             if (!c.value) inst.port = c.port;
           }
-      return applied;
+      return applied();
     case Action::AppPoolRestart:
     case Action::PurgeTickets:
     case Action::NodeDown:

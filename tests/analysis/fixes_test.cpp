@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "analysis/fixes.h"
@@ -147,6 +148,22 @@ TEST_CASE("an SPN with a named instance's dynamic port is registered only after 
   CHECK_FALSE(changes[0].value);
   CHECK(changes[1].action == farm::Action::AddSpn);
   CHECK(step_at(sql2.fixes[0], "Set-ItemProperty") < step_at(sql2.fixes[0], "setspn -S"));
+}
+
+TEST_CASE("constrained delegation to an instance on a dynamic port first makes that port static", "[fixes]") {
+  auto env = bundled("double-hop-not-trusted");
+  for (auto& h : env.hosts)
+    if (h.sql)
+      for (auto& inst : h.sql->instances) inst.dynamic_port = true;  // today on 1433, by chance
+  const TraceReport before = flow::trace(env);
+  const auto fixes = analysis::verified_fixes(env, before.flows.at(0), before.flows.at(0).paths.at(0), retrace);
+  REQUIRE_FALSE(fixes.empty());
+  const auto& changes = fixes[0].changes;
+  REQUIRE(changes.size() == 2);
+  CHECK(changes[0].action == farm::Action::SetSqlPort);  // iis-rules 6.4
+  CHECK(changes[0].port == 1433);
+  CHECK(changes[1].action == farm::Action::SetDelegation);
+  CHECK(changes[1].allowed_to_delegate_to->back() == "MSSQLSvc/sql1.corp.contoso.com:1433");
 }
 
 TEST_CASE("a candidate with a change the write-time rules refuse is never shown", "[fixes]") {

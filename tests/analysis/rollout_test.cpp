@@ -1,6 +1,7 @@
 // The rollout order of a fix, and why it matters: the seed farm's SPN written on the new gMSA before
 // it is taken off WEB1$ is refused by a DC of 2012 R2 or later (8467) and accepted, leaving a
 // duplicate, by a 2012 DC (kerberos-rules R1.7, MS-ADTS 3.1.1.5.1.3).
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "analysis/fixes.h"
