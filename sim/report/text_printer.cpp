@@ -141,7 +141,7 @@ void print_hops(const std::vector<HopOutcome>& hops, int indent, const Painter& 
 // fixes gets the reason instead.
 void print_fix(const Fix& fix, std::ostream& out) {
   if (!fix.none.empty()) {
-    write_wrapped(out, "  fix: none — ", 7, fix.none);
+    write_wrapped(out, "  fix: ", 7, "none — " + fix.none);
     return;
   }
   write_wrapped(out, "  fix: ", 7, fix.change);
