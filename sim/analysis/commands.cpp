@@ -448,25 +448,31 @@ struct Renderer {
 
   void ssrs_account(const farm::Change& c) {
     install_gmsa(c.host, c.identity);
-    std::string account;
+    // The account as SetWindowsServiceIdentity takes it, and as Win32_Service.StartName shows it.
+    std::string account, start_name;
     bool built_in = true;
     switch (c.identity.type) {
       case web::IdentityType::NetworkService:
         account = "Builtin\\NetworkService";
+        start_name = "NT AUTHORITY\\NetworkService";
         break;
       case web::IdentityType::LocalSystem:
         account = "Builtin\\System";
+        start_name = "LocalSystem";
         break;
       case web::IdentityType::LocalService:
         account = "Builtin\\LocalService";
+        start_name = "NT AUTHORITY\\LocalService";
         break;
       case web::IdentityType::VirtualAccount:
       case web::IdentityType::ApplicationPoolIdentity:
         account = c.identity.account.empty() ? std::string("NT SERVICE\\") + kSsrsService : c.identity.account;
+        start_name = account;
         break;
       case web::IdentityType::DomainAccount:
       case web::IdentityType::LocalAccount:
         account = c.identity.account;
+        start_name = account;
         built_in = false;
         break;
     }
@@ -483,7 +489,7 @@ struct Renderer {
                      {"MethodName", quote("SetWindowsServiceIdentity")},
                      {"Arguments", "@{UseBuiltInAccount = " + boolean(built_in) + "; Account = " + quote(account) +
                                        "; Password = " + password + "}"}}),
-        service + " -ne " + quote(account), service,
+        service + " -ne " + quote(start_name), service,
         "the report server on " + c.host + " runs as " + c.identity.describe() +
             " (the Reporting Services Configuration Manager's own call, which also re-ACLs its URLs; iis-rules 7.4)");
   }
@@ -619,6 +625,17 @@ struct Renderer {
 
 std::vector<FixStep> render_steps(const farm::Environment& env, const std::vector<farm::Change>& ordered) {
   Renderer r{env.clone(), ordered, {}, {}};
+  // A gMSA's KDS root key comes before every other step: it changes nothing users see, and its wait
+  // (kerberos-rules R7.1) should not fall between two steps that must follow each other closely.
+  for (const auto& c : ordered) {
+    if (c.action != farm::Action::CreateAccount || !c.new_account ||
+        c.new_account->kind != directory::AccountKind::Gmsa)
+      continue;
+    const auto* d = r.env.directory.domain_by_dns(c.new_account->domain);
+    if (!d || d->kds_root_key) continue;
+    r.kds_root_key(d->dns);
+    r.env.directory.add_kds_root_key(std::string(d->forest));
+  }
   for (const auto& c : ordered) {
     r.render(c);
     farm::apply_change(r.env, c);

@@ -24,10 +24,11 @@ std::string quote(const std::string& s) {
   return out + "'";
 }
 
-// Comment text on one line: a line break would end the comment.
+// Comment text on one line: a line break would end a line comment, and "#>" the block comment.
 std::string comment(const std::string& s) {
   std::string out = s;
   std::replace(out.begin(), out.end(), '\n', ' ');
+  for (auto i = out.find("#>"); i != std::string::npos; i = out.find("#>", i)) out.replace(i, 2, "# >");
   return out;
 }
 
@@ -74,6 +75,12 @@ bool directory_section(const std::vector<const FixStep*>& steps) {
 }
 
 void print_command(const FixStep& s, const std::string& indent, std::ostream& out) {
+  if (!s.arguments.empty()) {
+    // A native program's failure does not stop a script: its exit code is checked.
+    out << indent << s.command << "\n"
+        << indent << "if ($LASTEXITCODE -ne 0) { throw \"" << s.program << " failed (exit $LASTEXITCODE)\" }\n";
+    return;
+  }
   if (s.parameters.empty() || s.command.size() <= kSplatOver) {
     out << indent << s.command << "\n";
     return;
@@ -84,7 +91,7 @@ void print_command(const FixStep& s, const std::string& indent, std::ostream& ou
   out << indent << "}\n" << indent << s.program << " @params\n";
 }
 
-void print_step(const FixStep& s, int number, const std::string& next, std::ostream& out) {
+void print_step(const FixStep& s, int number, const std::string& again, const std::string& next, std::ostream& out) {
   const std::string in = kIndent;
   out << in << "# " << number << ". " << comment(s.why) << "\n";
   out << in << "#    needs " << comment(s.needs) << "\n";
@@ -98,7 +105,10 @@ void print_step(const FixStep& s, int number, const std::string& next, std::ostr
     }
   }
   if (s.wait.empty()) return;
-  const std::string message = "Wait " + s.wait + " (see step " + std::to_string(number) + "), then run " + next + ".";
+  // With something to query the section can be run again (the stop passes once the wait is over);
+  // without, it would stop again, so the admin goes on with the next section.
+  const std::string message = "Wait " + s.wait + " (see step " + std::to_string(number) + "), then run " +
+                              (s.ready.empty() ? next : again) + ".";
   if (s.ready.empty()) {
     out << in << "Write-Warning " << quote(message) << "\n" << in << "return\n";
     return;
@@ -125,7 +135,7 @@ void print_checks(const std::vector<const FixStep*>& steps, std::ostream& out) {
   const std::string in = std::string(kIndent) + kIndent + kIndent;
   for (const auto& [host, checks] : hosts) {
     out << kIndent << kIndent << quote(host) << " {\n";
-    print_prelude(checks, directory_section(checks), in, out);
+    print_prelude(checks, false, in, out);  // the AD module loads on first use
     std::set<std::string> seen;
     for (const auto* s : checks)
       if (seen.insert(s->check).second) out << in << s->check << "\n";
@@ -166,7 +176,19 @@ void print_fix_script(const TraceReport& report, std::ostream& out) {
   out << "<#\n.SYNOPSIS\n"
       << kIndent << "The verified fix for " << comment(report.scenario)
       << (report.title.empty() ? "" : " (" + comment(report.title) + ")") << ", from kerbsim.\n\n.DESCRIPTION\n";
-  for (const auto* f : fixes) out << kIndent << "Fixes: " << comment(f->change) << "\n";
+  for (const auto* f : fixes) {
+    // The paths it fixes: every path that is not ok and whose first fix with steps is this one.
+    std::string paths;
+    for (const auto& flow : report.flows)
+      for (const auto& path : flow.paths) {
+        if (path.verdict == Verdict::Ok) continue;
+        const auto first =
+            std::find_if(path.fixes.begin(), path.fixes.end(), [](const Fix& x) { return !x.steps.empty(); });
+        if (first == path.fixes.end() || first->change != f->change || first->command != f->command) continue;
+        paths += (paths.empty() ? "" : ", ") + ("\"" + flow.flow + "\"") + (path.via ? " via " + *path.via : "");
+      }
+    out << kIndent << "Fixes " << comment(paths) << ": " << comment(f->change) << "\n";
+  }
   out << "\n" << kIndent << "Run the sections in order, each on its machine:\n";
   for (int i = 0; i < count; ++i)
     out << kIndent << "  .\\fix.ps1 -Section " << i + 1 << "   on " << machine(sections[i].host) << "\n";
@@ -197,7 +219,7 @@ void print_fix_script(const TraceReport& report, std::ostream& out) {
     if (!section.host.empty()) out << kIndent << kIndent << "Assert-Machine " << quote(section.host) << "\n";
     print_prelude(section.steps, directory_section(section.steps), std::string(kIndent) + kIndent, out);
     std::ostringstream body;
-    for (const auto* s : section.steps) print_step(*s, ++number, again, body);
+    for (const auto* s : section.steps) print_step(*s, ++number, again, next, body);
     // The steps are indented one more level inside the section's block.
     std::string line;
     std::istringstream lines(body.str());

@@ -3,9 +3,12 @@
 #include "analysis/commands.h"
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
+#include "kerbsim/report.h"
 #include "support/corp.h"
 
 using namespace kerbsim;
@@ -205,6 +208,17 @@ TEST_CASE(
   CHECK(steps[7].host == "web2");
 }
 
+TEST_CASE("the KDS root key and its wait come before every other step of the rollout", "[commands]") {
+  const auto env = world(false);
+  const auto steps = render(env, {spn_change(Action::RemoveSpn, "CORP\\svc-app", "HTTP/app.corp.contoso.com"),
+                                  create(gmsa({"HTTP/app.corp.contoso.com"}))});
+  REQUIRE(steps.size() == 3);
+  CHECK(steps[0].program == "Add-KdsRootKey");
+  CHECK(steps[0].wait == "10h");
+  CHECK(steps[1].program == "setspn");
+  CHECK(steps[2].program == "New-ADServiceAccount");
+}
+
 TEST_CASE(
     "a gMSA in a forest with a usable KDS root key, without SPNs or delegation, has neither the key step "
     "nor -ServicePrincipalNames and -OtherAttributes",
@@ -282,6 +296,17 @@ TEST_CASE(
   CHECK(steps[2].guard ==
         "(Get-CimInstance -ClassName Win32_Service -Filter 'Name=''SQLServerReportingServices''').StartName -ne "
         "'CORP\\gmsa-reports$'");
+}
+
+TEST_CASE("the report server back to NetworkService: the WMI call's built-in name, the service's own in the guard",
+          "[commands]") {
+  Change c = make(Action::SetSsrsServiceAccount);
+  c.host = "rs1";
+  c.identity = web::parse_identity("NetworkService");
+  const auto steps = render(world(), {c});
+  REQUIRE(steps.size() == 1);
+  CHECK(has(steps[0].command, "@{UseBuiltInAccount = $true; Account = 'Builtin\\NetworkService'; Password = ''}"));
+  CHECK(has(steps[0].guard, ".StartName -ne 'NT AUTHORITY\\NetworkService'"));
 }
 
 TEST_CASE(
@@ -362,4 +387,97 @@ TEST_CASE("no step has a placeholder, and every step has a host and a right", "[
   }
   // The gMSA's delegation flag goes through its sAMAccountName.
   CHECK(steps[6].command == "Set-ADAccountControl -Identity 'gmsa-reports$' -TrustedToAuthForDelegation $true");
+}
+
+// Every kind of change in one fix script, for the PowerShell grammar test (tests/report/ps1/run.sh runs
+// this hidden test with KERBSIM_PS1_SAMPLE set to the file to write), so that the grammar and the table
+// of cmdlets see every command render_steps writes, not only those of the bundled scenarios' fixes.
+TEST_CASE("every kind of change, as a fix script", "[.ps1-sample]") {
+  auto env = world(false);
+  Change key = make(Action::AddKdsRootKey);
+  key.domain = "corp.contoso.com";
+  Change kcd = make(Action::SetDelegation);
+  kcd.account = "CORP\\svc-app";
+  kcd.allowed_to_delegate_to = std::vector<std::string>{"MSSQLSvc/sql1.corp.contoso.com:1433"};
+  kcd.trusted_to_auth_for_delegation = true;
+  kcd.trusted_for_delegation = false;
+  kcd.sensitive = false;
+  Change replace = make(Action::SetDelegation);
+  replace.account = "CORP\\WEB1$";
+  replace.allowed_to_delegate_to = std::vector<std::string>{};
+  Change rbcd = make(Action::SetDelegation);
+  rbcd.account = "CORP\\SQL1$";
+  rbcd.allowed_to_act = std::vector<std::string>{"CORP\\svc-app", "CORP\\WEB1$"};
+  Change uapc = make(Action::SetUseAppPoolCredentials);
+  uapc.host = "web1";
+  uapc.site = "Reports";
+  uapc.value = true;
+  Change kernel = make(Action::SetKernelMode);
+  kernel.host = "web2";
+  kernel.site = "Default Web Site";
+  Change recycle = make(Action::AppPoolRestart);
+  recycle.host = "web1";
+  recycle.app_pool = "Reports";
+  Change rs = make(Action::SetSsrsServiceAccount);
+  rs.host = "rs1";
+  rs.identity = web::parse_identity("CORP\\gmsa-reports$");
+  Change rs_user = make(Action::SetSsrsServiceAccount);
+  rs_user.host = "rs1";
+  rs_user.identity = web::parse_identity("CORP\\svc-app");
+  Change rs_builtin = make(Action::SetSsrsServiceAccount);
+  rs_builtin.host = "rs1";
+  rs_builtin.identity = web::parse_identity("NetworkService");
+  Change types = make(Action::SetSsrsAuthenticationTypes);
+  types.host = "rs1";
+  types.authentication_types = {backend::SsrsAuthType::RSWindowsNegotiate, backend::SsrsAuthType::RSWindowsNTLM};
+  Change port = make(Action::SetSqlPort);
+  port.host = "sql1";
+  port.instance = "REPORTS";
+  port.port = 1435;
+  Change dynamic = port;
+  dynamic.value = true;
+  Change user_password = make(Action::PasswordChange);
+  user_password.account = "CORP\\svc-app";
+  Change machine_password = make(Action::PasswordChange);
+  machine_password.account = "CORP\\WEB1$";
+  directory::Account user = test::corp_user("svc-new", {"HTTP/new.corp.contoso.com"});
+  Fix fix;
+  fix.change = "every kind of change";
+  fix.steps = analysis::render_steps(
+      env, {key,
+            spn_change(Action::RemoveSpn, "CORP\\svc-app", "HTTP/app.corp.contoso.com"),
+            create(gmsa({"HTTP/app.corp.contoso.com"}, {"MSSQLSvc/sql1.corp.contoso.com:1433"})),
+            create(user),
+            pool("web1", "CORP\\gmsa-reports$"),
+            pool("web2", "ApplicationPoolIdentity"),
+            uapc,
+            kernel,
+            recycle,
+            rs,
+            rs_user,
+            rs_builtin,
+            types,
+            port,
+            dynamic,
+            spn_change(Action::AddSpn, "CORP\\gmsa-reports$", "MSSQLSvc/sql1.corp.contoso.com:1435"),
+            kcd,
+            replace,
+            rbcd,
+            user_password,
+            machine_password,
+            make(Action::PurgeTickets)});
+  REQUIRE(fix.steps.size() > 20);
+  PathOutcome path;
+  path.fixes = {fix};
+  FlowOutcome flow;
+  flow.flow = "every change";
+  flow.paths = {path};
+  TraceReport report;
+  report.scenario = "every-change";
+  report.flows = {flow};
+  const char* file = std::getenv("KERBSIM_PS1_SAMPLE");
+  REQUIRE(file);
+  std::ofstream out(file);
+  print_fix_script(report, out);
+  REQUIRE(out.good());
 }

@@ -53,6 +53,18 @@ expect "output into a missing folder" 2 "cannot write $tmp/no/such/dir/out.txt: 
 expect "output to a folder" 2 "cannot write $tmp: Is a directory" -- "$kerbsim" trace "$default" --output "$tmp"
 expect "no temporary file left" 0 "" -- test -z "$(ls "$tmp"/no 2>/dev/null; ls "$tmp" | grep '\.tmp\.')"
 
+# --fix-script writes the verified fix as a PowerShell script; no fix: no file, exit 1; a bad path: exit 2.
+expect "trace --fix-script" 0 "via web2" -- "$kerbsim" trace "$default" --fix-script "$tmp/fix.ps1"
+expect "fix script content" 0 "New-ADServiceAccount @params" -- cat "$tmp/fix.ps1"
+expect "trace --help names --fix-script" 0 "--fix-script" -- "$kerbsim" trace --help
+expect "fix script without a fix" 1 "no traced path has a verified fix" \
+  -- "$kerbsim" trace iis-farm-shared-account --fix-script "$tmp/none.ps1"
+expect "no script written without a fix" 0 "" -- test ! -e "$tmp/none.ps1"
+expect "fix script into a missing folder" 2 "cannot write $tmp/no/such/dir/fix.ps1" \
+  -- "$kerbsim" trace "$default" --fix-script "$tmp/no/such/dir/fix.ps1"
+expect "no trace printed when the script cannot be written" 0 "" \
+  -- test -z "$("$kerbsim" trace "$default" --fix-script "$tmp/no/such/dir/fix.ps1" 2>/dev/null)"
+
 # --output replaces only a regular file (by a rename); anything else that exists is written through.
 echo old > "$tmp/existing.txt"
 inode="$(stat -c %i "$tmp/existing.txt")"

@@ -41,7 +41,9 @@ for (const file of scripts) {
   const tree = parser.parse(readFileSync(file, 'utf8'));
   const functions = new Set();
   for (const node of walk(tree.rootNode)) {
-    if (node.type === 'ERROR') problem(`${where(file, node)}: syntax error near ${JSON.stringify(node.text.slice(0, 60))}`);
+    if (node.type === 'ERROR') {
+      problem(`${where(file, node)}: syntax error near ${JSON.stringify(node.text.slice(0, 60))}`);
+    }
     else if (node.isMissing) problem(`${where(file, node)}: missing ${node.type}`);
     if (node.type === 'function_statement') {
       const name = node.children.find((c) => c.type === 'function_name');

@@ -3,9 +3,10 @@
 # bundled scenario (a scenario with no fix must write none and exit 1), parses each script with
 # tree-sitter-powershell and checks its commands and parameters against cmdlets.json (check.mjs). The
 # scripts under bad/ must each be refused, so that the check is shown able to fail.
-# Usage: run.sh KERBSIM SOURCE_DIR WORK_DIR
+# The unit tests' hidden "every kind of change" case adds a script with every command render_steps writes.
+# Usage: run.sh KERBSIM KERBSIM_TESTS SOURCE_DIR WORK_DIR
 set -euo pipefail
-kerbsim="$1" source_dir="$2" work="$3"
+kerbsim="$1" unit_tests="$2" source_dir="$3" work="$4"
 here="$source_dir/tests/report/ps1"
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "SKIPPED: node and npm are needed (tools/test.sh installs them)"
@@ -32,6 +33,7 @@ for scenario in "$source_dir"/scenarios/*.json; do
   cat "$scripts/$name.err" >&2
   exit 1
 done
+KERBSIM_PS1_SAMPLE="$scripts/every-change.ps1" "$unit_tests" "[.ps1-sample]" >/dev/null
 set -- "$scripts"/*.ps1
 [ -e "$1" ] || { echo "FAIL: no bundled scenario has a fix script" >&2; exit 1; }
 node --liftoff-only "$work/check.mjs" "$here/cmdlets.json" "$@"
