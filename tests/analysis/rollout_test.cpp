@@ -59,6 +59,7 @@ TEST_CASE("rollout order: prerequisites, identity, servers, SPN off then on, del
   const auto env = seed_farm();
   const auto changes = seed_fix(env);
   std::vector<analysis::Phase> phases;
+  phases.reserve(changes.size());
   for (const auto& c : changes) phases.push_back(analysis::phase_of(c));
   CHECK(std::is_sorted(phases.begin(), phases.end()));
   CHECK(phases.front() == analysis::Phase::Prerequisites);
