@@ -1,10 +1,12 @@
 #include "analysis/fixes.h"
-#include "analysis/commands.h"
 
 #include <algorithm>
 #include <functional>
 #include <optional>
 
+#include "analysis/commands.h"
+#include "analysis/no_fix.h"
+#include "analysis/rollout.h"
 #include "directory/names.h"
 #include "farm/resolver.h"
 #include "farm/service.h"
@@ -15,13 +17,6 @@ namespace {
 
 using directory::iequals;
 using kerberos::KrbError;
-
-// A candidate fix: what to tell the admin, and the changes it makes to the environment.
-struct Candidate {
-  std::string change;
-  std::string command;
-  std::vector<farm::Change> changes;
-};
 
 Error krb(KrbError e) { return Error::kerberos(static_cast<int>(e)); }
 
@@ -39,8 +34,13 @@ farm::Change spn_change(farm::Action action, const std::string& account, const s
   farm::Change c = change(action);
   c.account = account;
   c.spn = traced_spn(spn);
+  c.spn_tool = farm::SpnTool::SetspnS;  // what a fix types: setspn -S looks for duplicates first (R1.7)
   return c;
 }
+
+// klist purge on every client: tickets cached before the change (up to 10 hours) and the negative
+// SPN cache (15 minutes) outlive it (kerberos-rules R1.6, R2.7, R8.3).
+farm::Change purge_tickets() { return change(farm::Action::PurgeTickets); }
 
 // The account's msDS-AllowedToDelegateTo or msDS-AllowedToActOnBehalfOfOtherIdentity with one more entry.
 std::vector<std::string> with(std::vector<std::string> list, const std::string& entry) {
@@ -49,22 +49,6 @@ std::vector<std::string> with(std::vector<std::string> list, const std::string& 
 }
 
 int rank(Verdict v) { return v == Verdict::Ok ? 2 : v == Verdict::Degraded ? 1 : 0; }
-
-// The AD PowerShell cmdlet that edits an account of this kind (R3.0; gMSAs have no Delegation tab).
-std::string cmdlet(const farm::Environment& env, const std::string& account) {
-  const auto id = env.directory.find_account(account);
-  const auto& sam = directory::split_account(account).sam;
-  if (!id) return "Set-ADUser -Identity " + sam;
-  switch (env.directory.account(*id).kind) {
-    case directory::AccountKind::Computer:
-      return "Set-ADComputer -Identity " + sam.substr(0, sam.size() - 1);
-    case directory::AccountKind::Gmsa:
-      return "Set-ADServiceAccount -Identity " + sam;
-    case directory::AccountKind::User:
-      break;
-  }
-  return "Set-ADUser -Identity " + sam;
-}
 
 struct FixFinder {
   const farm::Environment& env;
@@ -78,24 +62,29 @@ struct FixFinder {
     std::vector<farm::Change> out;
     if (!from.empty()) out.push_back(spn_change(farm::Action::RemoveSpn, from, spn));
     out.push_back(spn_change(farm::Action::AddSpn, to, spn));
+    out.push_back(purge_tickets());
     return out;
   }
 
-  // One gMSA for every node: created holding the SPN (taken from its old owner) and the delegation
-  // to the back ends; every pool and the report server run as it, with useAppPoolCredentials on.
-  std::vector<farm::Change> gmsa_changes(const std::string& gmsa, const std::string& domain, const std::string& spn,
+  // One gMSA for every node, in rollout order: the forest's KDS root key if it has none (R7.1); the gMSA
+  // created without the SPN, the nodes allowed to retrieve its password (R7.2); every pool and report
+  // server moved to it, useAppPoolCredentials on (R7.4); only then the SPN taken off its old owner and
+  // written on the gMSA (R1.7); the delegation to the back ends; the clients' cached tickets purged.
+  std::vector<farm::Change> gmsa_changes(const directory::Domain& dom, const std::string& gmsa, const std::string& spn,
                                          const std::string& old_owner, const std::vector<std::string>& delegate_to,
                                          const std::vector<std::string>& nodes) const {
     std::vector<farm::Change> out;
-    if (!old_owner.empty()) out.push_back(spn_change(farm::Action::RemoveSpn, old_owner, spn));
+    if (!dom.kds_root_key) {
+      farm::Change key = change(farm::Action::AddKdsRootKey);
+      key.domain = dom.forest;
+      out.push_back(key);
+    }
     farm::Change create = change(farm::Action::CreateAccount);
     directory::Account a;
     a.name = gmsa;
-    a.domain = domain;
+    a.domain = dom.dns;
     a.sam = directory::split_account(gmsa).sam;
     a.kind = directory::AccountKind::Gmsa;
-    a.spns = {spn};
-    a.allowed_to_delegate_to = delegate_to;
     a.supported_enctypes = directory::kComputerEnctypes;
     create.account = gmsa;
     create.new_account = a;
@@ -133,6 +122,15 @@ struct FixFinder {
         }
       }
     }
+    if (!old_owner.empty()) out.push_back(spn_change(farm::Action::RemoveSpn, old_owner, spn));
+    out.push_back(spn_change(farm::Action::AddSpn, gmsa, spn));
+    if (!delegate_to.empty()) {
+      farm::Change d = change(farm::Action::SetDelegation);
+      d.account = gmsa;
+      d.allowed_to_delegate_to = delegate_to;
+      out.push_back(d);
+    }
+    out.push_back(purge_tickets());
     return out;
   }
 
@@ -142,7 +140,10 @@ struct FixFinder {
     types.host = host;
     types.authentication_types = {backend::SsrsAuthType::RSWindowsNegotiate, backend::SsrsAuthType::RSWindowsNTLM};
     std::vector<farm::Change> out = {types};
-    if (!spn.empty()) out.push_back(spn_change(farm::Action::AddSpn, key, spn));
+    if (!spn.empty()) {
+      out.push_back(spn_change(farm::Action::AddSpn, key, spn));
+      out.push_back(purge_tickets());
+    }
     return out;
   }
 
@@ -248,39 +249,9 @@ struct FixFinder {
                                : nullptr;
         if (inst) delegate_to.push_back(inst->tcp_spn(target->fqdn).to_string());
       }
-    std::string computers;
-    for (const auto& name : nodes) computers += (computers.empty() ? "" : ",") + directory::to_upper(name) + "$";
-    std::string command = "New-ADServiceAccount -Name " + sam.substr(0, sam.size() - 1) + " -DNSHostName " +
-                          sam.substr(0, sam.size() - 1) + "." + dom->dns +
-                          " -PrincipalsAllowedToRetrieveManagedPassword " + computers + " -ServicePrincipalNames " +
-                          spn;
-    if (!delegate_to.empty()) {
-      command += " -OtherAttributes @{'msDS-AllowedToDelegateTo'=";
-      for (std::size_t i = 0; i < delegate_to.size(); ++i)
-        command += (i ? "," : "") + std::string("'") + delegate_to[i] + "'";
-      command += "}";
-    }
-    if (!old_owner.empty()) command += "; setspn -D " + spn + " " + old_owner;
-    bool any_ssrs = false, any_iis = false;
-    for (const auto& name : nodes)
-      if (const auto* h = env.host(name)) {
-        any_ssrs |= h->ssrs.has_value();
-        any_iis |= h->iis.has_value();
-      }
-    if (any_ssrs)
-      command +=
-          "; on each node: (Get-CimInstance -Namespace root\\Microsoft\\SqlServer\\ReportServer\\RS_SSRS\\v15\\Admin "
-          "-ClassName MSReportServer_ConfigurationSetting | Invoke-CimMethod -MethodName "
-          "SetWindowsServiceIdentity -Arguments @{UseBuiltInAccount=$false; Account='" +
-          gmsa + "'; Password=''})";
-    if (any_iis)
-      command +=
-          "; on each node: appcmd set apppool \"<pool>\" /processModel.identityType:SpecificUser "
-          "/processModel.userName:\"" +
-          gmsa + "\" and useAppPoolCredentials=true";
     out.push_back({"run every node behind the name as one gMSA, " + gmsa + ", holding " + spn +
                        (delegate_to.empty() ? "" : " and trusted for constrained delegation to its back ends"),
-                   command, gmsa_changes(gmsa, dom->dns, spn, old_owner, delegate_to, nodes)});
+                   gmsa_changes(*dom, gmsa, spn, old_owner, delegate_to, nodes)});
   }
 
   bool held_explicitly(const std::string& spn) const {
@@ -297,7 +268,6 @@ struct FixFinder {
     if (to.empty() || iequals(from, to)) return;
     out.push_back({(from.empty() ? "register " + spn + " on " : "move " + spn + " from " + from + " to ") + to +
                        ", the account that decrypts it",
-                   (from.empty() ? "" : "setspn -D " + spn + " " + from + "; ") + "setspn -S " + spn + " " + to,
                    move_changes(spn, from, to)});
   }
 
@@ -314,9 +284,6 @@ struct FixFinder {
     const auto dns = url->host_is_ip() ? net::DnsAnswer{} : env.dns.resolve(url->host, client->domain);
     const auto built = net::build_http_spn(client->client->policy, *url, dns);
     const std::string key = n->ssrs->decryption_key(n->info()).account;
-    std::string command = "on " + n->name +
-                          ", in rsreportserver.config: <AuthenticationTypes><RSWindowsNegotiate/>"
-                          "<RSWindowsNTLM/></AuthenticationTypes>, then restart the Report Server service";
     std::string spn;
     if (built.spn && !key.empty()) {
       const auto* d = env.directory.domain_by_dns(n->domain);
@@ -325,12 +292,11 @@ struct FixFinder {
                          iequals(env.directory.account(found.owners.front()).name, key);
       if (!owned && (found.status == directory::SpnLookup::Status::NotFound || found.via_host_mapping))
         spn = built.spn->to_string();
-      if (!spn.empty()) command = "setspn -S " + spn + " " + key + "; " + command;
     }
     const std::string host = n->name;
     out.push_back({"offer Negotiate on " + host + "'s report server" +
                        (spn.empty() ? "" : " and register " + spn + " on its service account " + key),
-                   command, ssrs_changes(host, spn, key)});
+                   ssrs_changes(host, spn, key)});
   }
 
   std::vector<Candidate> front_candidates() const {
@@ -349,10 +315,6 @@ struct FixFinder {
         for (const auto& h : hosts) on += (on.empty() ? "" : " and ") + h;
         out.push_back({"set useAppPoolCredentials=true on site \"" + site + "\" of " + on +
                            ", so that kernel-mode authentication decrypts with the app pool identity's key",
-                       "appcmd set config \"" + site +
-                           "\" -section:system.webServer/security/authentication/windowsAuthentication "
-                           "/useAppPoolCredentials:\"True\" /commit:apphost   (on " +
-                           on + ")",
                        use_app_pool_credentials(hosts, site)});
       }
       // An SPN held explicitly moves; one reached through the HOST mapping is added where it belongs.
@@ -370,16 +332,18 @@ struct FixFinder {
             duplicate = true;
             const std::string holder = a.name;
             out.push_back({"remove the duplicate " + spn + " from " + holder,
-                           "setspn -D " + spn + " " + holder,
-                           {spn_change(farm::Action::RemoveSpn, holder, spn)}});
+                           {spn_change(farm::Action::RemoveSpn, holder, spn), purge_tickets()}});
           }
       if (!duplicate && !f->key.account.empty()) {
         const std::string key = f->key.account;
         out.push_back({"register " + spn + " on " + key + ", the account that decrypts it",
-                       "setspn -S " + spn + " " + key,
-                       {spn_change(farm::Action::AddSpn, key, spn)}});
+                       {spn_change(farm::Action::AddSpn, key, spn), purge_tickets()}});
       }
     }
+    // SQL Server's SPN on an account that is not the instance's: "Cannot generate SSPI context" (iis-rules
+    // 6.6); it moves to the account whose key the instance holds.
+    if (error == Error{ErrorKind::SspiContext} && f->sql && !spn.empty())
+      move_spn(out, spn, owner_of(spn), f->key.account);
     return out;
   }
 
@@ -396,20 +360,13 @@ struct FixFinder {
       const std::string service1 = f->outbound_account;
       if (*hop.error == krb(KrbError::KDC_ERR_BADOPTION) && !service1.empty()) {
         const bool kerberos_front = path.front.protocol == Protocol::Kerberos;
-        std::string command = cmdlet(env, service1) + " -Add @{'msDS-AllowedToDelegateTo'='" + spn + "'}";
-        if (!kerberos_front)
-          command += "; Set-ADAccountControl -Identity " + directory::split_account(service1).sam +
-                     " -TrustedToAuthForDelegation $true";
         out.push_back({std::string("trust ") + service1 + " for constrained delegation to " + spn +
                            (kerberos_front ? "" : " with protocol transition (\"use any authentication protocol\")"),
-                       command,
                        {constrained_delegation(service1, spn, !kerberos_front)}});
         const std::string owner = owner_of(spn);
         if (!owner.empty())
-          out.push_back(
-              {"let " + service1 + " delegate to every SPN of " + owner + " (resource-based delegation)",
-               cmdlet(env, owner) + " -PrincipalsAllowedToDelegateToAccount " + directory::split_account(service1).sam,
-               {resource_based_delegation(owner, service1)}});
+          out.push_back({"let " + service1 + " delegate to every SPN of " + owner + " (resource-based delegation)",
+                         {resource_based_delegation(owner, service1)}});
       }
       if ((*hop.error == Error{ErrorKind::SspiContext} || *hop.error == krb(KrbError::KDC_ERR_S_PRINCIPAL_UNKNOWN))) {
         const farm::Host* target = env.host(hop.to);
@@ -428,17 +385,58 @@ struct FixFinder {
 
 namespace {
 
-// Applies each candidate to a copy of the environment and traces the flow again (the verification).
-std::vector<VerifiedFix> verify(const farm::Environment& env, const farm::FlowSpec& flow, const FlowOutcome& before,
-                                const PathOutcome& path, const std::vector<Candidate>& candidates,
-                                const Retrace& retrace, int& budget) {
+// An MSSQLSvc SPN with a port, on a named instance whose port is dynamic, goes stale at its next
+// restart: the fix gives the instance that port as a static one before an SPN or a delegation names
+// it (iis-rules 6.4).
+std::vector<farm::Change> with_static_ports(const farm::Environment& env, std::vector<farm::Change> changes) {
+  std::vector<farm::Change> pins;
+  const auto pin = [&](const directory::Spn& spn) {
+    if (!iequals(spn.service_class, "MSSQLSvc") || spn.port.empty()) return;
+    for (const auto& h : env.hosts) {
+      if (!h.sql || !iequals(h.fqdn, spn.host)) continue;
+      for (const auto& inst : h.sql->instances) {
+        if (!inst.dynamic_port || std::to_string(inst.port) != spn.port) continue;
+        for (const auto& p : pins)
+          if (iequals(p.host, h.name) && iequals(p.instance, inst.name)) return;
+        farm::Change c = change(farm::Action::SetSqlPort);
+        c.host = h.name;
+        c.instance = inst.name;
+        c.port = inst.port;
+        pins.push_back(c);
+      }
+    }
+  };
+  for (const auto& c : changes) {
+    if (c.action == farm::Action::AddSpn) pin(c.spn);
+    if (c.action == farm::Action::SetDelegation && c.allowed_to_delegate_to)
+      for (const auto& text : *c.allowed_to_delegate_to)
+        if (const auto spn = directory::Spn::parse(text)) pin(*spn);
+  }
+  changes.insert(changes.begin(), pins.begin(), pins.end());
+  return changes;
+}
+
+// Every step's command, one per line (a wait has none).
+std::string command_lines(const std::vector<FixStep>& steps) {
+  std::string out;
+  for (const auto& s : steps)
+    if (!s.command.empty()) out += (out.empty() ? "" : "\n") + s.command;
+  return out;
+}
+
+// Applies each candidate, in rollout order and through the write-time rules, to a copy of the
+// environment, and traces the flow again (the verification). A candidate with a refused change is
+// dropped: its commands would fail as printed.
+std::vector<VerifiedFix> verify(const farm::Environment& env, const FlowOutcome& before, const PathOutcome& path,
+                                const std::vector<Candidate>& candidates, const Retrace& retrace, int& budget) {
   int best = -1;
   std::vector<std::pair<int, VerifiedFix>> verified;
   for (const auto& c : candidates) {
     if (--budget < 0) break;
+    const std::vector<farm::Change> ordered = in_rollout_order(with_static_ports(env, c.changes));
     farm::Environment changed = env.clone();
-    for (const auto& ch : c.changes) farm::apply_change(changed, ch);
-    const FlowOutcome again = retrace(changed, flow.name);
+    if (apply_in_order(changed, ordered)) continue;
+    const FlowOutcome again = retrace(changed, before.flow);
     bool better = false, worse = false;
     int score = 0;
     for (const auto& p2 : again.paths) {
@@ -450,7 +448,9 @@ std::vector<VerifiedFix> verify(const farm::Environment& env, const farm::FlowSp
       }
     }
     if (better && !worse) {
-      verified.emplace_back(score, VerifiedFix{Fix{c.change, c.command, render_steps(env, c.changes), ""}, c.changes});
+      Fix fix{c.change, "", render_steps(env, ordered), ""};
+      fix.command = command_lines(fix.steps);
+      verified.emplace_back(score, VerifiedFix{std::move(fix), ordered});
       best = std::max(best, score);
     }
   }
@@ -471,7 +471,7 @@ std::vector<VerifiedFix> fixes_for(const farm::Environment& env, const FlowOutco
   std::vector<Candidate> candidates = finder.front_candidates();
   auto hop = finder.hop_candidates();
   candidates.insert(candidates.end(), hop.begin(), hop.end());
-  return verify(env, *fs, flow_outcome, path, candidates, retrace, budget);
+  return verify(env, flow_outcome, path, candidates, retrace, budget);
 }
 
 }  // namespace
@@ -482,11 +482,23 @@ std::vector<VerifiedFix> verified_fixes(const farm::Environment& env, const Flow
   return fixes_for(env, flow, path, retrace, budget);
 }
 
+std::vector<VerifiedFix> verify_candidates(const farm::Environment& env, const FlowOutcome& flow,
+                                           const PathOutcome& path, const std::vector<Candidate>& candidates,
+                                           const Retrace& retrace) {
+  int budget = kFixBudget;
+  return verify(env, flow, path, candidates, retrace, budget);
+}
+
 void attach_fixes(const farm::Environment& env, TraceReport& report, const Retrace& retrace) {
   int budget = kFixBudget;
   for (auto& flow_outcome : report.flows)
-    for (auto& path : flow_outcome.paths)
+    for (auto& path : flow_outcome.paths) {
+      if (path.verdict == Verdict::Ok) continue;
       for (auto& v : fixes_for(env, flow_outcome, path, retrace, budget)) path.fixes.push_back(std::move(v.fix));
+      if (!path.fixes.empty()) continue;
+      if (std::string why = why_no_fix(env, flow_outcome, path); !why.empty())
+        path.fixes.push_back(Fix{"", "", {}, std::move(why)});
+    }
 }
 
 }  // namespace kerbsim::analysis

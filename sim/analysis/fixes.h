@@ -1,7 +1,9 @@
-// Fixes for failed and degraded paths, written as the commands an admin runs (setspn, PowerShell's
-// AD module, appcmd), each a list of farm::Change. Every candidate is applied to a copy of the
-// environment and traced again; it is kept only if its path gets better and no other path of the
-// flow gets worse. The search is given the tracer to verify with, so analysis does not depend on it.
+// Fixes for failed and degraded paths: each an ordered list of farm::Change in rollout order
+// (rollout.h), rendered as the commands an admin runs (commands.h). Every candidate is applied in that
+// order through the write-time rules to a copy of the environment and traced again; it is kept only if
+// no change is refused, its path gets better and no other path of the flow gets worse. A path no
+// change can fix gets a sentence saying why (no_fix.h). The search is given the tracer to verify with,
+// so analysis does not depend on it.
 #pragma once
 
 #include <functional>
@@ -14,9 +16,16 @@
 
 namespace kerbsim::analysis {
 
-// A verified change: what to tell the admin, and the changes it makes to the environment.
+// A verified change: what to tell the admin, and the changes it makes to the environment, in
+// rollout order (the order of fix.steps).
 struct VerifiedFix {
   Fix fix;
+  std::vector<farm::Change> changes;
+};
+
+// A fix to try: what it does, in words, and its changes (put in rollout order before they are tried).
+struct Candidate {
+  std::string change;
   std::vector<farm::Change> changes;
 };
 
@@ -31,7 +40,13 @@ constexpr int kFixBudget = 24;
 std::vector<VerifiedFix> verified_fixes(const farm::Environment& env, const FlowOutcome& flow, const PathOutcome& path,
                                         const Retrace& retrace);
 
-// Fills PathOutcome::fixes for every path that is not ok.
+// The candidates that verify for one path, best first (what verified_fixes does with its own).
+std::vector<VerifiedFix> verify_candidates(const farm::Environment& env, const FlowOutcome& flow,
+                                           const PathOutcome& path, const std::vector<Candidate>& candidates,
+                                           const Retrace& retrace);
+
+// Fills PathOutcome::fixes for every path that is not ok: its verified fixes, or one Fix whose
+// `none` says why no change fixes it.
 void attach_fixes(const farm::Environment& env, TraceReport& report, const Retrace& retrace);
 
 }  // namespace kerbsim::analysis

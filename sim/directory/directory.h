@@ -30,6 +30,9 @@ struct Domain {
   KdcProfile kdc = KdcProfile::Windows2016;
   // A KDS root key usable in its forest (kerberos-rules R7.1): gMSA creation needs one.
   bool kds_root_key = false;
+  // dsHeuristics DoNotVerifyUPNAndOrSPNUniqueness bit 1 clear: the forest's DCs of 2012 R2 and later
+  // refuse a duplicate SPN (MS-ADTS 3.1.1.5.1.3). Read from the forest root domain.
+  bool spn_uniqueness_check = true;
 
   std::string realm() const;  // upper-case DNS name (kerberos-rules R8.1)
 };
@@ -85,6 +88,30 @@ struct SpnLookup {
   std::string rule;
 };
 
+// Why the directory, or the tool writing to it, refuses a write (kerberos-rules R1.7, R7.1).
+enum class WriteRefusal {
+  SpnNotUniqueInForest,  // ERROR_DS_SPN_VALUE_NOT_UNIQUE_IN_FOREST (8467): the writing DC refuses the value
+  SetspnDuplicateFound,  // setspn -S finds the SPN on another account and stops before it writes
+  NoKdsRootKey,          // New-ADServiceAccount: "Key does not exist", the forest has no usable KDS root key
+};
+std::string to_string(WriteRefusal r);  // "ERROR_DS_SPN_VALUE_NOT_UNIQUE_IN_FOREST", ...
+int windows_error(WriteRefusal r);      // 8467; 0 when the refusal has no Win32 code of its own
+
+// How an SPN reaches the directory: the version of the DC that takes the originating write decides
+// whether it checks uniqueness, and setspn -S checks on the client first (kerberos-rules R1.7).
+struct SpnWrite {
+  std::string dc_os = "2016";  // the writing DC's Windows Server version: "2012", "2012R2", "2016", ...
+  bool samba_dc = false;       // a Samba DC (samba-kdc-notes)
+  bool setspn_s = false;       // written with setspn -S
+};
+
+// A refused write: why, in words, and the rule.
+struct Refusal {
+  WriteRefusal reason = WriteRefusal::SpnNotUniqueInForest;
+  std::string why;
+  std::string rule;
+};
+
 class Directory {
  public:
   Directory() = default;
@@ -103,6 +130,15 @@ class Directory {
   void add_spn(AccountId id, const Spn& spn);
   // Removes an SPN from an account (setspn -D); false when the account did not hold it.
   bool remove_spn(AccountId id, const Spn& spn);
+
+  // The write-time rules (kerberos-rules R1.7, R7.1): would this write be refused? add_spn and
+  // add_account apply no rule, so that a scenario's existing duplicates still load; a change checks first.
+  // The SPN on an account of the forest, written as `how` says:
+  std::optional<Refusal> refuse_spn(const Account& to, const Spn& spn, const SpnWrite& how) const;
+  // A new account: a gMSA needs a usable KDS root key, and its SPNs are checked like any other.
+  std::optional<Refusal> refuse_account(const Account& a, const SpnWrite& how) const;
+  // Does a DC of this version refuse a duplicate SPN (MS-ADTS 3.1.1.5.1.3: 2012 R2 and later)?
+  static bool dc_checks_spn_uniqueness(const SpnWrite& how);
 
   // Domain join: the computer account a host gets in its domain, NETBIOS\NAME$ with HOST/<name>
   // and HOST/<fqdn> (kerberos-rules R1.5) and the computer etypes (R2.4). Returned rather than

@@ -76,7 +76,7 @@ std::string action_name(Action a) {
 
 bool Change::in_directory() const {
   return action == Action::AddSpn || action == Action::RemoveSpn || action == Action::SetDelegation ||
-         action == Action::PasswordChange || action == Action::CreateAccount;
+         action == Action::PasswordChange || action == Action::CreateAccount || action == Action::AddKdsRootKey;
 }
 
 std::string describe(const Change& c) {
@@ -138,15 +138,102 @@ std::string describe(const Change& c) {
   return "";
 }
 
-std::string apply_change(Environment& env, const Change& c) {
+std::string right_name(Right r) {
+  switch (r) {
+    case Right::None:
+      return "";
+    case Right::EnableDelegation:
+      return "Domain Admins (SeEnableDelegationPrivilege)";
+    case Right::WriteAccount:
+      return "write access on the account";
+    case Right::CreateAccount:
+      return "create accounts in the domain";
+    case Right::ForestKdsRootKey:
+      return "Domain Admins or Enterprise Admins of the forest root domain";
+    case Right::LocalAdministrator:
+      return "local Administrators";
+  }
+  return "";
+}
+
+Right needed_right(const Change& c) {
+  switch (c.action) {
+    case Action::SetDelegation:
+      // kerberos-rules R3.0: the delegation bits and msDS-AllowedToDelegateTo need
+      // SeEnableDelegationPrivilege; RBCD is written by whoever may write the back end's account.
+      if (c.trusted_for_delegation || c.trusted_to_auth_for_delegation || c.allowed_to_delegate_to)
+        return Right::EnableDelegation;
+      return Right::WriteAccount;
+    case Action::AddSpn:
+    case Action::RemoveSpn:
+    case Action::PasswordChange:
+      return Right::WriteAccount;
+    case Action::CreateAccount:
+      return Right::CreateAccount;
+    case Action::AddKdsRootKey:
+      return Right::ForestKdsRootKey;  // kerberos-rules R7.1
+    case Action::ChangeAppPoolIdentity:
+    case Action::SetUseAppPoolCredentials:
+    case Action::SetKernelMode:
+    case Action::SetSsrsServiceAccount:
+    case Action::SetSsrsAuthenticationTypes:
+    case Action::SetSqlPort:
+    case Action::AppPoolRestart:
+      return Right::LocalAdministrator;
+    case Action::PurgeTickets:
+    case Action::NodeDown:
+    case Action::NodeUp:
+    case Action::DcDown:
+    case Action::DcUp:
+    case Action::ClockStep:
+    case Action::ClockDrift:
+      return Right::None;
+  }
+  return Right::None;
+}
+
+Writer writing_dc(const Environment& env, const Change& c) {
+  const auto& dir = env.directory;
+  const directory::Domain* d = nullptr;
+  if (c.action == Action::CreateAccount && c.new_account)
+    d = dir.domain_by_dns(c.new_account->domain);
+  else if (c.action == Action::AddKdsRootKey)
+    d = dir.domain_by_dns(c.domain);
+  else
+    d = dir.domain_of(c.account);
+  Writer w;
+  if (!d) return w;
+  w.dc = env.dc_name(d->dns);
+  w.samba = d->kdc == directory::KdcProfile::Samba417;
+  if (const Host* h = env.host(w.dc))
+    w.os = h->os;
+  else
+    w.os = d->kdc == directory::KdcProfile::Windows2012R2 ? "2012R2" : "2016";
+  return w;
+}
+
+ChangeResult apply_change(Environment& env, const Change& c) { return apply_change(env, c, writing_dc(env, c)); }
+
+ChangeResult apply_change(Environment& env, const Change& c, const Writer& writer) {
   auto& dir = env.directory;
+  const directory::SpnWrite how{writer.os, writer.samba, c.action == Action::AddSpn && c.spn_tool == SpnTool::SetspnS};
+  const auto refused = [&](directory::Refusal r) {
+    ChangeResult out{ChangeResult::Status::Refused, std::move(r), ""};
+    out.what = out.refusal->why;
+    return out;
+  };
+  const auto applied = [&] { return ChangeResult{ChangeResult::Status::Applied, std::nullopt, describe(c)}; };
   switch (c.action) {
     case Action::AddSpn:
-      if (const auto id = dir.find_account(c.account)) dir.add_spn(*id, c.spn);
-      return describe(c);
+      if (const auto id = dir.find_account(c.account)) {
+        if (!writer.replicated)
+          if (auto r = dir.refuse_spn(dir.account(*id), c.spn, how)) return refused(std::move(*r));
+        dir.add_spn(*id, c.spn);
+      }
+      return applied();
     case Action::RemoveSpn:
       if (const auto id = dir.find_account(c.account)) dir.remove_spn(*id, c.spn);
-      return describe(c);
+      return applied();
     case Action::SetDelegation:
       if (const auto id = dir.find_account(c.account)) {
         auto& a = dir.account(*id);
@@ -156,38 +243,42 @@ std::string apply_change(Environment& env, const Change& c) {
         if (c.allowed_to_delegate_to) a.allowed_to_delegate_to = *c.allowed_to_delegate_to;
         if (c.allowed_to_act) a.allowed_to_act = *c.allowed_to_act;
       }
-      return describe(c);
+      return applied();
     case Action::PasswordChange:
       if (const auto id = dir.find_account(c.account)) ++dir.account(*id).kvno;
-      return describe(c);
+      return applied();
     case Action::ChangeAppPoolIdentity:
       if (auto* h = find_host(env, c.host); h && h->iis)
         for (auto& p : h->iis->app_pools)
           if (directory::iequals(p.name, c.app_pool)) p.identity = c.identity;
-      return describe(c);
+      return applied();
     case Action::SetUseAppPoolCredentials:
       if (auto* h = find_host(env, c.host))
         if (auto* s = find_site(*h, c.site)) s->use_app_pool_credentials = c.value;
-      return describe(c);
+      return applied();
     case Action::SetKernelMode:
       if (auto* h = find_host(env, c.host))
         if (auto* s = find_site(*h, c.site)) s->kernel_mode = c.value;
-      return describe(c);
+      return applied();
     case Action::CreateAccount:
-      if (c.new_account && !dir.find_account(c.new_account->name)) dir.add_account(*c.new_account);
-      return describe(c);
+      if (c.new_account && !dir.find_account(c.new_account->name)) {
+        if (!writer.replicated)
+          if (auto r = dir.refuse_account(*c.new_account, how)) return refused(std::move(*r));
+        dir.add_account(*c.new_account);
+      }
+      return applied();
     case Action::SetSsrsServiceAccount:
       if (auto* h = find_host(env, c.host); h && h->ssrs) h->ssrs->service_account = c.identity;
-      return describe(c);
+      return applied();
     case Action::SetSsrsAuthenticationTypes:
       if (auto* h = find_host(env, c.host); h && h->ssrs) {
         h->ssrs->authentication_types = c.authentication_types;
         h->ssrs->authentication_types_defaulted = false;
       }
-      return describe(c);
+      return applied();
     case Action::AddKdsRootKey:
       if (const auto* d = dir.domain_by_dns(c.domain)) dir.add_kds_root_key(std::string(d->forest));
-      return describe(c);
+      return applied();
     case Action::SetSqlPort:
       if (auto* h = find_host(env, c.host); h && h->sql)
         for (auto& inst : h->sql->instances)
@@ -195,7 +286,7 @@ std::string apply_change(Environment& env, const Change& c) {
             inst.dynamic_port = c.value;
             if (!c.value) inst.port = c.port;
           }
-      return describe(c);
+      return applied();
     case Action::AppPoolRestart:
     case Action::PurgeTickets:
     case Action::NodeDown:
@@ -204,9 +295,9 @@ std::string apply_change(Environment& env, const Change& c) {
     case Action::DcUp:
     case Action::ClockStep:
     case Action::ClockDrift:
-      return "";
+      return {ChangeResult::Status::Event, std::nullopt, ""};
   }
-  return "";
+  return {ChangeResult::Status::Event, std::nullopt, ""};
 }
 
 }  // namespace kerbsim::farm

@@ -204,10 +204,28 @@ Value hops_value(const std::vector<HopOutcome>& hops) {
   return out;
 }
 
+Value step_value(const FixStep& step) {
+  Value out = Value::object();
+  out.set("host", step.host);
+  out.set("needs", step.needs);
+  out.set("command", step.command);
+  out.set("phase", step.phase);
+  out.set("guard", step.guard);
+  out.set("check", step.check);
+  out.set("wait", step.wait);
+  out.set("why", step.why);
+  return out;
+}
+
 Value fix_value(const Fix& fix) {
   Value out = Value::object();
   out.set("change", fix.change);
   out.set("command", fix.command);
+  // Extensions: the rollout, step by step, and why no change fixes the path.
+  Value steps = Value::array();
+  for (const auto& step : fix.steps) steps.push(step_value(step));
+  out.set("steps", std::move(steps));
+  out.set("none", fix.none.empty() ? Value() : Value(fix.none));
   return out;
 }
 

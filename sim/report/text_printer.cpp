@@ -136,6 +136,36 @@ void print_hops(const std::vector<HopOutcome>& hops, int indent, const Painter& 
   }
 }
 
+// A fix: what it changes, then its steps grouped under "on HOST (NEEDS):", each command whole on its
+// own line (never wrapped, so that it pastes as printed), a wait on a line of its own. A path no change
+// fixes gets the reason instead.
+void print_fix(const Fix& fix, std::ostream& out) {
+  if (!fix.none.empty()) {
+    write_wrapped(out, "  fix: ", 7, "none — " + fix.none);
+    return;
+  }
+  write_wrapped(out, "  fix: ", 7, fix.change);
+  std::string group;
+  for (const auto& step : fix.steps) {
+    const std::string where = "on " + (step.host.empty() ? std::string("any domain member") : step.host) +
+                              (step.needs.empty() ? "" : " (" + step.needs + ")") + ":";
+    if (where != group) {
+      write_wrapped(out, "    ", 6, where);
+      group = where;
+    }
+    if (!step.command.empty()) out << "      $ " << step.command << '\n';
+    if (!step.wait.empty()) write_wrapped(out, "      ", 6, "then wait " + step.wait + " before the next step");
+  }
+  if (fix.steps.empty() && !fix.command.empty()) {
+    std::size_t start = 0;
+    while (start <= fix.command.size()) {
+      const std::size_t end = std::min(fix.command.find('\n', start), fix.command.size());
+      out << "    $ " << fix.command.substr(start, end - start) << '\n';
+      start = end + 1;
+    }
+  }
+}
+
 void print_path(const PathOutcome& path, const std::string& name, const StepLayout& layout, const PrintOptions& options,
                 const Painter& paint, std::ostream& out) {
   const std::string title = "── " + (path.via ? "via " + *path.via : name) + " ";
@@ -161,10 +191,7 @@ void print_path(const PathOutcome& path, const std::string& name, const StepLayo
                   "request identity: " + path.front.identity.value_or("none") +
                       " · process identity: " + *path.front.process_identity);
   print_hops(path.hops, 2, paint, out);
-  for (const auto& fix : path.fixes) {
-    write_wrapped(out, "  fix: ", 7, fix.change);
-    if (!fix.command.empty()) out << "    $ " << fix.command << '\n';
-  }
+  for (const auto& fix : path.fixes) print_fix(fix, out);
 }
 
 void print_flow(const FlowOutcome& flow, const PrintOptions& options, const Painter& paint, std::ostream& out) {

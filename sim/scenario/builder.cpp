@@ -96,8 +96,12 @@ farm::Environment build(const spec::Scenario& spec) {
     dom.dcs = d.dcs;
     if (d.kdc == "windows-2012r2") dom.kdc = directory::KdcProfile::Windows2012R2;
     if (d.kdc == "samba-4.17") dom.kdc = directory::KdcProfile::Samba417;
+    dom.spn_uniqueness_check = d.spn_uniqueness_check;  // MS-ADTS 3.1.1.5.1.3, read from the forest root
     env.directory.add_domain(dom);
   }
+  for (const auto& d : spec.domains)
+    if (d.kds_root_key)
+      if (const auto* dom = env.directory.domain_by_dns(d.dns)) env.directory.add_kds_root_key(dom->forest);
   for (const auto& t : spec.trusts) {
     directory::Trust tr;
     tr.from = t.from;

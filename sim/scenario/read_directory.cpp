@@ -16,7 +16,11 @@ const Kind kSettings{
     {"max_clock_skew", "tgt_lifetime", "service_ticket_lifetime", "spn_negative_cache", "protected_users_tgt_lifetime",
      "http_max_field_length", "http_max_request_bytes", "default_enctypes", "duplicate_spn_error"},
     {}};
-const Kind kDomain{"a domain", "in a domain", {"dns", "netbios", "forest", "functional_level", "dcs", "kdc"}, {"dns"}};
+const Kind kDomain{
+    "a domain",
+    "in a domain",
+    {"dns", "netbios", "forest", "functional_level", "dcs", "kdc", "kds_root_key", "spn_uniqueness_check"},
+    {"dns"}};
 const Kind kTrust{"a trust", "in a trust", {"from", "to", "kind", "direction", "tgt_delegation"}, {"from", "to"}};
 const Kind kAccount{"an account",
                     "in an account",
@@ -78,6 +82,8 @@ std::optional<spec::Domain> Reader::domain(const JsonNode& n) {
   choice(n.find("functional_level"), d.functional_level, kFunctionalLevels);
   texts(n.find("dcs"), d.dcs, check_host_name);
   choice(n.find("kdc"), d.kdc, kKdcs);
+  flag(n.find("kds_root_key"), d.kds_root_key);
+  flag(n.find("spn_uniqueness_check"), d.spn_uniqueness_check);
   return d;
 }
 

@@ -59,6 +59,8 @@ struct Domain {
   std::string functional_level = directory::Domain{}.functional_level;
   std::vector<std::string> dcs;  // host names; empty = one implicit DC
   std::string kdc = directory::profile_name(directory::Domain{}.kdc);
+  bool kds_root_key = false;         // the forest has a usable KDS root key (also when it has a gMSA)
+  bool spn_uniqueness_check = true;  // false: dsHeuristics turns the DCs' duplicate-SPN check off (forest root)
   Path at;
 };
 

@@ -221,6 +221,8 @@ Json domain(const spec::Domain& x) {
       .put_if(x.functional_level != d.functional_level, "functional_level", text(x.functional_level))
       .put_nonempty("dcs", strings(x.dcs))
       .put_if(x.kdc != d.kdc, "kdc", text(x.kdc))
+      .put_if(x.kds_root_key, "kds_root_key", boolean(true))
+      .put_if(!x.spn_uniqueness_check, "spn_uniqueness_check", boolean(false))
       .done();
 }
 

@@ -15,6 +15,20 @@ namespace kerbsim::workload {
 
 using engine::SimTime;
 
+namespace {
+
+// The DC a directory change reaches, as a writer: its own version decides the write-time rules of
+// an originating write; a replicated write is never refused (kerberos-rules R1.7).
+farm::Writer writer_at(const farm::Environment& env, const Change& c, const std::string& dc, bool replicated) {
+  farm::Writer w = farm::writing_dc(env, c);
+  if (!dc.empty()) w.dc = dc;
+  if (const auto* h = env.host(w.dc)) w.os = h->os;
+  w.replicated = replicated;
+  return w;
+}
+
+}  // namespace
+
 void Simulator::on_change(engine::Simulation& sim, std::uint64_t change) { sim.context<Simulator>().change(change); }
 void Simulator::on_replicated(engine::Simulation& sim, std::uint64_t packed) {
   sim.context<Simulator>().reach_dc(packed >> 32, packed & 0xFFFFFFFFULL, true);
@@ -58,7 +72,17 @@ void Simulator::change(std::size_t i) {
         }
       }
     }
-    reach_dc(i, *writer, false);
+    // The originating write, where the writing DC's rules may refuse it: then it never replicates.
+    auto& dc = dcs_[*writer];
+    const auto result = farm::apply_change(dc.view, c, writer_at(dc.view, c, dc.name, false));
+    if (result.refused()) {
+      report_.changes.push_back(
+          {t, action_name(c.action), farm::describe(c),
+           (dc.name.empty() ? std::string("the DC") : dc.name) + ": refused, " + to_string(result.refusal->reason)});
+      return;
+    }
+    ++dc.version;
+    report_.changes.push_back({t, action_name(c.action), farm::describe(c), dc.name});
     for (std::size_t d = 0; d < dcs_.size(); ++d)
       if (d != *writer && !dcs_[d].name.empty())
         sim_.schedule_at(t + w_.replication_delay, &Simulator::on_replicated, static_cast<std::uint64_t>(i) << 32 | d);
@@ -167,7 +191,7 @@ void Simulator::change(std::size_t i) {
 
 void Simulator::reach_dc(std::size_t change, std::size_t d, bool replicated) {
   const Change& c = w_.changes[change];
-  farm::apply_change(dcs_[d].view, c);
+  farm::apply_change(dcs_[d].view, c, writer_at(dcs_[d].view, c, dcs_[d].name, replicated));
   ++dcs_[d].version;
   report_.changes.push_back(
       {now(), action_name(c.action), farm::describe(c), dcs_[d].name + (replicated ? " (replicated)" : "")});

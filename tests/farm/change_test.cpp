@@ -72,7 +72,7 @@ TEST_CASE("add_spn and remove_spn edit the account's SPNs and the directory's in
   Change c = make(Action::AddSpn);
   c.account = "CORP\\svc-portal";
   c.spn = test::spn("HTTP/portal");
-  CHECK(apply_change(env, c) == "HTTP/portal added to CORP\\svc-portal");
+  CHECK(apply_change(env, c).what == "HTTP/portal added to CORP\\svc-portal");
   CHECK(account(env, "CORP\\svc-portal").spns ==
         std::vector<std::string>{"HTTP/portal.corp.contoso.com", "HTTP/portal"});
   auto found = env.directory.lookup_spn(kerbsim::test::spn("http/PORTAL"), "corp.contoso.com");
@@ -81,7 +81,7 @@ TEST_CASE("add_spn and remove_spn edit the account's SPNs and the directory's in
 
   c.action = Action::RemoveSpn;
   c.spn = test::spn("HTTP/portal.corp.contoso.com");
-  CHECK(apply_change(env, c) == "HTTP/portal.corp.contoso.com removed from CORP\\svc-portal");
+  CHECK(apply_change(env, c).what == "HTTP/portal.corp.contoso.com removed from CORP\\svc-portal");
   CHECK(account(env, "CORP\\svc-portal").spns == std::vector<std::string>{"HTTP/portal"});
   CHECK(env.directory.lookup_spn(kerbsim::test::spn("HTTP/portal.corp.contoso.com"), "corp.contoso.com").status ==
         directory::SpnLookup::Status::NotFound);
@@ -93,7 +93,7 @@ TEST_CASE("set_delegation changes only the settings it names", "[workload][chang
   c.account = "CORP\\svc-portal";
   c.trusted_to_auth_for_delegation = true;
   c.allowed_to_delegate_to = std::vector<std::string>{"MSSQLSvc/sql1.corp.contoso.com:1433", "HTTP/api"};
-  CHECK(apply_change(env, c) ==
+  CHECK(apply_change(env, c).what ==
         "CORP\\svc-portal: trusted_to_auth_for_delegation = true, allowed_to_delegate_to = "
         "[MSSQLSvc/sql1.corp.contoso.com:1433, HTTP/api]");
   const auto& a = account(env, "CORP\\svc-portal");
@@ -108,7 +108,7 @@ TEST_CASE("set_delegation changes only the settings it names", "[workload][chang
   d.trusted_for_delegation = true;
   d.sensitive = true;
   d.allowed_to_act = std::vector<std::string>{"CORP\\WEB1$"};
-  CHECK(apply_change(env, d) ==
+  CHECK(apply_change(env, d).what ==
         "CORP\\svc-portal: trusted_for_delegation = true, sensitive = true, allowed_to_act = [CORP\\WEB1$]");
   CHECK(a.trusted_for_delegation);
   CHECK(a.trusted_to_auth_for_delegation);  // untouched by the second change
@@ -120,7 +120,7 @@ TEST_CASE("set_delegation changes only the settings it names", "[workload][chang
   off.account = "CORP\\svc-portal";
   off.trusted_for_delegation = false;
   off.allowed_to_delegate_to = std::vector<std::string>{};
-  CHECK(apply_change(env, off) == "CORP\\svc-portal: trusted_for_delegation = false, allowed_to_delegate_to = []");
+  CHECK(apply_change(env, off).what == "CORP\\svc-portal: trusted_for_delegation = false, allowed_to_delegate_to = []");
   CHECK_FALSE(a.trusted_for_delegation);
   CHECK(a.allowed_to_delegate_to.empty());
 }
@@ -130,7 +130,7 @@ TEST_CASE("password_change moves the account's kvno on by one", "[workload][chan
   Change c = make(Action::PasswordChange);
   c.account = "CORP\\svc-portal";
   CHECK(account(env, "CORP\\svc-portal").kvno == 1);
-  CHECK(apply_change(env, c) == "new password for CORP\\svc-portal (kvno + 1)");
+  CHECK(apply_change(env, c).what == "new password for CORP\\svc-portal (kvno + 1)");
   CHECK(account(env, "CORP\\svc-portal").kvno == 2);
   apply_change(env, c);
   CHECK(account(env, "CORP\\svc-portal").kvno == 3);
@@ -144,7 +144,7 @@ TEST_CASE("change_app_pool_identity, set_use_app_pool_credentials and set_kernel
   c.host = "WEB1";  // host and pool names match case-insensitively
   c.app_pool = "portal";
   c.identity = web::parse_identity("NetworkService");
-  CHECK(apply_change(env, c) == "app pool portal on WEB1 runs as NetworkService");
+  CHECK(apply_change(env, c).what == "app pool portal on WEB1 runs as NetworkService");
   CHECK(pool(env).identity.type == web::IdentityType::NetworkService);
 
   Change u = make(Action::SetUseAppPoolCredentials);
@@ -152,10 +152,10 @@ TEST_CASE("change_app_pool_identity, set_use_app_pool_credentials and set_kernel
   u.site = "Portal";
   u.value = true;
   CHECK_FALSE(site(env).use_app_pool_credentials);
-  CHECK(apply_change(env, u) == "useAppPoolCredentials = true for site Portal on web1");
+  CHECK(apply_change(env, u).what == "useAppPoolCredentials = true for site Portal on web1");
   CHECK(site(env).use_app_pool_credentials);
   u.value = false;
-  CHECK(apply_change(env, u) == "useAppPoolCredentials = false for site Portal on web1");
+  CHECK(apply_change(env, u).what == "useAppPoolCredentials = false for site Portal on web1");
   CHECK_FALSE(site(env).use_app_pool_credentials);
 
   Change k = make(Action::SetKernelMode);
@@ -163,7 +163,7 @@ TEST_CASE("change_app_pool_identity, set_use_app_pool_credentials and set_kernel
   k.site = "PORTAL";
   k.value = false;
   CHECK(site(env).kernel_mode);
-  CHECK(apply_change(env, k) == "useKernelMode = false for site PORTAL on web1");
+  CHECK(apply_change(env, k).what == "useKernelMode = false for site PORTAL on web1");
   CHECK_FALSE(site(env).kernel_mode);
 }
 
@@ -178,7 +178,7 @@ TEST_CASE("changes that do not edit the environment return nothing and touch not
   c.app_pool = "Portal";
   c.dc = "dc1";
   c.offset = 10 * kMinute;
-  CHECK(apply_change(env, c).empty());
+  CHECK(apply_change(env, c).what.empty());
   CHECK(snapshot(env) == before);
   CHECK_FALSE(c.in_directory());
 }
@@ -285,24 +285,27 @@ TEST_CASE("action names are the scenario's, and only directory writes wait for r
       {Action::DcUp, "dc_up"},
       {Action::ClockStep, "clock_step"},
       {Action::ClockDrift, "clock_drift"},
+      {Action::AddKdsRootKey, "add_kds_root_key"},
+      {Action::SetSqlPort, "set_sql_port"},
   };
   for (const auto& [action, name] : names) {
     INFO(name);
     CHECK(farm::action_name(action) == name);
-    const bool directory =
-        name == "add_spn" || name == "remove_spn" || name == "set_delegation" || name == "password_change";
+    const bool directory = name == "add_spn" || name == "remove_spn" || name == "set_delegation" ||
+                           name == "password_change" || name == "add_kds_root_key";
     CHECK(make(action).in_directory() == directory);
   }
 }
 
 TEST_CASE("create_account adds the account once, and it reaches the DCs like any directory write", "[changes]") {
   auto env = world();
+  env.directory.add_kds_root_key("corp.contoso.com");
   Change c = make(Action::CreateAccount);
-  directory::Account gmsa = test::corp_user("gmsa-portal$", {"HTTP/portal.corp.contoso.com"});
+  directory::Account gmsa = test::corp_user("gmsa-portal$", {"HTTP/intranet.corp.contoso.com"});
   gmsa.kind = directory::AccountKind::Gmsa;
   c.new_account = gmsa;
   CHECK(c.in_directory());
-  CHECK(apply_change(env, c) == "CORP\\gmsa-portal$ created");
+  CHECK(apply_change(env, c).what == "CORP\\gmsa-portal$ created");
   const auto id = env.directory.find_account("CORP\\gmsa-portal$");
   REQUIRE(id);
   CHECK(env.directory.account(*id).kind == directory::AccountKind::Gmsa);
@@ -323,13 +326,13 @@ TEST_CASE("the report server's service account and AuthenticationTypes are chang
   account.host = "rs1";
   account.identity = web::parse_identity("CORP\\gmsa-rs$");
   CHECK_FALSE(account.in_directory());
-  CHECK(apply_change(env, account) == "the report server on rs1 runs as CORP\\gmsa-rs$");
+  CHECK(apply_change(env, account).what == "the report server on rs1 runs as CORP\\gmsa-rs$");
   CHECK(env.host("rs1")->ssrs->service_account.account == "CORP\\gmsa-rs$");
 
   Change types = make(Action::SetSsrsAuthenticationTypes);
   types.host = "rs1";
   types.authentication_types = {backend::SsrsAuthType::RSWindowsNegotiate, backend::SsrsAuthType::RSWindowsNTLM};
-  CHECK(apply_change(env, types) == "AuthenticationTypes on rs1: RSWindowsNegotiate, RSWindowsNTLM");
+  CHECK(apply_change(env, types).what == "AuthenticationTypes on rs1: RSWindowsNegotiate, RSWindowsNTLM");
   CHECK(env.host("rs1")->ssrs->authentication_types == types.authentication_types);
   CHECK_FALSE(env.host("rs1")->ssrs->authentication_types_defaulted);
 
@@ -337,4 +340,116 @@ TEST_CASE("the report server's service account and AuthenticationTypes are chang
   const std::string before = snapshot(env);
   apply_change(env, types);
   CHECK(snapshot(env) == before);
+}
+
+namespace {
+
+// The world with dc1 as a host running `os`: the DC that takes every write.
+farm::Environment world_with_dc(const std::string& os) {
+  auto env = world();
+  farm::Host dc = test::corp_member("dc1", "10.0.0.1");
+  dc.os = os;
+  env.hosts.push_back(dc);
+  return env;
+}
+
+Change add_portal_spn_to(const std::string& account, farm::SpnTool tool = farm::SpnTool::Directory) {
+  Change c = make(Action::AddSpn);
+  c.account = account;
+  c.spn = test::spn("HTTP/portal.corp.contoso.com");  // held by CORP\svc-portal
+  c.spn_tool = tool;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("a DC of 2012 R2 or later refuses a duplicate SPN with 8467; a 2012 DC writes it", "[changes][rules]") {
+  for (const std::string os : {"2012R2", "2016", "2019"}) {
+    INFO(os);
+    auto env = world_with_dc(os);
+    const std::string before = snapshot(env);
+    const auto result = apply_change(env, add_portal_spn_to("CORP\\WEB1$"));
+    REQUIRE(result.refused());
+    CHECK(result.refusal->reason == directory::WriteRefusal::SpnNotUniqueInForest);
+    CHECK(directory::windows_error(result.refusal->reason) == 8467);
+    CHECK(result.refusal->rule == "kerberos-rules R1.7");
+    CHECK(result.what.find("CORP\\svc-portal holds it already") != std::string::npos);
+    CHECK(snapshot(env) == before);  // a refused write changes nothing
+  }
+  auto old = world_with_dc("2012");
+  const auto result = apply_change(old, add_portal_spn_to("CORP\\WEB1$"));
+  CHECK(result.applied());
+  CHECK(old.directory.duplicate_spns().size() == 1);
+}
+
+TEST_CASE("setspn -S refuses a duplicate itself, whatever the DC", "[changes][rules]") {
+  for (const std::string os : {"2008R2", "2012", "2016"}) {
+    INFO(os);
+    auto env = world_with_dc(os);
+    const auto result = apply_change(env, add_portal_spn_to("CORP\\WEB1$", farm::SpnTool::SetspnS));
+    REQUIRE(result.refused());
+    CHECK(result.refusal->reason == directory::WriteRefusal::SetspnDuplicateFound);
+    CHECK(directory::windows_error(result.refusal->reason) == 0);
+  }
+  // Writing an SPN the account holds itself is no duplicate.
+  auto env = world_with_dc("2016");
+  CHECK(apply_change(env, add_portal_spn_to("CORP\\svc-portal", farm::SpnTool::SetspnS)).applied());
+}
+
+TEST_CASE("dsHeuristics can turn the DC's uniqueness check off; a replicated write is never refused",
+          "[changes][rules]") {
+  farm::Environment env;
+  directory::Domain corp{"corp.contoso.com", "CORP", "corp.contoso.com", "2016", {"dc1"}};
+  corp.spn_uniqueness_check = false;
+  env.directory.add_domain(corp);
+  env.directory.add_account(test::corp_user("svc-portal", {"HTTP/portal.corp.contoso.com"}));
+  env.directory.add_account(test::corp_computer("web1"));
+  CHECK(apply_change(env, add_portal_spn_to("CORP\\WEB1$")).applied());
+
+  auto checked = world_with_dc("2016");
+  farm::Writer replica = farm::writing_dc(checked, add_portal_spn_to("CORP\\WEB1$"));
+  CHECK(replica.dc == "dc1");
+  CHECK(replica.os == "2016");
+  replica.replicated = true;
+  CHECK(apply_change(checked, add_portal_spn_to("CORP\\WEB1$"), replica).applied());
+}
+
+TEST_CASE("a gMSA needs a usable KDS root key, and its SPNs are checked when it is created", "[changes][rules]") {
+  auto env = world_with_dc("2016");
+  Change c = make(Action::CreateAccount);
+  directory::Account gmsa = test::corp_user("gmsa-portal$");
+  gmsa.kind = directory::AccountKind::Gmsa;
+  c.new_account = gmsa;
+  auto result = apply_change(env, c);
+  REQUIRE(result.refused());
+  CHECK(result.refusal->reason == directory::WriteRefusal::NoKdsRootKey);
+  CHECK(result.refusal->rule == "kerberos-rules R7.1");
+  CHECK_FALSE(env.directory.find_account("CORP\\gmsa-portal$"));
+
+  Change key = make(Action::AddKdsRootKey);
+  key.domain = "corp.contoso.com";
+  CHECK(apply_change(env, key).applied());
+  c.new_account->spns = {"HTTP/portal.corp.contoso.com"};  // still on CORP\svc-portal
+  result = apply_change(env, c);
+  REQUIRE(result.refused());
+  CHECK(result.refusal->reason == directory::WriteRefusal::SpnNotUniqueInForest);
+  c.new_account->spns.clear();
+  CHECK(apply_change(env, c).applied());
+}
+
+TEST_CASE("constrained delegation needs SeEnableDelegationPrivilege; resource-based only write access",
+          "[changes][rules]") {
+  Change kcd = make(Action::SetDelegation);
+  kcd.allowed_to_delegate_to = std::vector<std::string>{"MSSQLSvc/sql1.corp.contoso.com:1433"};
+  CHECK(farm::needed_right(kcd) == farm::Right::EnableDelegation);
+  Change t2a = make(Action::SetDelegation);
+  t2a.trusted_to_auth_for_delegation = true;
+  CHECK(farm::needed_right(t2a) == farm::Right::EnableDelegation);
+  Change rbcd = make(Action::SetDelegation);
+  rbcd.allowed_to_act = std::vector<std::string>{"CORP\\svc-web"};
+  CHECK(farm::needed_right(rbcd) == farm::Right::WriteAccount);
+  CHECK(farm::right_name(farm::Right::EnableDelegation) == "Domain Admins (SeEnableDelegationPrivilege)");
+  CHECK(farm::needed_right(make(Action::AddKdsRootKey)) == farm::Right::ForestKdsRootKey);
+  CHECK(farm::needed_right(make(Action::ChangeAppPoolIdentity)) == farm::Right::LocalAdministrator);
+  CHECK(farm::needed_right(make(Action::PurgeTickets)) == farm::Right::None);
 }

@@ -223,7 +223,14 @@ TEST_CASE("a path document has the contract's keys in the contract's order", "[f
   s.failed = true;
   s.details = {"event 4"};
   path.steps = {s};
-  path.fixes = {Fix{"move the SPN", "setspn -S HTTP/reports CORP\\svc", {}, ""}};
+  FixStep setspn;
+  setspn.host = "dc1";
+  setspn.needs = "write access on the account";
+  setspn.phase = "spn";
+  setspn.command = "setspn -S HTTP/reports CORP\\svc";
+  setspn.check = "setspn -Q HTTP/reports";
+  setspn.why = "the SPN on the account that decrypts it";
+  path.fixes = {Fix{"move the SPN", "setspn -S HTTP/reports CORP\\svc", {setspn}, ""}};
 
   const std::string expected =
       R"({"via": "web2", "spn": "HTTP/reports.corp.contoso.com", )"
@@ -240,7 +247,10 @@ TEST_CASE("a path document has the contract's keys in the contract's order", "[f
       R"("steps": [{"seq": 6, "from": "ws1", "to": "web2", "message": "AP-REQ", )"
       R"("result": "401, KRB_AP_ERR_MODIFIED", "why": "wrong key", "rule": "kerberos-rules R2.6", )"
       R"("kind": "ap", "failed": true, "details": ["event 4"]}], )"
-      R"("fixes": [{"change": "move the SPN", "command": "setspn -S HTTP/reports CORP\\svc"}], )"
+      R"("fixes": [{"change": "move the SPN", "command": "setspn -S HTTP/reports CORP\\svc", )"
+      R"("steps": [{"host": "dc1", "needs": "write access on the account", "command": )"
+      R"("setspn -S HTTP/reports CORP\\svc", "phase": "spn", "guard": "", "check": "setspn -Q HTTP/reports", )"
+      R"("wait": "", "why": "the SPN on the account that decrypts it"}], "none": null}], )"
       R"("summary": "web2 cannot decrypt"})";
   REQUIRE(to_value(path).dump() == expected);
 }

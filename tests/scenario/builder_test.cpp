@@ -275,3 +275,14 @@ TEST_CASE("app pools and site settings are carried over from the scenario", "[bu
   CHECK(site.calls[0].to == "sql1");
   CHECK(site.calls[0].as == "process");
 }
+
+TEST_CASE("a domain's kds_root_key and spn_uniqueness_check reach the directory's write-time rules", "[builder]") {
+  const auto plain = built(scenario_with(R"({ "name": "web1", "ip": "10.0.0.11" })"));
+  CHECK_FALSE(plain.directory.domain_by_dns("corp.contoso.com")->kds_root_key);
+  CHECK(plain.directory.domain_by_dns("corp.contoso.com")->spn_uniqueness_check);
+  const auto set = built(R"({ "format": "kerbsim/1", "name": "t",
+    "domains": [ { "dns": "corp.contoso.com", "dcs": ["dc1"], "kds_root_key": true, "spn_uniqueness_check": false } ],
+    "hosts": [ { "name": "dc1", "ip": "10.0.0.1" } ] })");
+  CHECK(set.directory.domain_by_dns("corp.contoso.com")->kds_root_key);
+  CHECK_FALSE(set.directory.domain_by_dns("corp.contoso.com")->spn_uniqueness_check);
+}

@@ -534,7 +534,7 @@ TEST_CASE("an unknown key far from every allowed key lists the allowed keys") {
     "colour": "blue" } ] })");
   CHECK(d.message ==
         "unknown key \"colour\" in a domain; the keys allowed here are: dns, netbios, forest, functional_level, dcs, "
-        "kdc");
+        "kdc, kds_root_key, spn_uniqueness_check");
 }
 
 TEST_CASE("a value of the wrong type says what was expected") {

@@ -192,7 +192,7 @@ constexpr const char* kEveryKey = R"json({
                 "http_max_request_bytes": 65536, "default_enctypes": ["aes256", "rc4"], "duplicate_spn_error": 8 },
   "domains": [
     { "dns": "corp.contoso.com", "netbios": "CORPNET", "functional_level": "2012R2", "dcs": ["dc1"],
-      "kdc": "windows-2012r2" },
+      "kdc": "windows-2012r2", "kds_root_key": true, "spn_uniqueness_check": false },
     { "dns": "emea.corp.contoso.com", "netbios": "EMEA", "forest": "corp.contoso.com" },
     { "dns": "fabrikam.com", "netbios": "FABRIKAM" }
   ],

@@ -951,3 +951,32 @@ TEST_CASE("KDC metrics for a DC that is not a host count that DC's requests", "[
   CHECK(run.probes[1] + run.probes[2] == run.probes[0]);
   CHECK(run.probes[3] >= 1);
 }
+
+TEST_CASE("a timeline add_spn that duplicates an SPN is refused by a 2016 DC and written by a 2012 DC",
+          "[workload][rules]") {
+  FarmOptions o;
+  o.nodes = 2;
+  o.dc_hosts = true;
+  o.identity = "CORP\\svc-portal";
+  o.use_app_pool_credentials = true;
+  Workload w = small(20, 2 * kHour);
+  // HTTP/portal is on WEB1$ still: the add comes before the remove (kerberos-rules R1.7).
+  w.changes.push_back(on_account(1 * kHour, Action::AddSpn, "CORP\\svc-portal", kSpn));
+  w.changes.push_back(on_account(1 * kHour, Action::RemoveSpn, "CORP\\WEB1$", kSpn));
+  w.changes.push_back(change(1 * kHour + kMinute, Action::PurgeTickets));
+  SECTION("2016: refused with 8467 on dc1, so after the remove no account holds the SPN") {
+    auto env = make_farm(o);
+    const auto run = workload::simulate(env, w, {probe("ntlm_fraction", 1 * kHour + 5 * kMinute)});
+    CHECK(has_change(run.report, 1 * kHour, "add_spn", "dc1: refused, ERROR_DS_SPN_VALUE_NOT_UNIQUE_IN_FOREST"));
+    CHECK(has_change(run.report, 1 * kHour, "remove_spn", "dc1"));
+    CHECK(run.probes[0] == 1.0);  // no SPN left: every new logon falls back to NTLM
+  }
+  SECTION("2012: written, a duplicate until the remove, then Kerberos to svc-portal") {
+    auto env = make_farm(o);
+    for (auto& h : env.hosts)
+      if (h.name == "dc1") h.os = "2012";
+    const auto run = workload::simulate(env, w, {probe("kerberos_fraction", 1 * kHour + 5 * kMinute)});
+    CHECK(has_change(run.report, 1 * kHour, "add_spn", "dc1"));
+    CHECK(run.probes[0] == 1.0);
+  }
+}
