@@ -264,10 +264,19 @@ class Differ {
         account(a_.directory.account(*id), y);
         continue;
       }
+      // A new account is created bare, and its SPNs and delegation are set after: the order a rollout
+      // writes them in, so that an SPN moving to it is removed from its old owner first (kerberos-rules R1.7).
+      directory::Account bare = y;
+      bare.spns.clear();
+      bare.trusted_for_delegation = false;
+      bare.trusted_to_auth_for_delegation = false;
+      bare.allowed_to_delegate_to.clear();
+      bare.allowed_to_act.clear();
       farm::Change c = change(farm::Action::CreateAccount);
       c.account = y.name;
-      c.new_account = y;
+      c.new_account = bare;
       add(Created, c);
+      account(bare, y);
     }
     for (const auto& x : a_.directory.accounts())
       if (!b_.directory.find_account(x.name)) differ(Subject::Account, x.name, "", "present", "");

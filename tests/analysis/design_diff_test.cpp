@@ -23,8 +23,18 @@ farm::Change change(farm::Action action) {
 }
 
 // The diff of an environment and a copy with one change applied.
+// The environment with a usable KDS root key in every forest, so that a gMSA can be created in it
+// (kerberos-rules R7.1).
+farm::Environment with_kds_root_key(farm::Environment env) {
+  std::vector<std::string> forests;
+  for (const auto& d : env.directory.domains()) forests.push_back(d.forest);
+  for (const auto& f : forests) env.directory.add_kds_root_key(f);
+  return env;
+}
+
 analysis::DesignDiff diff_after(const std::string& scenario_name, const farm::Change& c) {
-  const farm::Environment a = bundled(scenario_name);
+  const farm::Environment a =
+      c.action == farm::Action::CreateAccount ? with_kds_root_key(bundled(scenario_name)) : bundled(scenario_name);
   farm::Environment b = a.clone();
   static_cast<void>(farm::apply_change(b, c));
   return analysis::design_diff(a, b);
@@ -139,7 +149,7 @@ TEST_CASE("differences no change expresses are reported, not dropped", "[design_
 TEST_CASE("the changes of a diff, applied in their order, turn the first environment into the second",
           "[design_diff]") {
   // The founding farm's fix: the SPN moves from WEB1$ to a new gMSA that both report servers run as.
-  const farm::Environment a = bundled("ssrs-farm-networkservice");
+  const farm::Environment a = with_kds_root_key(bundled("ssrs-farm-networkservice"));
   farm::Environment b = a.clone();
   farm::Change remove = change(farm::Action::RemoveSpn);
   remove.account = "CORP\\WEB1$";
@@ -152,14 +162,17 @@ TEST_CASE("the changes of a diff, applied in their order, turn the first environ
   farm::Change ssrs = change(farm::Action::SetSsrsServiceAccount);
   ssrs.host = "web1";
   ssrs.identity = web::parse_identity(g.name);
-  for (const auto& c : {ssrs, create, remove}) static_cast<void>(farm::apply_change(b, c));
+  // Created holding the SPN, after its removal from WEB1$: a DC refuses a duplicate (kerberos-rules R1.7).
+  for (const auto& c : {ssrs, remove, create}) REQUIRE(farm::apply_change(b, c).applied());
 
   const analysis::DesignDiff d = analysis::design_diff(a, b);
-  REQUIRE(d.changes.size() == 3);
-  // kerberos-rules R1.7: the SPN is removed before the account that takes it is created.
+  REQUIRE(d.changes.size() == 4);
+  // kerberos-rules R1.7: the SPN is removed before it is added to the account created without it.
   CHECK(d.changes[0].action == farm::Action::RemoveSpn);
   CHECK(d.changes[1].action == farm::Action::CreateAccount);
-  CHECK(d.changes[2].action == farm::Action::SetSsrsServiceAccount);
+  CHECK(d.changes[1].new_account->spns.empty());
+  CHECK(d.changes[2].action == farm::Action::AddSpn);
+  CHECK(d.changes[3].action == farm::Action::SetSsrsServiceAccount);
   farm::Environment replayed = a.clone();
   for (const auto& c : d.changes) static_cast<void>(farm::apply_change(replayed, c));
   CHECK(analysis::design_diff(replayed, b).empty());
