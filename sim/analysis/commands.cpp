@@ -296,7 +296,12 @@ struct Renderer {
         for (const auto& p : h.iis->app_pools) runs |= iequals(p.identity.account, account);
       if (runs) add_host(h.name);
     }
-    return out;
+    // In the scenario's host order, whatever order the rollout moves them in.
+    std::vector<std::string> in_host_order;
+    for (const auto& h : env.hosts)
+      for (const auto& x : out)
+        if (iequals(x, h.computer_account)) in_host_order.push_back(x);
+    return in_host_order;
   }
 
   void create_account(const farm::Change& c) {
@@ -555,9 +560,8 @@ struct Renderer {
     for (const auto& client : clients) {
       const farm::Host* h = env.host(client);
       const std::string user = h && h->client ? h->client->user : "the user";
-      add(native_step(client, "signed in as " + user + " (their own logon session, not elevated)", "clients", "klist",
-                      {"purge"}),
-          "", "klist", "tickets cached before the change (up to 10 hours) stay in " + user + "'s session until purged");
+      add(native_step(client, user + "'s own logon session, not elevated", "clients", "klist", {"purge"}), "", "klist",
+          "tickets cached before the change (up to 10 hours) stay in " + user + "'s session until purged");
     }
   }
 

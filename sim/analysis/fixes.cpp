@@ -433,7 +433,7 @@ std::vector<VerifiedFix> verify(const farm::Environment& env, const FlowOutcome&
   std::vector<std::pair<int, VerifiedFix>> verified;
   for (const auto& c : candidates) {
     if (--budget < 0) break;
-    const std::vector<farm::Change> ordered = in_rollout_order(with_static_ports(env, c.changes));
+    const std::vector<farm::Change> ordered = in_rollout_order(env, with_static_ports(env, c.changes));
     farm::Environment changed = env.clone();
     if (apply_in_order(changed, ordered)) continue;
     const FlowOutcome again = retrace(changed, before.flow);

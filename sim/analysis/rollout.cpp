@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "directory/names.h"
+
 namespace kerbsim::analysis {
 
 using farm::Action;
@@ -18,6 +20,8 @@ std::string phase_name(Phase p) {
       return "spn";
     case Phase::Delegation:
       return "delegation";
+    case Phase::CutOver:
+      return "cut-over";
     case Phase::Clients:
       return "clients";
   }
@@ -56,14 +60,47 @@ Phase phase_of(const farm::Change& c) {
   return Phase::Servers;
 }
 
-std::vector<farm::Change> in_rollout_order(std::vector<farm::Change> changes) {
-  // kerberos-rules R1.7: an SPN comes off its old owner before it is written on the new one.
-  const auto rank = [](const farm::Change& c) {
-    return static_cast<int>(phase_of(c)) * 2 + (c.action == Action::AddSpn ? 1 : 0);
+namespace {
+
+// Does a service on this host decrypt with the key of one of these accounts today: its computer
+// account (kernel mode, a built-in identity), an app pool's identity, the report server's account?
+bool decrypts_for(const farm::Host& host, const std::vector<std::string>& owners) {
+  const auto owned = [&](const std::string& account) {
+    return std::any_of(owners.begin(), owners.end(),
+                       [&](const std::string& o) { return directory::iequals(o, account); });
   };
-  std::stable_sort(changes.begin(), changes.end(),
-                   [&](const farm::Change& a, const farm::Change& b) { return rank(a) < rank(b); });
-  return changes;
+  if (owned(host.computer_account)) return true;
+  if (host.iis)
+    for (const auto& pool : host.iis->app_pools)
+      if (owned(pool.identity.key_account(host.computer_account))) return true;
+  return host.ssrs && owned(host.ssrs->service_account.key_account(host.computer_account));
+}
+
+}  // namespace
+
+Phase rollout_phase(const farm::Environment& env, const std::vector<farm::Change>& changes, const farm::Change& c) {
+  const Phase p = phase_of(c);
+  if (p != Phase::Servers || c.host.empty()) return p;
+  std::vector<std::string> old_owners;  // the accounts an SPN is taken from
+  for (const auto& x : changes)
+    if (x.action == Action::RemoveSpn) old_owners.push_back(x.account);
+  const farm::Host* h = env.host(c.host);
+  return h && decrypts_for(*h, old_owners) ? Phase::CutOver : p;
+}
+
+std::vector<farm::Change> in_rollout_order(const farm::Environment& env, std::vector<farm::Change> changes) {
+  std::vector<int> ranks;
+  ranks.reserve(changes.size());
+  // kerberos-rules R1.7: an SPN comes off its old owner before it is written on the new one.
+  for (const auto& c : changes)
+    ranks.push_back(static_cast<int>(rollout_phase(env, changes, c)) * 2 + (c.action == Action::AddSpn ? 1 : 0));
+  std::vector<std::size_t> order(changes.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ranks[a] < ranks[b]; });
+  std::vector<farm::Change> out;
+  out.reserve(changes.size());
+  for (const auto i : order) out.push_back(std::move(changes[i]));
+  return out;
 }
 
 std::optional<RefusedChange> apply_in_order(farm::Environment& env, const std::vector<farm::Change>& ordered) {

@@ -148,7 +148,7 @@ void print_fix(const Fix& fix, std::ostream& out) {
   std::string group;
   for (const auto& step : fix.steps) {
     const std::string where = "on " + (step.host.empty() ? std::string("any domain member") : step.host) +
-                              (step.needs.empty() ? "" : " (" + step.needs + ")") + ":";
+                              (step.needs.empty() ? "" : ", needs " + step.needs) + ":";
     if (where != group) {
       write_wrapped(out, "    ", 6, where);
       group = where;

@@ -201,7 +201,7 @@ TEST_CASE("every bundled fix, applied in its printed order through the write-tim
           auto fixed = env.clone();
           const auto refused = analysis::apply_in_order(fixed, fix.changes);
           CHECK_FALSE(refused);
-          CHECK(analysis::in_rollout_order(fix.changes).size() == fix.changes.size());
+          CHECK(analysis::in_rollout_order(env, fix.changes).size() == fix.changes.size());
           const FlowOutcome again = retrace(fixed, flow.flow);
           for (const auto& p : again.paths)
             if (p.via == path.via) CHECK(p.verdict != Verdict::Failed);

@@ -60,13 +60,13 @@ TEST_CASE("rollout order: prerequisites, identity, servers, SPN off then on, del
   const auto changes = seed_fix(env);
   std::vector<analysis::Phase> phases;
   phases.reserve(changes.size());
-  for (const auto& c : changes) phases.push_back(analysis::phase_of(c));
+  for (const auto& c : changes) phases.push_back(analysis::rollout_phase(env, changes, c));
   CHECK(std::is_sorted(phases.begin(), phases.end()));
   CHECK(phases.front() == analysis::Phase::Prerequisites);
   CHECK(phases.back() == analysis::Phase::Clients);
-  CHECK(analysis::in_rollout_order(add_before_remove(changes)).size() == changes.size());
+  CHECK(analysis::in_rollout_order(env, add_before_remove(changes)).size() == changes.size());
   // Sorting restores remove-before-add.
-  const auto sorted = analysis::in_rollout_order(add_before_remove(changes));
+  const auto sorted = analysis::in_rollout_order(env, add_before_remove(changes));
   const auto first_spn = std::find_if(sorted.begin(), sorted.end(), [](const farm::Change& c) {
     return c.action == Action::AddSpn || c.action == Action::RemoveSpn;
   });
