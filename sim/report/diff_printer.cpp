@@ -145,7 +145,7 @@ void print_diff_text(const DiffReport& r, const PrintOptions& options, std::ostr
     std::string where;
     for (const auto& s : r.steps) {
       const std::string here = "# on " + (s.host.empty() ? std::string("any domain machine") : s.host) +
-                               (s.needs.empty() ? "" : " as " + s.needs);
+                               (s.needs.empty() ? "" : ", needs " + s.needs);
       if (here != where) out << "  " << paint.dim(here) << "\n";
       where = here;
       if (!s.command.empty()) out << "  " << s.command << "\n";
