@@ -355,6 +355,18 @@ struct Renderer {
     }
   }
 
+  // A gMSA this rollout created is installed on every node that will run as it before any of them
+  // does, so that a node's cut-over is only the change of its service identity (kerberos-rules R7.2).
+  void install_created(const farm::Change& c) {
+    if (c.action != farm::Action::CreateAccount || !c.new_account ||
+        c.new_account->kind != directory::AccountKind::Gmsa)
+      return;
+    const std::vector<std::string> computers = retrievers(c.new_account->name);
+    for (const auto& h : env.hosts)
+      for (const auto& computer : computers)
+        if (iequals(computer, h.computer_account)) install_gmsa(h.name, c.new_account->name);
+  }
+
   void password_change(const farm::Change& c) {
     const AdAccount a = ad_account(env, c.account);
     const auto id = env.directory.find_account(c.account);
@@ -382,6 +394,12 @@ struct Renderer {
     if (identity.type != web::IdentityType::DomainAccount) return;
     const auto id = env.directory.find_account(identity.account);
     if (!id || env.directory.account(*id).kind != directory::AccountKind::Gmsa) return;
+    install_gmsa(node, identity.account);
+  }
+
+  // gmsa: a gMSA's name, created by this rollout or already in the directory.
+  void install_gmsa(const std::string& node, const std::string& gmsa) {
+    const web::ProcessIdentity identity{web::IdentityType::DomainAccount, gmsa};
     if (!installed.insert({directory::to_lower(node), directory::to_lower(identity.account)}).second) return;
     const AdAccount a = ad_account(env, identity.account);
     const bool first_on_node = [&] {
@@ -643,6 +661,7 @@ std::vector<FixStep> render_steps(const farm::Environment& env, const std::vecto
   for (const auto& c : ordered) {
     r.render(c);
     farm::apply_change(r.env, c);
+    r.install_created(c);
   }
   return std::move(r.out);
 }

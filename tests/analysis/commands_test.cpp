@@ -172,7 +172,7 @@ TEST_CASE("resource-based delegation is written on the target and needs only wri
 
 TEST_CASE(
     "a gMSA for a farm: a KDS root key first when the forest has none, then New-ADServiceAccount with the "
-    "nodes that run as it, then the AD module and Install-ADServiceAccount on each node",
+    "nodes that run as it, then the AD module and Install-ADServiceAccount on each node, before any runs as it",
     "[commands]") {
   const auto env = world(false);
   const auto steps =
@@ -199,13 +199,16 @@ TEST_CASE(
   CHECK(steps[3].command == "Install-ADServiceAccount -Identity 'gmsa-reports'");
   CHECK(steps[3].guard == "-not (Test-ADServiceAccount -Identity 'gmsa-reports')");
   CHECK(steps[3].check == "Test-ADServiceAccount -Identity 'gmsa-reports'");
-  CHECK(steps[4].command ==
+  CHECK(steps[4].host == "web2");
+  CHECK(steps[5].host == "web2");
+  CHECK(steps[5].command == "Install-ADServiceAccount -Identity 'gmsa-reports'");
+  CHECK(steps[6].command ==
         "appcmd set apppool Reports /processModel.identityType:SpecificUser "
         "'/processModel.userName:CORP\\gmsa-reports$' /processModel.password:");
-  CHECK(steps[4].guard == "(appcmd list apppool 'Reports' /text:processModel.userName) -ne 'CORP\\gmsa-reports$'");
-  CHECK(steps[4].needs == "local Administrators on web1");
-  CHECK(steps[5].host == "web2");
+  CHECK(steps[6].guard == "(appcmd list apppool 'Reports' /text:processModel.userName) -ne 'CORP\\gmsa-reports$'");
+  CHECK(steps[6].needs == "local Administrators on web1");
   CHECK(steps[7].host == "web2");
+  CHECK(steps[7].program == "appcmd");
 }
 
 TEST_CASE("the KDS root key and its wait come before every other step of the rollout", "[commands]") {
