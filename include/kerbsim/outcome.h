@@ -133,9 +133,9 @@ struct CommandParameter {
 // delegation, clients). A step may be a prerequisite with no change of its own (Add-KdsRootKey,
 // Install-ADServiceAccount) or a wait ("cached tickets expire").
 struct FixStep {
-  std::string host;     // where it runs: a DC for directory writes, a node, a client; "" = any domain machine
+  std::string host;     // where it runs: a DC for directory writes, a node, a client; "" = any domain member
   std::string needs;    // the right it needs: "Domain Admins (SeEnableDelegationPrivilege)", "local Administrators"
-  std::string phase;    // prerequisites | identity | servers | spn | delegation | clients
+  std::string phase;    // prerequisites | identity | servers | spn | delegation | cut-over | clients
   std::string command;  // the whole command as typed, one line, no placeholders; "" for a wait
   // The same command for a script: a cmdlet (or program) and its parameters, splatted when long.
   std::string program;                       // "New-ADServiceAccount", "setspn", "appcmd"

@@ -28,7 +28,8 @@ void print_trace_mermaid(const TraceReport& report, std::ostream& out);
 std::vector<const Fix*> fix_script_fixes(const TraceReport& report);
 // The fix script: one PowerShell script in sections, one machine each, in rollout order, run as
 // `.\fix.ps1 -Section N`; each step guarded; `.\fix.ps1 -Check` runs the checks of the machine it runs on.
-void print_fix_script(const TraceReport& report, std::ostream& out);
+// script_name is the file name it is saved under, which its usage text names.
+void print_fix_script(const TraceReport& report, const std::string& script_name, std::ostream& out);
 
 void print_check_text(const CheckReport& report, const PrintOptions& options, std::ostream& out);
 void print_lint_text(const LintReport& report, const PrintOptions& options, std::ostream& out);

@@ -1,13 +1,12 @@
 // `kerbsim diff`: the design diff of the two environments, their traced outcomes compared, and their
 // simulations side by side when both have a workload.
+#include "analysis/commands.h"
 #include "analysis/design_diff.h"
 #include "analysis/outcome_diff.h"
+#include "analysis/rollout.h"
 #include "api/scenario_impl.h"
 #include "farm/change.h"
 #include "flow/tracer.h"
-#ifdef KERBSIM_HAVE_RENDER_STEPS
-#include "analysis/commands.h"
-#endif
 
 namespace kerbsim {
 namespace {
@@ -76,9 +75,8 @@ DiffReport diff(const Scenario& a, const Scenario& b, const DiffRequest& request
   const analysis::DesignDiff design = analysis::design_diff(a.impl_->env, b.impl_->env);
   for (const auto& c : design.changes)
     report.changes.push_back({farm::action_name(c.action), farm::describe(c), keys(c)});
-#ifdef KERBSIM_HAVE_RENDER_STEPS
-  report.steps = analysis::render_steps(a.impl_->env, design.changes);
-#endif
+  // The commands in the order they are rolled out, not the order the diff lists the changes in.
+  report.steps = analysis::render_steps(a.impl_->env, analysis::in_rollout_order(a.impl_->env, design.changes));
   for (const auto& d : design.other)
     report.other.push_back({analysis::to_string(d.subject), d.object, d.field, d.before, d.after});
   // The outcomes without fix searches: a review compares what happens, not what could be done.

@@ -61,6 +61,8 @@ Value to_value(const DiffReport& r) {
     item.set("host", text_or_null(s.host));
     item.set("needs", text_or_null(s.needs));
     item.set("command", text_or_null(s.command));
+    item.set("phase", text_or_null(s.phase));
+    item.set("wait", text_or_null(s.wait));
     steps.push(std::move(item));
   }
   doc.set("steps", std::move(steps));
@@ -139,16 +141,17 @@ void print_diff_text(const DiffReport& r, const PrintOptions& options, std::ostr
       out << "  - " << d.subject << " " << d.object << (d.field.empty() ? "" : " " + d.field) << ": "
           << (d.before.empty() ? "(none)" : d.before) << " → " << (d.after.empty() ? "(none)" : d.after) << "\n";
   }
-  // Commands are printed whole, each on its own line, never wrapped.
+  // Commands are printed whole, each on its own line, never wrapped; a wait on a line of its own.
   if (!r.steps.empty()) {
     out << "\n" << paint.bold("Commands") << ", in this order:\n";
     std::string where;
     for (const auto& s : r.steps) {
-      const std::string here = "# on " + (s.host.empty() ? std::string("any domain machine") : s.host) +
+      const std::string here = "# on " + (s.host.empty() ? std::string("any domain member") : s.host) +
                                (s.needs.empty() ? "" : ", needs " + s.needs);
       if (here != where) out << "  " << paint.dim(here) << "\n";
       where = here;
       if (!s.command.empty()) out << "  " << s.command << "\n";
+      if (!s.wait.empty()) out << "  " << paint.dim("# then wait " + s.wait + " before the next step") << "\n";
     }
   }
 

@@ -1,8 +1,10 @@
 // The fix script: the verified fixes of a trace as one PowerShell script an admin runs section by
 // section, each section on one machine, in rollout order (`.\fix.ps1 -Section 1` on dc1, then
-// `-Section 2` on web1, ...), and `.\fix.ps1 -Check` on each machine at the end. Every step runs only
-// while its guard says it is still needed, so a section can be run again after a stop or a failure.
+// `-Section 2` on web1, ...), and `.\fix.ps1 -Check` on each machine at the end, by the name it is
+// saved under. Every step runs only while its guard says it is still needed, so a section can be run
+// again after a stop or a failure.
 #include <algorithm>
+#include <cctype>
 #include <ostream>
 #include <set>
 #include <sstream>
@@ -52,7 +54,7 @@ std::vector<Section> sections_of(const std::vector<const FixStep*>& steps) {
   return out;
 }
 
-std::string machine(const std::string& host) { return host.empty() ? "any domain machine" : host; }
+std::string machine(const std::string& host) { return host.empty() ? "any domain member" : host; }
 
 // What a section needs loaded before its first step: the AD module where AD cmdlets run (a DC has it;
 // a node gets it from its own Install-WindowsFeature step and loads it on first use), and appcmd, which
@@ -163,13 +165,20 @@ std::vector<const Fix*> fix_script_fixes(const TraceReport& report) {
   return out;
 }
 
-void print_fix_script(const TraceReport& report, std::ostream& out) {
+void print_fix_script(const TraceReport& report, const std::string& script_name, std::ostream& out) {
+  // How the admin runs it from its folder: .\fix.ps1, or with the call operator when the name needs quotes.
+  const bool bare = !script_name.empty() && std::all_of(script_name.begin(), script_name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+  });
+  const std::string run = bare ? ".\\" + script_name : "& " + quote(".\\" + comment(script_name));
   const std::vector<const Fix*> fixes = fix_script_fixes(report);
   std::vector<const FixStep*> steps;
   std::set<std::pair<std::string, std::string>> seen;  // a step two fixes share runs once
   for (const auto* f : fixes)
     for (const auto& s : f->steps)
-      if (s.command.empty() || seen.insert({s.host, s.command}).second) steps.push_back(&s);
+      // Each section's prelude sets the aliases it needs (appcmd), whichever steps it holds.
+      if (s.program != "Set-Alias" && (s.command.empty() || seen.insert({s.host, s.command}).second))
+        steps.push_back(&s);
   const std::vector<Section> sections = sections_of(steps);
   const int count = static_cast<int>(sections.size());
 
@@ -191,8 +200,8 @@ void print_fix_script(const TraceReport& report, std::ostream& out) {
   }
   out << "\n" << kIndent << "Run the sections in order, each on its machine:\n";
   for (int i = 0; i < count; ++i)
-    out << kIndent << "  .\\fix.ps1 -Section " << i + 1 << "   on " << machine(sections[i].host) << "\n";
-  out << kIndent << "then .\\fix.ps1 -Check on each machine. Every step queries first and changes only\n"
+    out << kIndent << "  " << run << " -Section " << i + 1 << "   on " << machine(sections[i].host) << "\n";
+  out << kIndent << "then " << run << " -Check on each machine. Every step queries first and changes only\n"
       << kIndent << "what is still needed, so a section can be run again.\n#>\n";
   out << "[CmdletBinding()]\nparam(\n"
       << kIndent << "[Parameter(Mandatory = $true, ParameterSetName = 'Section')]\n"

@@ -178,7 +178,7 @@ TEST_CASE(
   const auto steps =
       render(env, {create(gmsa({"HTTP/reports.corp.contoso.com"}, {"MSSQLSvc/sql1.corp.contoso.com:1433"})),
                    pool("web1", "CORP\\gmsa-reports$"), pool("web2", "CORP\\gmsa-reports$")});
-  REQUIRE(steps.size() == 8);
+  REQUIRE(steps.size() == 10);
   CHECK(steps[0].command == "Add-KdsRootKey -EffectiveImmediately");
   CHECK(steps[0].host == "dc1");
   CHECK(steps[0].wait == "10h");
@@ -202,13 +202,18 @@ TEST_CASE(
   CHECK(steps[4].host == "web2");
   CHECK(steps[5].host == "web2");
   CHECK(steps[5].command == "Install-ADServiceAccount -Identity 'gmsa-reports'");
-  CHECK(steps[6].command ==
+  // appcmd is not on the PATH: each node's session gets the alias before its first appcmd.
+  CHECK(steps[6].host == "web1");
+  CHECK(steps[6].command == R"(Set-Alias -Name appcmd -Value "$env:windir\system32\inetsrv\appcmd.exe")");
+  CHECK(steps[7].command ==
         "appcmd set apppool Reports /processModel.identityType:SpecificUser "
         "'/processModel.userName:CORP\\gmsa-reports$' /processModel.password:");
-  CHECK(steps[6].guard == "(appcmd list apppool 'Reports' /text:processModel.userName) -ne 'CORP\\gmsa-reports$'");
-  CHECK(steps[6].needs == "local Administrators on web1");
-  CHECK(steps[7].host == "web2");
-  CHECK(steps[7].program == "appcmd");
+  CHECK(steps[7].guard == "(appcmd list apppool 'Reports' /text:processModel.userName) -ne 'CORP\\gmsa-reports$'");
+  CHECK(steps[7].needs == "local Administrators on web1");
+  CHECK(steps[8].host == "web2");
+  CHECK(steps[8].program == "Set-Alias");
+  CHECK(steps[9].host == "web2");
+  CHECK(steps[9].program == "appcmd");
 }
 
 TEST_CASE("the KDS root key and its wait come before every other step of the rollout", "[commands]") {
@@ -233,6 +238,16 @@ TEST_CASE(
   CHECK(steps[0].needs != "Domain Admins (SeEnableDelegationPrivilege)");
 }
 
+TEST_CASE("a new computer account is pre-staged with New-ADComputer, not created as a user", "[commands]") {
+  const auto steps = render(world(), {create(test::corp_computer("WEB3", {"HTTP/web3.corp.contoso.com"}))});
+  REQUIRE(steps.size() == 1);
+  CHECK(steps[0].program == "New-ADComputer");
+  CHECK(has(steps[0].command, "New-ADComputer -Name 'WEB3' -SAMAccountName 'WEB3$' -DNSHostName "
+                              "'web3.corp.contoso.com' -ServicePrincipalNames @('HOST/WEB3'"));
+  CHECK(!has(steps[0].command, "AccountPassword"));
+  CHECK(steps[0].guard == "-not (Get-ADComputer -Filter 'Name -eq \"WEB3\"')");
+}
+
 TEST_CASE("an explicit add_kds_root_key is rendered once, and not again before the gMSA", "[commands]") {
   const auto env = world(false);
   Change key = make(Action::AddKdsRootKey);
@@ -255,27 +270,45 @@ TEST_CASE("useAppPoolCredentials and useKernelMode: appcmd set config on the nod
   k.site = "Reports";
   k.value = false;
   const auto steps = render(env, {c, k});
-  REQUIRE(steps.size() == 2);
-  CHECK(steps[0].host == "web2");
-  CHECK(steps[0].needs == "local Administrators on web2");
-  CHECK(steps[0].phase == "servers");
-  CHECK(steps[0].command ==
+  REQUIRE(steps.size() == 4);  // each after appcmd's alias on its node
+  CHECK(steps[0].program == "Set-Alias");
+  CHECK(steps[2].program == "Set-Alias");
+  CHECK(steps[2].host == "web1");
+  CHECK(steps[1].host == "web2");
+  CHECK(steps[1].needs == "local Administrators on web2");
+  CHECK(steps[1].phase == "servers");
+  CHECK(steps[1].command ==
         "appcmd set config 'Default Web Site' "
         "-section:system.webServer/security/authentication/windowsAuthentication /useAppPoolCredentials:true "
         "/commit:apphost");
-  CHECK(steps[0].guard ==
+  CHECK(steps[1].guard ==
         "(Get-WebConfigurationProperty -PSPath 'MACHINE/WEBROOT/APPHOST' -Location 'Default Web Site' -Filter "
         "'system.webServer/security/authentication/windowsAuthentication' -Name useAppPoolCredentials).Value -ne "
         "$true");
-  CHECK(has(steps[1].command, "/useKernelMode:false /commit:apphost"));
-  CHECK(has(steps[1].guard, "-Name useKernelMode).Value -ne $false"));
+  CHECK(has(steps[3].command, "/useKernelMode:false /commit:apphost"));
+  CHECK(has(steps[3].guard, "-Name useKernelMode).Value -ne $false"));
 }
 
 TEST_CASE("an app pool back to a built-in identity sets identityType and is guarded by it", "[commands]") {
   const auto steps = render(world(), {pool("web1", "NetworkService")});
-  REQUIRE(steps.size() == 1);
-  CHECK(steps[0].command == "appcmd set apppool Reports /processModel.identityType:NetworkService");
-  CHECK(steps[0].guard == "(appcmd list apppool 'Reports' /text:processModel.identityType) -ne 'NetworkService'");
+  REQUIRE(steps.size() == 2);
+  CHECK(steps[1].command == "appcmd set apppool Reports /processModel.identityType:NetworkService");
+  CHECK(steps[1].guard == "(appcmd list apppool 'Reports' /text:processModel.identityType) -ne 'NetworkService'");
+}
+
+TEST_CASE(
+    "an app pool on a domain user asks for its password when the command runs (a gMSA has none to give), and "
+    "the alias comes again after steps on another machine",
+    "[commands]") {
+  const auto steps = render(world(), {pool("web1", "CORP\\svc-app"), make(Action::PurgeTickets),
+                                      pool("web1", "NetworkService")});
+  REQUIRE(steps.size() == 5);
+  CHECK(steps[1].command ==
+        "appcmd set apppool Reports /processModel.identityType:SpecificUser '/processModel.userName:CORP\\svc-app' "
+        "\"/processModel.password:$(Read-Host -Prompt 'Password for CORP\\svc-app')\"");
+  CHECK(steps[2].host == "ws1");
+  CHECK(steps[3].program == "Set-Alias");
+  CHECK(steps[3].host == "web1");
 }
 
 TEST_CASE(
@@ -291,11 +324,13 @@ TEST_CASE(
   REQUIRE(steps.size() == 3);  // the AD module and Install-ADServiceAccount first
   CHECK(steps[1].program == "Install-ADServiceAccount");
   CHECK(steps[2].host == "rs1");
+  // The provider reports a failure in its result, which the command turns into an error.
   CHECK(steps[2].command ==
         "Invoke-CimMethod -InputObject (Get-CimInstance -Namespace "
         "'root\\Microsoft\\SqlServer\\ReportServer\\RS_SSRS\\v15\\Admin' -ClassName "
         "MSReportServer_ConfigurationSetting) -MethodName 'SetWindowsServiceIdentity' -Arguments @{UseBuiltInAccount = "
-        "$false; Account = 'CORP\\gmsa-reports$'; Password = ''}");
+        "$false; Account = 'CORP\\gmsa-reports$'; Password = ''} | ForEach-Object { if ($_.HRESULT -ne 0) { throw "
+        "\"SetWindowsServiceIdentity failed: HRESULT $($_.HRESULT) $($_.ExtendedErrors)\" } }");
   CHECK(steps[2].guard ==
         "(Get-CimInstance -ClassName Win32_Service -Filter 'Name=''SQLServerReportingServices''').StartName -ne "
         "'CORP\\gmsa-reports$'");
@@ -379,7 +414,7 @@ TEST_CASE("no step has a placeholder, and every step has a host and a right", "[
   const auto steps = render(env, {spn_change(Action::RemoveSpn, "CORP\\svc-app", "HTTP/app.corp.contoso.com"),
                                   create(gmsa({"HTTP/app.corp.contoso.com"})), pool("web1", "CORP\\gmsa-reports$"), del,
                                   make(Action::PurgeTickets)});
-  REQUIRE(steps.size() == 8);
+  REQUIRE(steps.size() == 9);
   for (const auto& s : steps) {
     INFO(s.command);
     CHECK(!s.host.empty());
@@ -389,7 +424,7 @@ TEST_CASE("no step has a placeholder, and every step has a host and a right", "[
     CHECK(!has(s.command, "\n"));
   }
   // The gMSA's delegation flag goes through its sAMAccountName.
-  CHECK(steps[6].command == "Set-ADAccountControl -Identity 'gmsa-reports$' -TrustedToAuthForDelegation $true");
+  CHECK(steps[7].command == "Set-ADAccountControl -Identity 'gmsa-reports$' -TrustedToAuthForDelegation $true");
 }
 
 // Every kind of change in one fix script, for the PowerShell grammar test (tests/report/ps1/run.sh runs
@@ -444,6 +479,7 @@ TEST_CASE("every kind of change, as a fix script", "[.ps1-sample]") {
   Change machine_password = make(Action::PasswordChange);
   machine_password.account = "CORP\\WEB1$";
   directory::Account user = test::corp_user("svc-new", {"HTTP/new.corp.contoso.com"});
+  directory::Account computer = test::corp_computer("WEB3", {"HTTP/web3.corp.contoso.com"});
   Fix fix;
   fix.change = "every kind of change";
   fix.steps = analysis::render_steps(
@@ -451,7 +487,9 @@ TEST_CASE("every kind of change, as a fix script", "[.ps1-sample]") {
             spn_change(Action::RemoveSpn, "CORP\\svc-app", "HTTP/app.corp.contoso.com"),
             create(gmsa({"HTTP/app.corp.contoso.com"}, {"MSSQLSvc/sql1.corp.contoso.com:1433"})),
             create(user),
+            create(computer),
             pool("web1", "CORP\\gmsa-reports$"),
+            pool("web2", "CORP\\svc-app"),
             pool("web2", "ApplicationPoolIdentity"),
             uapc,
             kernel,
@@ -481,6 +519,6 @@ TEST_CASE("every kind of change, as a fix script", "[.ps1-sample]") {
   const char* file = std::getenv("KERBSIM_PS1_SAMPLE");
   REQUIRE(file);
   std::ofstream out(file);
-  print_fix_script(report, out);
+  print_fix_script(report, "fix.ps1", out);
   REQUIRE(out.good());
 }

@@ -92,7 +92,7 @@ TraceReport report(std::vector<FixStep> steps) {
 
 std::string script(const TraceReport& r) {
   std::ostringstream out;
-  print_fix_script(r, out);
+  print_fix_script(r, "fix.ps1", out);
   return out.str();
 }
 

@@ -54,6 +54,19 @@ bool is_standard_output(const std::string& path);
 // command's exit code.
 int emit(const std::string& path, const std::string& text);
 
+// One file a command writes (or standard output, for "" and "-"), and its text.
+struct Output {
+  std::string path;
+  std::string text;
+};
+
+// Writes every output or none: each file is written beside its target first, and only when all are
+// written are they moved into place, then standard output is printed. The command's exit code.
+int emit_all(const std::vector<Output>& outputs);
+
+// Throws a usage error when two of the options (option, path; "" = not given) name the same file.
+void check_distinct_outputs(const std::vector<std::pair<std::string, std::string>>& outputs);
+
 // Parses a subcommand's arguments: its visible options plus positional arguments stored through
 // `value` (count -1 = any number). Prints the help and returns false for --help.
 bool parse_options(const Args& args, const boost::program_options::options_description& visible,

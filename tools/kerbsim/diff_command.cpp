@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <iostream>
 #include <sstream>
@@ -58,6 +59,16 @@ int diff_command(const Args& args) {
       report = diff(*a, *b, {!no_simulate});
     } catch (const ScenarioError& e) {
       print_diagnostics(e);
+      return kExitUsage;
+    }
+    // Two designs of one farm share their flows; none in common means two different farms, whose
+    // outcomes have nothing to compare.
+    const bool shared = std::any_of(report.flows.begin(), report.flows.end(),
+                                    [](const FlowDiff& f) { return f.in_before && f.in_after; });
+    if (!fix && !report.flows.empty() && !shared) {
+      std::cerr << "kerbsim diff: " << scenarios[0] << " and " << scenarios[1]
+                << " have no flow in common (by name), so their outcomes cannot be compared; compare two "
+                   "designs of the same farm\n";
       return kExitUsage;
     }
     std::ostringstream text;

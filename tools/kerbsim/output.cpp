@@ -6,6 +6,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <optional>
+#include <utility>
 #include <iostream>
 #include <vector>
 
@@ -56,16 +59,25 @@ bool write_through(const std::string& path, const std::string& text) {
 
 bool is_standard_output(const std::string& path) { return path.empty() || path == "-"; }
 
-bool write_file_atomically(const std::string& path, const std::string& text) {
-  // Created exclusively under a fresh name, so that nothing already there (a leftover, or a link
-  // planted in a shared folder) is followed; with the mode a new file would get (0666 less umask).
+namespace {
+
+// A file written under a fresh name beside its target, not yet moved into place.
+struct Staged {
+  std::string path;
+  std::string tmp;
+};
+
+// Writes text under a fresh name beside path. Created exclusively, so that nothing already there (a
+// leftover, or a link planted in a shared folder) is followed; with the mode a new file would get
+// (0666 less umask).
+std::optional<Staged> stage(const std::string& path, const std::string& text) {
   std::string tmp = path + ".tmp.XXXXXX";
   std::vector<char> name(tmp.begin(), tmp.end());
   name.push_back('\0');
   const int fd = ::mkstemp(name.data());
   if (fd < 0) {
     report_failure("write", path, errno);
-    return false;
+    return std::nullopt;
   }
   tmp = name.data();
   const mode_t umask = ::umask(0);
@@ -76,30 +88,89 @@ bool write_file_atomically(const std::string& path, const std::string& text) {
   if (error != 0) {
     report_failure("write", path, error);
     std::remove(tmp.c_str());
-    return false;
+    return std::nullopt;
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    report_failure("replace", path, errno);
-    std::remove(tmp.c_str());
-    return false;
-  }
-  return true;
+  return Staged{path, tmp};
 }
 
-int emit(const std::string& path, const std::string& text) {
-  if (is_standard_output(path)) {
-    std::cout << text;
-    return kExitOk;
-  }
-  // Only a regular file, or a name not taken yet, is replaced by a rename. Anything else that
-  // exists is written through: renaming over /dev/stdout or /dev/null would put a regular file in
-  // its place as root, over a FIFO would leave its reader waiting, over a symlink would cut the link.
-  // A symlink is not resolved and its target replaced either: /dev/stdout is itself a link, to
-  // /proc/self/fd/1, whose target is the very file the shell redirected to.
-  struct stat st {};
-  const bool replace = ::lstat(path.c_str(), &st) != 0 ? errno == ENOENT : S_ISREG(st.st_mode);
-  const bool written = replace ? write_file_atomically(path, text) : write_through(path, text);
-  return written ? kExitOk : kExitUsage;
+bool move_into_place(const Staged& s) {
+  if (std::rename(s.tmp.c_str(), s.path.c_str()) == 0) return true;
+  report_failure("replace", s.path, errno);
+  std::remove(s.tmp.c_str());
+  return false;
 }
+
+// Only a regular file, or a name not taken yet, is replaced by a rename. Anything else that exists
+// is written through: renaming over /dev/stdout or /dev/null would put a regular file in its place
+// as root, over a FIFO would leave its reader waiting, over a symlink would cut the link. A symlink
+// is not resolved and its target replaced either: /dev/stdout is itself a link, to /proc/self/fd/1,
+// whose target is the very file the shell redirected to.
+bool replaced_by_rename(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) != 0 ? errno == ENOENT : S_ISREG(st.st_mode);
+}
+
+// The file a path names, when it exists: two paths to one file (a link, "./x" and "x") are the same
+// output.
+std::optional<std::pair<dev_t, ino_t>> file_id(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return std::make_pair(st.st_dev, st.st_ino);
+}
+
+}  // namespace
+
+bool write_file_atomically(const std::string& path, const std::string& text) {
+  const auto staged = stage(path, text);
+  return staged && move_into_place(*staged);
+}
+
+void check_distinct_outputs(const std::vector<std::pair<std::string, std::string>>& outputs) {
+  for (std::size_t i = 0; i < outputs.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j) {
+      const auto& [option_a, a] = outputs[j];
+      const auto& [option_b, b] = outputs[i];
+      if (a.empty() || b.empty()) continue;  // not given
+      std::error_code ea, eb;
+      const auto ca = std::filesystem::weakly_canonical(a, ea), cb = std::filesystem::weakly_canonical(b, eb);
+      const auto ia = file_id(a), ib = file_id(b);
+      // A device (/dev/null, /dev/stdout) may take more than one output: nothing is replaced.
+      struct stat st {};
+      const bool device = ::stat(a.c_str(), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode));
+      if (!device && ((!ea && !eb && ca == cb) || (ia && ib && *ia == *ib)))
+        throw boost::program_options::error(option_a + " and " + option_b + " name the same file, " + b +
+                                            "; give each its own");
+    }
+}
+
+int emit_all(const std::vector<Output>& outputs) {
+  std::vector<Staged> staged;
+  const auto discard = [&] {
+    for (const auto& s : staged) std::remove(s.tmp.c_str());
+  };
+  for (const auto& o : outputs) {
+    if (is_standard_output(o.path) || !replaced_by_rename(o.path)) continue;
+    auto s = stage(o.path, o.text);
+    if (!s) {
+      discard();
+      return kExitUsage;
+    }
+    staged.push_back(std::move(*s));
+  }
+  for (std::size_t i = 0; i < staged.size(); ++i)
+    if (!move_into_place(staged[i])) {
+      for (std::size_t j = i + 1; j < staged.size(); ++j) std::remove(staged[j].tmp.c_str());
+      return kExitUsage;
+    }
+  for (const auto& o : outputs) {
+    if (is_standard_output(o.path))
+      std::cout << o.text;
+    else if (!replaced_by_rename(o.path) && !write_through(o.path, o.text))
+      return kExitUsage;
+  }
+  return kExitOk;
+}
+
+int emit(const std::string& path, const std::string& text) { return emit_all({{path, text}}); }
 
 }  // namespace kerbsim::cli

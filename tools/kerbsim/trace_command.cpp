@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <boost/program_options.hpp>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -52,7 +53,7 @@ RehearseRequest rehearse_request(const Args& args, const RehearseOptions& o) {
   return r;
 }
 
-int print_report(const TraceReport& report, const std::string& format, const std::string& output, bool explain) {
+std::string report_text(const TraceReport& report, const std::string& format, const std::string& output, bool explain) {
   std::ostringstream text;
   if (format == "json")
     print_trace_json(report, text);
@@ -60,7 +61,7 @@ int print_report(const TraceReport& report, const std::string& format, const std
     print_trace_mermaid(report, text);
   else
     print_trace_text(report, {is_standard_output(output) && use_color(), explain}, text);
-  return emit(output, text.str());
+  return text.str();
 }
 
 }  // namespace
@@ -108,6 +109,9 @@ int trace_command(const Args& args) {
     if (format != "text" && format != "json" && format != "mermaid")
       throw po::error("--format must be text, json or mermaid, not '" + format + "'");
 
+    check_distinct_outputs({{"--output", is_standard_output(output) ? "" : output},
+                            {"--fix-script", fix_script},
+                            {"--write-fixed", write_fixed}});
     RehearseRequest rehearsal;
     if (rehearse) {
       if (format == "mermaid") throw po::error("--rehearse prints text or json, not mermaid");
@@ -162,28 +166,34 @@ int trace_command(const Args& args) {
         return kExitUsage;
       }
     }
+    // Every file is written, or none: the report, the fix script and the fixed scenario together.
+    std::vector<Output> outputs;
     if (!fix_script.empty()) {
       if (fix_script_fixes(report).empty()) {
         std::cerr << "kerbsim trace: no traced path has a verified fix; " << fix_script << " not written\n";
-        const int printed = print_report(report, format, output, explain);
+        const int printed = emit(output, report_text(report, format, output, explain));
         return printed == kExitOk ? kExitFailed : printed;
       }
       std::ostringstream script;
-      print_fix_script(report, script);
-      if (!write_file_atomically(fix_script, script.str())) return kExitUsage;
+      print_fix_script(report, std::filesystem::path(fix_script).filename().string(), script);
+      outputs.push_back({fix_script, script.str()});
     }
+    std::string wrote;
     if (!write_fixed.empty()) {
       const FixedScenario fixed = loaded->fix();
       if (fixed.text.empty()) {
         std::cerr << "kerbsim trace: no fixed scenario written: " << fixed.problem << "\n";
-        const int printed = print_report(report, format, output, explain);
+        const int printed = emit(output, report_text(report, format, output, explain));
         return printed == kExitOk ? kExitFailed : printed;
       }
-      if (!write_file_atomically(write_fixed, fixed.text)) return kExitUsage;
-      std::cerr << "kerbsim trace: wrote " << write_fixed << ", the design with " << fixed.changes.size()
-                << (fixed.changes.size() == 1 ? " change" : " changes") << " applied\n";
+      outputs.push_back({write_fixed, fixed.text});
+      wrote = "kerbsim trace: wrote " + write_fixed + ", the design with " + std::to_string(fixed.changes.size()) +
+              (fixed.changes.size() == 1 ? " change" : " changes") + " applied\n";
     }
-    return print_report(report, format, output, explain);
+    outputs.push_back({output, report_text(report, format, output, explain)});
+    const int written = emit_all(outputs);
+    if (written == kExitOk) std::cerr << wrote;
+    return written;
   });
 }
 
