@@ -65,6 +65,24 @@ expect "fix script into a missing folder" 2 "cannot write $tmp/no/such/dir/fix.p
 expect "no trace printed when the script cannot be written" 0 "" \
   -- test -z "$("$kerbsim" trace "$default" --fix-script "$tmp/no/such/dir/fix.ps1" 2>/dev/null)"
 
+# The script's usage names the file it was saved as; a name with a space is run with the call operator.
+expect "fix script usage names its file" 0 "\\.\\\\fix\\.ps1 -Section 1" -- cat "$tmp/fix.ps1"
+expect "trace --fix-script with a space" 0 "" -- "$kerbsim" trace "$default" --fix-script "$tmp/my fix.ps1"
+expect "its usage quotes the name" 0 "& '\\.\\\\my fix\\.ps1' -Check" -- cat "$tmp/my fix.ps1"
+
+# Several outputs: all are written or none, and no two may name the same file.
+expect "two outputs on one path" 2 "--output and --fix-script name the same file" \
+  -- "$kerbsim" trace "$default" --fix-script "$tmp/same.ps1" -o "$tmp/./same.ps1"
+expect "nothing written for two outputs on one path" 0 "" -- test ! -e "$tmp/same.ps1"
+ln -s fix.ps1 "$tmp/fix-link.ps1"
+expect "the same file through a link" 2 "--output and --fix-script name the same file" \
+  -- "$kerbsim" trace "$default" --fix-script "$tmp/fix-link.ps1" --output "$tmp/fix.ps1"
+expect "a failing output leaves the others unwritten" 2 "cannot write $tmp/no/such/dir/fixed.json" \
+  -- "$kerbsim" trace "$default" --fix-script "$tmp/staged.ps1" --write-fixed "$tmp/no/such/dir/fixed.json"
+expect "no script written when the fixed design cannot be" 0 "" -- test ! -e "$tmp/staged.ps1"
+expect "no temporary file left by a failed output" 0 "" -- test -z "$(ls "$tmp" | grep '\.tmp\.')"
+expect "two outputs to /dev/null" 0 "" -- "$kerbsim" trace "$default" --fix-script /dev/null -o /dev/null
+
 # --output replaces only a regular file (by a rename); anything else that exists is written through.
 echo old > "$tmp/existing.txt"
 inode="$(stat -c %i "$tmp/existing.txt")"

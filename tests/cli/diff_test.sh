@@ -59,6 +59,8 @@ expect "diff one scenario" 2 "two scenarios are required" -- "$kerbsim" diff "$b
 expect "diff --fix with two" 2 "--fix takes one" -- "$kerbsim" diff "$broken" "$fixed" --fix
 expect "diff bad --fail-on" 2 "--fail-on must be" -- "$kerbsim" diff "$broken" "$fixed" --fail-on sometimes
 expect "diff bad --format" 2 "--format must be" -- "$kerbsim" diff "$broken" "$fixed" --format xml
+expect "diff of two farms with no flow in common" 2 "have no flow in common" -- "$kerbsim" diff "$broken" iis-farm-layer7-ntlm
+expect "diff commands in rollout order, the KDS wait on its own line" 0 "# then wait 10h before the next step" -- "$kerbsim" diff "$broken" "$fixed"
 expect "diff --help" 0 "Exit codes: 0 nothing got worse" -- "$kerbsim" diff --help
 
 echo "$passed passed, $failed failed"

@@ -132,7 +132,8 @@ void check_distinct_outputs(const std::vector<std::pair<std::string, std::string
       const auto& [option_b, b] = outputs[i];
       if (a.empty() || b.empty()) continue;  // not given
       std::error_code ea, eb;
-      const auto ca = std::filesystem::weakly_canonical(a, ea), cb = std::filesystem::weakly_canonical(b, eb);
+      const auto ca = std::filesystem::weakly_canonical(std::filesystem::absolute(a, ea), ea);
+      const auto cb = std::filesystem::weakly_canonical(std::filesystem::absolute(b, eb), eb);
       const auto ia = file_id(a), ib = file_id(b);
       // A device (/dev/null, /dev/stdout) may take more than one output: nothing is replaced.
       struct stat st {};
