@@ -96,7 +96,8 @@ void CommandRenderer::spn(const farm::Change& c, bool add_it) {
 // -- delegation (kerberos-rules R3.0: KCD and protocol transition need SeEnableDelegationPrivilege,
 //    resource-based delegation only write access on the target) --
 
-void CommandRenderer::account_control(const farm::Change& c, const std::string& flag, bool value, const std::string& why) {
+void CommandRenderer::account_control(const farm::Change& c, const std::string& flag, bool value,
+                                      const std::string& why) {
   const AdAccount a = ad_account(env, c.account);
   add(cmdlet_step(dc_of_account(c.account), kDelegationRight, phase, "Set-ADAccountControl",
                   {{"Identity", quote(a.sam)}, {flag, boolean(value)}}),
@@ -156,12 +157,10 @@ void CommandRenderer::allowed_to_act(const farm::Change& c, const std::vector<st
   }
   if (principals.empty()) guard = "@(" + read_attribute(target, attribute) + ").Count -gt 0";
   add(cmdlet_step(
-          dc_of_account(c.account), "write access on " + c.account + " (its security descriptor)", phase,
-          target.set,
+          dc_of_account(c.account), "write access on " + c.account + " (its security descriptor)", phase, target.set,
           {{"Identity", quote(target.identity)}, {attribute, principals.empty() ? "$null" : "@(" + list + ")"}}),
       guard, show_attributes(target, attribute),
-      "resource-based delegation: " + c.account +
-          " names the accounts that may delegate to it (kerberos-rules R3.4)");
+      "resource-based delegation: " + c.account + " names the accounts that may delegate to it (kerberos-rules R3.4)");
 }
 
 void CommandRenderer::delegation(const farm::Change& c) {
@@ -269,8 +268,8 @@ void CommandRenderer::create_account(const farm::Change& c) {
         {"OtherAttributes", "@{'msDS-AllowedToDelegateTo' = " + array(a.allowed_to_delegate_to) + "}"});
   const bool delegates = !a.allowed_to_delegate_to.empty();
   add(cmdlet_step(env.dc_name(domain),
-                  delegates ? kDelegationRight : "Domain Admins (or create rights on the container)", phase,
-                  program, std::move(parameters)),
+                  delegates ? kDelegationRight : "Domain Admins (or create rights on the container)", phase, program,
+                  std::move(parameters)),
       "-not (" + get + " -Filter " + quote("Name -eq \"" + bare + "\"") + ")",
       get + " -Identity " + quote(bare) +
           " -Properties 'servicePrincipalName', 'msDS-AllowedToDelegateTo' | Format-List -Property 'Name', "
@@ -290,8 +289,7 @@ void CommandRenderer::create_account(const farm::Change& c) {
 // A gMSA this rollout created is installed on every node that will run as it before any of them
 // does, so that a node's cut-over is only the change of its service identity (kerberos-rules R7.2).
 void CommandRenderer::install_created(const farm::Change& c) {
-  if (c.action != farm::Action::CreateAccount || !c.new_account ||
-      c.new_account->kind != directory::AccountKind::Gmsa)
+  if (c.action != farm::Action::CreateAccount || !c.new_account || c.new_account->kind != directory::AccountKind::Gmsa)
     return;
   const std::vector<std::string> computers = retrievers(c.new_account->name);
   for (const auto& h : env.hosts)

@@ -43,7 +43,8 @@ void CommandRenderer::pool_identity(const farm::Change& c) {
       if (id && env.directory.account(*id).kind == directory::AccountKind::Gmsa)
         args.push_back("/processModel.password:");
       else
-        password = "\"/processModel.password:$(Read-Host -Prompt " + quote("Password for " + c.identity.account) + ")\"";
+        password =
+            "\"/processModel.password:$(Read-Host -Prompt " + quote("Password for " + c.identity.account) + ")\"";
       guard = current + "userName) -ne " + quote(c.identity.account);
       break;
     }
@@ -72,7 +73,8 @@ void CommandRenderer::pool_recycle(const farm::Change& c) {
       "a new worker process for " + c.app_pool + " on " + c.host);
 }
 
-void CommandRenderer::windows_authentication(const farm::Change& c, const std::string& attribute, const std::string& why) {
+void CommandRenderer::windows_authentication(const farm::Change& c, const std::string& attribute,
+                                             const std::string& why) {
   const std::string section = "system.webServer/security/authentication/windowsAuthentication";
   const std::string value = c.value ? "true" : "false";
   appcmd_alias(c.host);
@@ -132,11 +134,11 @@ void CommandRenderer::ssrs_account(const farm::Change& c) {
                               quote(std::string("Name='") + kSsrsService + "'") + ").StartName";
   // The WMI provider reports a failure in the result's HRESULT, not as an error PowerShell would stop
   // on, so the command checks it.
-  const std::string arguments = "@{UseBuiltInAccount = " + boolean(built_in) + "; Account = " + quote(account) +
-                                "; Password = " + password + "}";
+  const std::string arguments =
+      "@{UseBuiltInAccount = " + boolean(built_in) + "; Account = " + quote(account) + "; Password = " + password + "}";
   add(snippet_step(c.host, local_admin(c.host), phase,
-                   "Invoke-CimMethod -InputObject " + setting +
-                       " -MethodName 'SetWindowsServiceIdentity' -Arguments " + arguments +
+                   "Invoke-CimMethod -InputObject " + setting + " -MethodName 'SetWindowsServiceIdentity' -Arguments " +
+                       arguments +
                        " | ForEach-Object { if ($_.HRESULT -ne 0) { throw \"SetWindowsServiceIdentity failed: "
                        "HRESULT $($_.HRESULT) $($_.ExtendedErrors)\" } }"),
       service + " -ne " + quote(start_name), service,
@@ -186,11 +188,10 @@ void CommandRenderer::sql_port(const farm::Change& c) {
       c.value ? "TcpDynamicPorts 0: a port from the operating system at each start"
               : "an empty TcpDynamicPorts, or the instance keeps listening on a dynamic port too");
   const std::string service = c.instance == "MSSQLSERVER" ? c.instance : "MSSQL$" + c.instance;
-  FixStep restart = cmdlet_step(c.host, local_admin(c.host), phase, "Restart-Service",
-                                {{"Name", quote(service)}, {"Force", ""}});
+  FixStep restart =
+      cmdlet_step(c.host, local_admin(c.host), phase, "Restart-Service", {{"Name", quote(service)}, {"Force", ""}});
   add(std::move(restart),
-      c.value ? ""
-              : "-not (Get-NetTCPConnection -LocalPort " + port + " -State Listen -ErrorAction SilentlyContinue)",
+      c.value ? "" : "-not (Get-NetTCPConnection -LocalPort " + port + " -State Listen -ErrorAction SilentlyContinue)",
       c.value ? "" : "Get-NetTCPConnection -LocalPort " + port + " -State Listen",
       "SQL Server reads its port only when it starts; -Force restarts SQL Server Agent with it");
 }

@@ -80,8 +80,8 @@ std::string difference_text(const analysis::Difference& d) {
 
 std::string fixed_description(const spec::Scenario& original, const std::vector<std::string>& changes,
                               bool simulation_dropped) {
-  std::string out =
-      "The design of `" + original.name + "` with the verified fix of each failing path applied, in this order:\n\n";
+  std::string out = "The design of `" + original.name +
+                    "` with the verified fix of each failing or degraded path applied, in this order:\n\n";
   for (const auto& c : changes) out += "- " + c + "\n";
   out += "\nIts expectations pin the fixed outcome of every path.";
   if (simulation_dropped)
@@ -98,19 +98,22 @@ std::string fixed_description(const spec::Scenario& original, const std::vector<
 
 namespace api {
 
-std::vector<farm::Change> fix_search(const farm::Environment& original, bool& any_failed) {
+std::vector<farm::Change> fix_search(const farm::Environment& original, bool& any_to_fix) {
   farm::Environment env = original.clone();
   std::vector<farm::Change> applied;
-  any_failed = false;
+  any_to_fix = false;
   for (int round = 0; round < kMaxRounds; ++round) {
     const TraceReport report = flow::trace(env, {});
     std::vector<analysis::VerifiedFix> fixes;
-    for (const auto& f : report.flows)
-      for (const auto& p : f.paths) {
-        if (p.verdict != Verdict::Failed) continue;
-        any_failed = true;
-        if (fixes.empty()) fixes = analysis::verified_fixes(env, f, p, retrace);
-      }
+    // A failing path first; then one that works only degraded (NTLM after Kerberos failed, a prompt),
+    // whose fix the trace shows too.
+    for (const Verdict verdict : {Verdict::Failed, Verdict::Degraded})
+      for (const auto& f : report.flows)
+        for (const auto& p : f.paths) {
+          if (p.verdict != verdict) continue;
+          any_to_fix = true;
+          if (fixes.empty()) fixes = analysis::verified_fixes(env, f, p, retrace);
+        }
     if (fixes.empty()) break;
     for (const auto& c : fixes.front().changes) {
       // A change that finds its setting already so changes nothing: it is not part of the fixed design.
@@ -186,11 +189,11 @@ FixedDesign write_fixed_design(const spec::Scenario& original, const farm::Envir
 
 FixedScenario Scenario::fix() const {
   FixedScenario result;
-  bool any_failed = false;
-  const std::vector<farm::Change> changes = api::fix_search(impl_->env, any_failed);
+  bool any_to_fix = false;
+  const std::vector<farm::Change> changes = api::fix_search(impl_->env, any_to_fix);
   if (changes.empty()) {
-    result.problem = any_failed ? "no failing path of " + impl_->spec.name + " has a verified fix"
-                                : "every path of " + impl_->spec.name + " is ok or degraded: nothing to fix";
+    result.problem = any_to_fix ? "no failing or degraded path of " + impl_->spec.name + " has a verified fix"
+                                : "every path of " + impl_->spec.name + " is ok: nothing to fix";
     return result;
   }
   api::FixedDesign design = api::write_fixed_design(impl_->spec, impl_->env, changes);

@@ -12,9 +12,10 @@
 
 namespace kerbsim::api {
 
-// The changes of the verified fixes, in the order applied, until no failing path has a fix; changes
-// that find their setting already so are left out. any_failed: some path failed at the start.
-std::vector<farm::Change> fix_search(const farm::Environment& env, bool& any_failed);
+// The changes of the verified fixes, in the order applied, until no failing or degraded path has a fix
+// (failing paths first); changes that find their setting already so are left out. any_to_fix: some
+// path failed or was degraded at the start.
+std::vector<farm::Change> fix_search(const farm::Environment& env, bool& any_to_fix);
 
 struct FixedDesign {
   std::string text;                  // the scenario file; "" when the changes cannot be written

@@ -242,8 +242,9 @@ TEST_CASE("a new computer account is pre-staged with New-ADComputer, not created
   const auto steps = render(world(), {create(test::corp_computer("WEB3", {"HTTP/web3.corp.contoso.com"}))});
   REQUIRE(steps.size() == 1);
   CHECK(steps[0].program == "New-ADComputer");
-  CHECK(has(steps[0].command, "New-ADComputer -Name 'WEB3' -SAMAccountName 'WEB3$' -DNSHostName "
-                              "'web3.corp.contoso.com' -ServicePrincipalNames @('HOST/WEB3'"));
+  CHECK(has(steps[0].command,
+            "New-ADComputer -Name 'WEB3' -SAMAccountName 'WEB3$' -DNSHostName "
+            "'web3.corp.contoso.com' -ServicePrincipalNames @('HOST/WEB3'"));
   CHECK(!has(steps[0].command, "AccountPassword"));
   CHECK(steps[0].guard == "-not (Get-ADComputer -Filter 'Name -eq \"WEB3\"')");
 }
@@ -300,8 +301,8 @@ TEST_CASE(
     "an app pool on a domain user asks for its password when the command runs (a gMSA has none to give), and "
     "the alias comes again after steps on another machine",
     "[commands]") {
-  const auto steps = render(world(), {pool("web1", "CORP\\svc-app"), make(Action::PurgeTickets),
-                                      pool("web1", "NetworkService")});
+  const auto steps =
+      render(world(), {pool("web1", "CORP\\svc-app"), make(Action::PurgeTickets), pool("web1", "NetworkService")});
   REQUIRE(steps.size() == 5);
   CHECK(steps[1].command ==
         "appcmd set apppool Reports /processModel.identityType:SpecificUser '/processModel.userName:CORP\\svc-app' "

@@ -60,12 +60,31 @@ TEST_CASE("diff of the founding farm and its fixed design: better one way, worse
   CHECK(back.flows.front().direction == Direction::Worse);
 }
 
-TEST_CASE("a scenario without a failing path gets no fixed design", "[fixed]") {
-  const auto ok = Scenario::load(std::string(KERBSIM_SOURCE_DIR) + "/scenarios/ssrs-farm-shared-account.json");
+TEST_CASE("a scenario whose every path is ok gets no fixed design", "[fixed]") {
+  const auto ok = Scenario::load(std::string(KERBSIM_SOURCE_DIR) + "/scenarios/iis-farm-shared-account.json");
   const FixedScenario fixed = ok->fix();
   CHECK(!fixed.scenario);
   CHECK(fixed.text.empty());
-  CHECK(!fixed.problem.empty());
+  CHECK(fixed.problem == "every path of iis-farm-shared-account is ok: nothing to fix");
+}
+
+TEST_CASE("a path that works only degraded (NTLM after Kerberos failed) is fixed too, as the trace shows", "[fixed]") {
+  const auto degraded = Scenario::load(std::string(KERBSIM_SOURCE_DIR) + "/scenarios/iis-farm-spn-on-nobody.json");
+  const FixedScenario fixed = degraded->fix();
+  REQUIRE(fixed.scenario);
+  for (const auto& f : fixed.scenario->trace({}).flows)
+    for (const auto& p : f.paths) {
+      INFO(f.flow << " via " << p.via.value_or(""));
+      CHECK(p.verdict == Verdict::Ok);
+    }
+  CHECK(!diff(*degraded, *fixed.scenario).worse());
+}
+
+TEST_CASE("a scenario whose paths fail with no change that fixes them gets no fixed design, and says so", "[fixed]") {
+  const auto stuck = Scenario::load(std::string(KERBSIM_SOURCE_DIR) + "/scenarios/double-hop-sensitive-user.json");
+  const FixedScenario fixed = stuck->fix();
+  CHECK(!fixed.scenario);
+  CHECK(fixed.problem == "no failing or degraded path of double-hop-sensitive-user has a verified fix");
 }
 
 namespace {

@@ -47,9 +47,9 @@ expect "diff json keys" 0 '"changes": \[' -- cat "$tmp/diff.json"
 expect "diff with workloads compares metrics; more users always failing is worse" 1 "users_always_failing +0 +[0-9]+ +worse" -- "$kerbsim" diff sim-farm-round-robin sim-farm-source-ip-affinity
 
 # Nothing to fix: a message, no file, exit 1.
-expect "write-fixed with nothing to fix" 1 "no fixed scenario written" -- "$kerbsim" trace ssrs-farm-shared-account --write-fixed "$tmp/none.json"
+expect "write-fixed with nothing to fix" 1 "no fixed scenario written" -- "$kerbsim" trace iis-farm-shared-account --write-fixed "$tmp/none.json"
 check_absent "write-fixed with nothing to fix" "$tmp/none.json"
-expect "diff --fix with nothing to fix" 1 "nothing to fix" -- "$kerbsim" diff ssrs-farm-shared-account --fix
+expect "diff --fix with nothing to fix" 1 "nothing to fix" -- "$kerbsim" diff iis-farm-shared-account --fix
 
 # Bad input: located messages, exit 2.
 echo '{ "format": "kerbsim/1", "name": "x", ' > "$tmp/bad.json"
@@ -59,6 +59,8 @@ expect "diff one scenario" 2 "two scenarios are required" -- "$kerbsim" diff "$b
 expect "diff --fix with two" 2 "--fix takes one" -- "$kerbsim" diff "$broken" "$fixed" --fix
 expect "diff bad --fail-on" 2 "--fail-on must be" -- "$kerbsim" diff "$broken" "$fixed" --fail-on sometimes
 expect "diff bad --format" 2 "--format must be" -- "$kerbsim" diff "$broken" "$fixed" --format xml
+expect "write-fixed of a degraded path" 0 "wrote" -- "$kerbsim" trace ssrs-farm-shared-account --write-fixed "$tmp/degraded-fixed.json"
+expect "diff --fix of a degraded path" 0 "via web3: degraded → ok \\(better\\)" -- "$kerbsim" diff ssrs-farm-shared-account --fix
 expect "diff of two farms with no flow in common" 2 "have no flow in common" -- "$kerbsim" diff "$broken" iis-farm-layer7-ntlm
 expect "diff commands in rollout order, the KDS wait on its own line" 0 "# then wait 10h before the next step" -- "$kerbsim" diff "$broken" "$fixed"
 expect "diff --help" 0 "Exit codes: 0 nothing got worse" -- "$kerbsim" diff --help

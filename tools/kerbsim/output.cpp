@@ -7,9 +7,9 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <iostream>
 #include <optional>
 #include <utility>
-#include <iostream>
 #include <vector>
 
 #include "command.h"

@@ -77,9 +77,9 @@ int trace_command(const Args& args) {
         "KDC exchanges, the AP-REQ at the node the balancer picked, NTLM fallback; every decision\n"
         "with its reason and rule. A request to a load balancer is traced once per member.\n\n"
         "SCENARIO is a file or the name of a bundled scenario (see 'kerbsim list').\n\n"
-        "With --write-fixed FILE.json, also writes the scenario with the verified fix of each failing path\n"
-        "applied, its expectations pinned to the fixed outcome; when no path can be fixed, no file is\n"
-        "written and the exit code is 1.\n\n"
+        "With --write-fixed FILE.json, also writes the scenario with the verified fix of each failing or\n"
+        "degraded path applied, its expectations pinned to the fixed outcome; when no path can be fixed, no\n"
+        "file is written and the exit code is 1.\n\n"
         "With --rehearse, rolls out the first fix shown as timeline changes on the scenario's\n"
         "workload: exit 0 when it ran, 2 when no traced path has a verified fix to rehearse.\n\nOptions");
     visible.add_options()("help,h", "show this help")("flow", po::value(&flow), "trace only the flow with this name")(
