@@ -10,6 +10,7 @@
 #include "kerbsim/check.h"
 #include "kerbsim/diagnostic.h"
 #include "kerbsim/diff.h"
+#include "kerbsim/graph.h"
 #include "kerbsim/kdc_question.h"
 #include "kerbsim/lint.h"
 #include "kerbsim/outcome.h"
@@ -62,6 +63,8 @@ class Scenario {
   // ScenarioError, before that run, when the workload would exceed the default budget.
   CheckReport check() const;
   LintReport lint() const;
+  // Who can impersonate whom: the chains of delegation the request asks for, each checked at the KDCs.
+  GraphReport graph(const GraphRequest& request = {}) const;
   // Rolls out the verified fix of the first traced path that has one, a change per step, on the
   // scenario's workload (or RehearseRequest::kDefaultUsers users on its flows). A report with
   // rehearsed = false says why there was nothing to rehearse. Throws ScenarioError, before starting,

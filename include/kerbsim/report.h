@@ -6,6 +6,7 @@
 
 #include "kerbsim/check.h"
 #include "kerbsim/diff.h"
+#include "kerbsim/graph.h"
 #include "kerbsim/kdc_question.h"
 #include "kerbsim/lint.h"
 #include "kerbsim/outcome.h"
@@ -52,5 +53,12 @@ void print_rehearsal_json(const RehearsalReport& report, std::ostream& out);
 // simulation metrics side by side; JSON as to_value(DiffReport).
 void print_diff_text(const DiffReport& report, const PrintOptions& options, std::ostream& out);
 void print_diff_json(const DiffReport& report, std::ostream& out);
+
+// `kerbsim graph`: the chains as text or JSON, the part of the graph they run over as Graphviz DOT or a
+// Mermaid flowchart.
+void print_graph_text(const GraphReport& report, const PrintOptions& options, std::ostream& out);
+void print_graph_json(const GraphReport& report, std::ostream& out);
+void print_graph_dot(const GraphReport& report, std::ostream& out);
+void print_graph_mermaid(const GraphReport& report, std::ostream& out);
 
 }  // namespace kerbsim

@@ -28,6 +28,7 @@ int lint_command(const Args& args);
 int explain_command(const Args& args);
 int list_command(const Args& args);
 int diff_command(const Args& args);
+int graph_command(const Args& args);
 
 // Colour on a terminal unless NO_COLOR is set (https://no-color.org).
 bool use_color();

@@ -20,6 +20,7 @@ constexpr const char* kUsage =
     "  lint SCENARIO      validate and list static findings (duplicate or missing SPNs, risky settings)\n"
     "  explain SCENARIO   the scenario's teaching text, then its trace with every detail\n"
     "  diff A B           what changed between two designs, and whether anything got worse (exit 1)\n"
+    "  graph SCENARIO     who can impersonate whom: the chains of delegation, checked at the KDCs\n"
     "  list               the bundled scenarios\n"
     "\n"
     "Options: --help, --version. Every command has --help.\n"
@@ -31,7 +32,8 @@ int main(int argc, char** argv) {
   using namespace kerbsim::cli;
   const std::map<std::string, int (*)(const Args&)> commands = {
       {"trace", trace_command}, {"check", check_command},     {"simulate", simulate_command}, {"kdc", kdc_command},
-      {"lint", lint_command},   {"explain", explain_command}, {"list", list_command},         {"diff", diff_command}};
+      {"lint", lint_command},   {"explain", explain_command}, {"list", list_command},         {"diff", diff_command},
+      {"graph", graph_command}};
   if (argc < 2) {
     std::cerr << kUsage;
     return kExitUsage;
