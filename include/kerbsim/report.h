@@ -60,5 +60,7 @@ void print_graph_text(const GraphReport& report, const PrintOptions& options, st
 void print_graph_json(const GraphReport& report, std::ostream& out);
 void print_graph_dot(const GraphReport& report, std::ostream& out);
 void print_graph_mermaid(const GraphReport& report, std::ostream& out);
+// The same part of the graph as a BloodHound OpenGraph payload (kinds prefixed KS_), for BloodHound CE.
+void print_graph_opengraph(const GraphReport& report, std::ostream& out);
 
 }  // namespace kerbsim
