@@ -4,8 +4,9 @@
 # warnings as errors, once under AddressSanitizer + UndefinedBehaviorSanitizer — plus static analysis
 # (clang-format, cppcheck, clang-tidy), the real-KDC differential suite (tests/fidelity, Samba on
 # 127.0.0.1; skipped with a message when its packages cannot be installed) and a short fuzz run.
-# Installs missing Debian packages first (Graphviz and python3-jsonschema check the graph exports), and the npm packages of the fix scripts' PowerShell grammar
-# test (tests/report/ps1). KERBSIM_FUZZ_SECONDS=0 skips the fuzz run.
+# Installs missing Debian packages first (Graphviz and python3-jsonschema check the graph exports), and
+# the npm packages of the fix scripts' PowerShell grammar test (tests/report/ps1). KERBSIM_FUZZ_SECONDS=0
+# skips the fuzz run.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/tools/deps.sh"
