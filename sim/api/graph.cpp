@@ -7,6 +7,7 @@
 
 #include "analysis/delegation_chains.h"
 #include "analysis/delegation_graph.h"
+#include "api/graph_report.h"
 #include "api/scenario_impl.h"
 #include "directory/names.h"
 #include "kerberos/errors.h"
@@ -122,11 +123,13 @@ DelegationChain chain_out(const analysis::Chain& chain, const farm::Environment&
 
 }  // namespace
 
-GraphReport Scenario::graph(const GraphRequest& request) const {
-  const farm::Environment& env = impl_->env;
+namespace api {
+
+GraphReport graph_report(const farm::Environment& env, const std::string& scenario, const std::string& title,
+                         const GraphRequest& request) {
   GraphReport report;
-  report.scenario = impl_->spec.name;
-  report.title = impl_->spec.title;
+  report.scenario = scenario;
+  report.title = title;
   report.request = request;
   const DelegationGraph g(env);
   report.graph_nodes = g.node_count();
@@ -219,6 +222,12 @@ GraphReport Scenario::graph(const GraphRequest& request) const {
                           [](const DelegationChain& c) { return c.check && c.check->ok; });
   shown.write(report);
   return report;
+}
+
+}  // namespace api
+
+GraphReport Scenario::graph(const GraphRequest& request) const {
+  return api::graph_report(impl_->env, impl_->spec.name, impl_->spec.title, request);
 }
 
 }  // namespace kerbsim

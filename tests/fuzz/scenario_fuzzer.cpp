@@ -1,7 +1,7 @@
 // libFuzzer target: arbitrary bytes into the scenario loader; when a file loads, every flow is traced,
-// expectations checked, lint run, a short simulation of the workload run (at most 20 users for at most
-// 10 minutes, refused like `kerbsim simulate` when even that would exceed a small budget) with the
-// simulation expectations as probes, and every printer exercised. Any crash, hang, leak or sanitizer
+// expectations checked, lint and the delegation graph run, a short simulation of the workload run (at
+// most 20 users for at most 10 minutes, refused like `kerbsim simulate` when even that would exceed a
+// small budget) with the simulation expectations as probes, and every printer exercised. Any crash, hang, leak or sanitizer
 // report is a bug. Run with tools/fuzz.sh.
 #include <algorithm>
 #include <cstddef>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "analysis/lint.h"
+#include "api/graph_report.h"
 #include "flow/tracer.h"
 #include "kerbsim/check.h"
 #include "kerbsim/report.h"
@@ -40,6 +41,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   kerbsim::print_check_text(check, {}, sink);
   kerbsim::print_lint_text(lint, {}, sink);
   kerbsim::print_lint_json(lint, sink);
+  // The delegation graph: every chain, and where the scenario's ordinary user's identity travels.
+  const kerbsim::GraphReport graph = kerbsim::api::graph_report(env, spec.name, spec.title, {});
+  kerbsim::print_graph_text(graph, {true, true}, sink);
+  kerbsim::print_graph_json(graph, sink);
+  kerbsim::print_graph_dot(graph, sink);
+  kerbsim::print_graph_mermaid(graph, sink);
+  kerbsim::print_graph_opengraph(graph, sink);
+  if (!graph.chains.empty() && graph.chains.front().check) {
+    const kerbsim::GraphReport user = kerbsim::api::graph_report(
+        env, spec.name, spec.title, {kerbsim::GraphQuery::User, graph.chains.front().check->user, ""});
+    kerbsim::print_graph_text(user, {}, sink);
+  }
 
   // A short simulation. Every input has its own workload (or the defaults), shrunk so that one run
   // stays within a few milliseconds; what still exceeds the budget is refused, as the facade does.
