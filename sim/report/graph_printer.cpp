@@ -118,7 +118,17 @@ bool delegation_style(GraphEdgeKind k) { return is_delegation(k); }
 void print_graph_text(const GraphReport& r, const PrintOptions& options, std::ostream& out) {
   const Painter paint(options.color);
   out << paint.bold("kerbsim graph") << ": " << r.scenario << (r.title.empty() ? "" : " — " + r.title) << "\n";
-  write_wrapped(out, "", 0, heading(r) + ":");
+  std::size_t issued = 0, checked = 0;
+  for (const auto& c : r.chains)
+    if (c.check) {
+      ++checked;
+      issued += c.check->ok ? 1 : 0;
+    }
+  std::string summary = heading(r);
+  if (checked)
+    summary += " (" + std::to_string(issued) + " of " + std::to_string(checked) +
+               (checked == 1 ? " chain" : " chains") + " issued at the KDCs as " + r.chains.front().check->user + ")";
+  write_wrapped(out, "", 0, summary + ":");
   out << "\n";
   if (r.chains.empty()) write_wrapped(out, "  ", 2, r.none);
   int number = 0;
