@@ -18,8 +18,9 @@ enum class GraphNodeKind {
   Spn,         // a service principal name, held by an account or named in a delegation setting
   Service,     // a server on a host: an IIS site, the report server, a SQL Server instance
   AnyService,  // every service: what a user's forwarded TGT opens (kerberos-rules R3.1.2)
+  Url,         // a flow's URL, as its client requests it
 };
-std::string to_string(GraphNodeKind k);  // "user", "computer", "gmsa", "group", "spn", "service", "any-service"
+std::string to_string(GraphNodeKind k);  // "user", "computer", "gmsa", "group", "spn", "service", "any-service", "url"
 
 enum class GraphEdgeKind {
   MemberOf,            // account -> group
@@ -29,6 +30,8 @@ enum class GraphEdgeKind {
   Constrained,         // account -> SPN: msDS-AllowedToDelegateTo, "Use Kerberos only" (R3.2)
   ProtocolTransition,  // account -> SPN: msDS-AllowedToDelegateTo with TRUSTED_TO_AUTH_FOR_DELEGATION (R3.3)
   ResourceBased,       // account -> account: named in the back end's msDS-AllowedToActOnBehalfOfOtherIdentity (R3.4)
+  Reaches,             // URL -> service: a request to the URL reaches it (each balancer member; iis-rules 5.1)
+  Calls,               // service -> service: the application calls it next, a linked server too (iis-rules 3.12, 6.9)
 };
 std::string to_string(GraphEdgeKind k);  // "member-of", "holds-spn", "runs-as", "unconstrained", ...
 bool is_delegation(GraphEdgeKind k);
@@ -40,9 +43,10 @@ enum GraphCondition : std::uint32_t {
   kDelegableUser = 1u << 2,  // not "sensitive and cannot be delegated", not in Protected Users (R3.1.3, R3.3.2, R3.4.4)
   kSameDomain = 1u << 3,     // classic KCD: the target in the service's own domain (R3.2.3)
   kNoForestTgt = 1u << 4,    // across a forest trust only with EnableTGTDelegation (R3.1.4)
+  kAsCaller = 1u << 5,       // a call made as the caller, whose identity a delegation must carry (iis-rules 3.12)
 };
-constexpr GraphCondition kGraphConditions[] = {kKerberosFrontEnd, kClientDelegates, kDelegableUser, kSameDomain,
-                                               kNoForestTgt};
+constexpr GraphCondition kGraphConditions[] = {kKerberosFrontEnd, kClientDelegates, kDelegableUser,
+                                               kSameDomain,       kNoForestTgt,     kAsCaller};
 std::string condition_name(GraphCondition c);  // "kerberos-front-end", "client-delegates", ...
 
 enum class GraphQuery {

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "directory/names.h"
+#include "farm/resolver.h"
 #include "farm/service.h"
 #include "net/url.h"
 
@@ -25,6 +26,8 @@ std::string to_string(GraphNodeKind k) {
       return "service";
     case GraphNodeKind::AnyService:
       return "any-service";
+    case GraphNodeKind::Url:
+      return "url";
   }
   return "";
 }
@@ -45,6 +48,10 @@ std::string to_string(GraphEdgeKind k) {
       return "protocol-transition";
     case GraphEdgeKind::ResourceBased:
       return "resource-based";
+    case GraphEdgeKind::Reaches:
+      return "reaches";
+    case GraphEdgeKind::Calls:
+      return "calls";
   }
   return "";
 }
@@ -66,6 +73,8 @@ std::string condition_name(GraphCondition c) {
       return "same-domain";
     case kNoForestTgt:
       return "no-forest-tgt";
+    case kAsCaller:
+      return "as-caller";
   }
   return "";
 }
@@ -97,6 +106,7 @@ struct Builder {
   std::unordered_map<std::string, Vertex> by_name;
   std::vector<Vertex> by_account;
   std::unordered_map<std::string, std::vector<Vertex>> by_host;
+  std::vector<std::pair<Vertex, farm::Service>> served;  // every service vertex, for its calls
 
   Vertex add_node(Node n, const std::string& key) {
     const auto v = static_cast<Vertex>(nodes.size());
@@ -151,9 +161,9 @@ struct Builder {
       by_name.emplace(directory::to_lower(a.sam), by_account[id]);  // the first of a sAMAccountName wins
     }
     // Every SPN an account holds, once, with every holder (a duplicate has two).
-    for (directory::AccountId id = 0; id < all.size(); ++id)
-      for (const auto& text : all[id].spns)
-        if (const auto spn = directory::Spn::parse(text)) spn_vertex(*spn, forest_of(all[id]));
+    for (const auto& a : all)
+      for (const auto& text : a.spns)
+        if (const auto spn = directory::Spn::parse(text)) spn_vertex(*spn, forest_of(a));
   }
 
   void memberships() {
@@ -190,15 +200,47 @@ struct Builder {
     }
   }
 
-  void service(const farm::Host& host, const std::optional<farm::Service>& s) {
-    if (!s) return;
-    const Vertex v = named(NodeKind::Service, host.name + ": " + s->label());
+  std::optional<Vertex> service(const farm::Host& host, const std::optional<farm::Service>& s) {
+    if (!s) return std::nullopt;
+    const std::string label = host.name + ": " + s->label();
+    if (const auto it = by_name.find(directory::to_lower(label)); it != by_name.end()) return it->second;
+    const Vertex v = named(NodeKind::Service, label);
+    served.emplace_back(v, *s);
     if (const auto id = env.directory.find_account(s->key.account)) {
       const char* rule = s->kind == farm::ServerKind::Sql    ? "iis-rules 6.1"
                          : s->kind == farm::ServerKind::Ssrs ? "iis-rules 7.6"
                                                              : "iis-rules 3.5";
       add_edge(v, by_account[*id], EdgeKind::RunsAs, 0, rule);
       by_host[directory::to_lower(host.name)].push_back(by_account[*id]);
+    }
+    return v;
+  }
+
+  // The calls each service makes next, to the service that answers them (iis-rules 3.12, 6.9), and
+  // the services a flow's URL reaches, one per balancer member (iis-rules 5.1).
+  void calls_and_urls() {
+    // By index: a called service met for the first time is appended, and its calls followed too.
+    for (std::size_t i = 0; i < served.size(); ++i) {  // NOLINT(modernize-loop-convert)
+      const auto [v, s] = served[i];
+      for (const auto& call : s.calls) {
+        const farm::CallTarget to = farm::resolve_call(env, *s.host, call);
+        if (!to.host) continue;
+        const auto next = to.url ? farm::serve_web(*to.host, *to.url) : farm::serve_sql(*to.host, call.instance);
+        const auto target = service(*to.host, next);
+        if (!target) continue;
+        const bool as_caller = call.as == "caller" && s.impersonates;
+        add_edge(v, *target, EdgeKind::Calls, as_caller ? kAsCaller : 0u,
+                 s.kind == farm::ServerKind::Sql ? "iis-rules 6.9" : "iis-rules 3.12");
+      }
+    }
+    for (const auto& flow : env.flows) {
+      const farm::Host* client = env.host(flow.client);
+      const farm::UrlTarget target = farm::resolve_url(env, flow.url, client ? client->domain : "");
+      if (!target.url) continue;
+      const Vertex url = named(NodeKind::Url, flow.url);
+      for (const farm::Host* node : target.nodes)
+        if (const auto s = service(*node, farm::serve(*node, *target.url)))
+          add_edge(url, *s, EdgeKind::Reaches, 0, "iis-rules 5.1");
     }
   }
 
@@ -226,11 +268,12 @@ struct Builder {
 }  // namespace
 
 DelegationGraph::DelegationGraph(const farm::Environment& env) {
-  Builder b{env, {}, {}, {}, {}, {}, {}};
+  Builder b{env, {}, {}, {}, {}, {}, {}, {}};
   b.accounts();
   b.memberships();
   b.delegation();
   b.services();
+  b.calls_and_urls();
   graph_ = Csr(boost::edges_are_unsorted_multi_pass, b.ends.begin(), b.ends.end(), b.edges.begin(),
                static_cast<Vertex>(b.nodes.size()));
   for (Vertex v = 0; v < b.nodes.size(); ++v) graph_[v] = std::move(b.nodes[v]);

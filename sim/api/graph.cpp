@@ -52,6 +52,18 @@ class Subgraph {
     }
   }
 
+  // What brings users to the services shown: the URLs that reach them and the services that call them.
+  void farm_context() {
+    const auto& graph = g_.graph();
+    const std::vector<Vertex> shown = nodes_;
+    for (const auto v : shown) {
+      if (g_.node(v).kind != GraphNodeKind::Service) continue;
+      for (const auto e : boost::make_iterator_range(boost::in_edges(v, graph)))
+        if (graph[e].kind == GraphEdgeKind::Reaches || graph[e].kind == GraphEdgeKind::Calls)
+          edge(boost::source(e, graph), v, graph[e].kind);
+    }
+  }
+
   void write(GraphReport& r) const {
     for (const auto v : nodes_) {
       const analysis::Node& n = g_.node(v);
@@ -220,6 +232,7 @@ GraphReport graph_report(const farm::Environment& env, const std::string& scenar
   if (request.query == GraphQuery::User)
     std::stable_partition(report.chains.begin(), report.chains.end(),
                           [](const DelegationChain& c) { return c.check && c.check->ok; });
+  shown.farm_context();
   shown.write(report);
   return report;
 }

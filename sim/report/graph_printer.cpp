@@ -26,6 +26,8 @@ std::string mechanism(GraphEdgeKind k) {
     case GraphEdgeKind::MemberOf:
     case GraphEdgeKind::HoldsSpn:
     case GraphEdgeKind::RunsAs:
+    case GraphEdgeKind::Reaches:
+    case GraphEdgeKind::Calls:
       break;
   }
   return to_string(k);
@@ -40,6 +42,7 @@ std::string users(const DelegationChain& c) {
   if (c.conditions & kDelegableUser) out += "; not sensitive, not in Protected Users";
   if (c.conditions & kSameDomain) out += "; classic constrained delegation stays in the service's own domain";
   if (c.conditions & kNoForestTgt) out += "; across a forest trust only with TGT delegation enabled on it";
+  if (c.conditions & kAsCaller) out += "; called as the caller";
   return out;
 }
 
@@ -107,6 +110,8 @@ const char* dot_shape(GraphNodeKind k) {
       return "component";
     case GraphNodeKind::AnyService:
       return "doubleoctagon";
+    case GraphNodeKind::Url:
+      return "cds";
   }
   return "ellipse";
 }
@@ -230,7 +235,8 @@ void print_graph_json(const GraphReport& r, std::ostream& out) {
 }
 
 void print_graph_dot(const GraphReport& r, std::ostream& out) {
-  out << "digraph " << dot_quoted(r.scenario) << " {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n";
+  out << "digraph " << dot_quoted(r.scenario)
+      << " {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n";
   for (const auto& n : r.nodes)
     out << "  " << n.id << " [label=" << dot_quoted(n.name) << ", shape=" << dot_shape(n.kind) << "];\n";
   for (const auto& e : r.edges)

@@ -28,6 +28,8 @@ std::string node_kind(GraphNodeKind k) {
       return "KS_Service";
     case GraphNodeKind::AnyService:
       return "KS_AnyService";
+    case GraphNodeKind::Url:
+      return "KS_Url";
   }
   return "KS_Node";
 }
@@ -48,6 +50,10 @@ std::string edge_kind(GraphEdgeKind k) {
       return "KS_ProtocolTransition";
     case GraphEdgeKind::ResourceBased:
       return "KS_ResourceBasedDelegation";
+    case GraphEdgeKind::Reaches:
+      return "KS_Reaches";
+    case GraphEdgeKind::Calls:
+      return "KS_Calls";
   }
   return "KS_Edge";
 }

@@ -115,6 +115,7 @@ TEST_CASE("chains to an account: every setting that reaches it, unconstrained de
   const DelegationGraph g(env);
   const auto chains = chains_to(g, {*g.find("CORP\\svc-sql")});
   std::vector<std::string> fronts;
+  fronts.reserve(chains.size());
   for (const auto& c : chains) fronts.push_back(g.node(c.hops.front().service).name);
   CHECK(std::count(fronts.begin(), fronts.end(), "CORP\\svc-kcd") == 1);
   CHECK(std::count(fronts.begin(), fronts.end(), "CORP\\svc-pt") == 1);

@@ -138,3 +138,29 @@ TEST_CASE("a graph query names nothing: a problem, not chains", "[graph]") {
   CHECK(!s->graph({GraphQuery::To, "HTTP/nowhere.corp.contoso.com", ""}).problem.empty());
   CHECK(!s->graph({GraphQuery::User, "CORP\\SQL1$", ""}).problem.empty());  // a computer, not a user
 }
+
+TEST_CASE("the graph shows what brings users to a chain: the URL that reaches each node, the call to SQL Server",
+          "[graph]") {
+  const auto s = Scenario::load(scenario_file("ssrs-farm-double-hop"));
+  const GraphReport r = s->graph({GraphQuery::From, "svc-reports", ""});
+  REQUIRE(r.chains.size() == 1);
+  const auto name = [&](const std::string& id) {
+    for (const auto& n : r.nodes)
+      if (n.id == id) return n.name;
+    return std::string();
+  };
+  std::vector<std::string> reaches, calls;
+  for (const auto& e : r.edges) {
+    if (e.kind == GraphEdgeKind::Reaches) reaches.push_back(name(e.from) + " -> " + name(e.to));
+    if (e.kind == GraphEdgeKind::Calls) {
+      calls.push_back(name(e.from) + " -> " + name(e.to));
+      CHECK((e.conditions & kAsCaller) != 0);
+    }
+  }
+  std::sort(reaches.begin(), reaches.end());
+  std::sort(calls.begin(), calls.end());
+  CHECK(reaches == std::vector<std::string>{"http://reports.corp.contoso.com/Reports -> web1: SSRS",
+                                            "http://reports.corp.contoso.com/Reports -> web2: SSRS"});
+  CHECK(calls == std::vector<std::string>{"web1: SSRS -> sql1: SQL Server MSSQLSERVER",
+                                          "web2: SSRS -> sql1: SQL Server MSSQLSERVER"});
+}

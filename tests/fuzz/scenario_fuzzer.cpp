@@ -1,8 +1,8 @@
 // libFuzzer target: arbitrary bytes into the scenario loader; when a file loads, every flow is traced,
 // expectations checked, lint and the delegation graph run, a short simulation of the workload run (at
 // most 20 users for at most 10 minutes, refused like `kerbsim simulate` when even that would exceed a
-// small budget) with the simulation expectations as probes, and every printer exercised. Any crash, hang, leak or sanitizer
-// report is a bug. Run with tools/fuzz.sh.
+// small budget) with the simulation expectations as probes, and every printer exercised. Any crash, hang, leak or
+// sanitizer report is a bug. Run with tools/fuzz.sh.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
