@@ -34,7 +34,10 @@ enum class GraphEdgeKind {
   Calls,               // service -> service: the application calls it next, a linked server too (iis-rules 3.12, 6.9)
 };
 std::string to_string(GraphEdgeKind k);  // "member-of", "holds-spn", "runs-as", "unconstrained", ...
-bool is_delegation(GraphEdgeKind k);
+constexpr bool is_delegation(GraphEdgeKind k) {
+  return k == GraphEdgeKind::Unconstrained || k == GraphEdgeKind::Constrained ||
+         k == GraphEdgeKind::ProtocolTransition || k == GraphEdgeKind::ResourceBased;
+}
 
 // What a delegation edge asks of the user and the request beside the setting itself, as bits.
 enum GraphCondition : std::uint32_t {

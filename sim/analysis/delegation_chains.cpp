@@ -121,6 +121,25 @@ std::vector<Chain> all_chains(const DelegationGraph& g, int max_hops) {
   return out;
 }
 
+std::vector<Vertex> reachable_from(const DelegationGraph& g, Vertex account) {
+  const Csr& graph = g.graph();
+  std::vector<std::uint8_t> seen(g.node_count(), 0);
+  std::vector<Vertex> out{account};
+  seen[account] = 1;
+  for (std::size_t next = 0; next < out.size(); ++next) {
+    const auto [first, last] = boost::out_edges(out[next], graph);
+    for (auto e = first; e != last; ++e) {
+      const EdgeKind k = graph[*e].kind;
+      if (k != EdgeKind::HoldsSpn && !is_delegation(k)) continue;
+      const Vertex t = boost::target(*e, graph);
+      if (seen[t]) continue;
+      seen[t] = 1;
+      out.push_back(t);
+    }
+  }
+  return out;
+}
+
 flow::WalkResult check_chain(const farm::Environment& env, const DelegationGraph& g, const Chain& chain,
                              const std::string& user) {
   std::vector<flow::WalkHop> hops;

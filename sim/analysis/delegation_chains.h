@@ -39,6 +39,12 @@ std::vector<Chain> chains_to(const DelegationGraph& g, const std::vector<Vertex>
 // Every chain of every account that delegates.
 std::vector<Chain> all_chains(const DelegationGraph& g, int max_hops = kMaxChainHops);
 
+// Every vertex an account's delegation reaches, breadth first: the SPNs and accounts it can get tickets
+// to as a user, and through each account reached, what that one reaches in turn (holds-spn and the
+// delegation edges; unconstrained delegation reaches "any service"). Without the KDC's check: the
+// reach of the settings, for a whole directory at once. The account itself first.
+std::vector<Vertex> reachable_from(const DelegationGraph& g, Vertex account);
+
 // The user's walk along the chain at the KDCs: started with Kerberos at the first service when its
 // first hop needs it (classic KCD "Kerberos only", unconstrained), by protocol transition otherwise.
 flow::WalkResult check_chain(const farm::Environment& env, const DelegationGraph& g, const Chain& chain,

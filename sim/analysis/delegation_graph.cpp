@@ -56,11 +56,6 @@ std::string to_string(GraphEdgeKind k) {
   return "";
 }
 
-bool is_delegation(GraphEdgeKind k) {
-  return k == GraphEdgeKind::Unconstrained || k == GraphEdgeKind::Constrained ||
-         k == GraphEdgeKind::ProtocolTransition || k == GraphEdgeKind::ResourceBased;
-}
-
 std::string condition_name(GraphCondition c) {
   switch (c) {
     case kKerberosFrontEnd:

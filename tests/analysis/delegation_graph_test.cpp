@@ -142,3 +142,14 @@ TEST_CASE("the ordinary user to check chains with is enabled, delegable and hold
   const auto env = test::delegation_world();
   CHECK(ordinary_user(env) == "CORP\\alice");
 }
+
+TEST_CASE("reachable_from: the accounts and SPNs a front end's delegation reaches, through a middle tier",
+          "[graph]") {
+  const auto env = test::delegation_world();
+  const DelegationGraph g(env);
+  std::vector<std::string> names;
+  for (const auto v : reachable_from(g, *g.find("svc-web"))) names.push_back(g.node(v).name);
+  CHECK(names == std::vector<std::string>{"CORP\\svc-web", "HTTP/mid.corp.contoso.com", "CORP\\svc-mid",
+                                          "MSSQLSvc/sql2.corp.contoso.com:1433", "CORP\\svc-sql2"});
+  CHECK(reachable_from(g, *g.find("alice")).size() == 1);  // alice delegates nothing
+}
