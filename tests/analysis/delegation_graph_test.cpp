@@ -143,8 +143,7 @@ TEST_CASE("the ordinary user to check chains with is enabled, delegable and hold
   CHECK(ordinary_user(env) == "CORP\\alice");
 }
 
-TEST_CASE("reachable_from: the accounts and SPNs a front end's delegation reaches, through a middle tier",
-          "[graph]") {
+TEST_CASE("reachable_from: the accounts and SPNs a front end's delegation reaches, through a middle tier", "[graph]") {
   const auto env = test::delegation_world();
   const DelegationGraph g(env);
   std::vector<std::string> names;

@@ -135,8 +135,9 @@ int main(int argc, char** argv) {
     best_bare = std::min(best_bare, bare());
     best_ours = std::min(best_ours, ours());
   }
-  std::printf("single source %s: reachable_from %zu vertices in %.5f s; bare BFS over every edge %zu vertices in "
-              "%.5f s; ratio %.2fx (target <= 2x)\n",
-              g.node(source).name.c_str(), ours_reach, best_ours, bare_reach, best_bare, best_ours / best_bare);
+  std::printf(
+      "single source %s: reachable_from %zu vertices in %.5f s; bare BFS over every edge %zu vertices in "
+      "%.5f s; ratio %.2fx (target <= 2x)\n",
+      g.node(source).name.c_str(), ours_reach, best_ours, bare_reach, best_bare, best_ours / best_bare);
   return 0;
 }
