@@ -2,6 +2,7 @@
 // the users' spread likewise, then a line per replication with its seed; JSON as
 // to_value(ReplicationReport); CSV a row per replication, then the summary rows.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -89,7 +90,7 @@ void print_replications_text(const ReplicationReport& r, const PrintOptions& opt
     out << "seed " << r.runs.front().seed;
   else
     out << "seeds " << r.runs.front().seed << " to " << r.runs.back().seed;
-  out << ": " << grouped(static_cast<std::uint64_t>(r.requests.mean + 0.5))
+  out << ": " << grouped(static_cast<std::uint64_t>(std::llround(r.requests.mean)))
       << (n == 1 ? " requests\n\n" : " requests each on average\n\n");
 
   header(out, paint, "Failed requests");

@@ -82,8 +82,10 @@ ReplicationReport report_of(const farm::Environment& env, std::vector<Finished> 
         out.nodes.push_back(env.hosts[h].name);
         break;
       }
+  out.runs.reserve(done.size());
   for (auto& f : done) {
     std::vector<Tally> nodes;
+    nodes.reserve(hosts.size());
     for (const auto h : hosts) nodes.push_back(f.run.nodes[h]);
     f.run.nodes = std::move(nodes);
     out.runs.push_back(std::move(f.run));

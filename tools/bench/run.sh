@@ -13,3 +13,5 @@ echo
 "$root/build/tools/bench/simulation_bench"
 echo
 "$root/build/tools/bench/diff_bench"
+echo
+"$root/build/tools/bench/replications_bench"
