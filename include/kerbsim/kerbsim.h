@@ -15,6 +15,7 @@
 #include "kerbsim/lint.h"
 #include "kerbsim/outcome.h"
 #include "kerbsim/rehearsal.h"
+#include "kerbsim/replications.h"
 #include "kerbsim/simulation.h"
 
 namespace kerbsim {
@@ -59,6 +60,11 @@ class Scenario {
   // Runs the scenario's workload. Throws ScenarioError, before starting, when the workload would
   // exceed the request's budget.
   SimulationReport simulate(const SimulateRequest& request = {}) const;
+  // Runs the workload request.replications times, replication k with replication_seed(base, k), on up
+  // to request.jobs threads; the report is the same whatever the number of threads. Throws
+  // ScenarioError, before starting, when the replications would exceed the budget: requests over all
+  // of them, memory over those running at once. Requires replications and jobs of 1 or more.
+  ReplicationReport replicate(const ReplicateRequest& request) const;
   // Trace expectations; simulation expectations too when there are any (one simulation run). Throws
   // ScenarioError, before that run, when the workload would exceed the default budget.
   CheckReport check() const;

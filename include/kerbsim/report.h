@@ -11,6 +11,7 @@
 #include "kerbsim/lint.h"
 #include "kerbsim/outcome.h"
 #include "kerbsim/rehearsal.h"
+#include "kerbsim/replications.h"
 #include "kerbsim/simulation.h"
 
 namespace kerbsim {
@@ -43,6 +44,13 @@ void print_simulation_text(const SimulationReport& report, const PrintOptions& o
 void print_simulation_json(const SimulationReport& report, std::ostream& out);
 // The timeline, one interval per line, for a spreadsheet.
 void print_simulation_csv(const SimulationReport& report, std::ostream& out);
+
+// Replications (`kerbsim simulate --replications N`): each fraction's mean, 95 % interval, min and max,
+// the users' spread, and a line per replication with its seed. CSV: a row per replication, then the
+// summary rows mean, ci95_low, ci95_high, min and max.
+void print_replications_text(const ReplicationReport& report, const PrintOptions& options, std::ostream& out);
+void print_replications_json(const ReplicationReport& report, std::ostream& out);
+void print_replications_csv(const ReplicationReport& report, std::ostream& out);
 
 // A rehearsed rollout (`kerbsim trace --rehearse`): a line per step with its failure fraction, overall
 // and per node, and when failures stopped.

@@ -34,6 +34,7 @@ struct Tally {
   std::uint64_t degraded = 0;  // served, but not as designed (NTLM fallback, ...)
   std::uint64_t failed = 0;
   double failure_fraction() const { return requests ? static_cast<double>(failed) / requests : 0.0; }
+  double degraded_fraction() const { return requests ? static_cast<double>(degraded) / requests : 0.0; }
 };
 
 struct NodeLoad {
@@ -120,6 +121,8 @@ struct SimulationReport {
   std::uint64_t traces = 0;        // distinct authentication paths traced (the rest came from memory)
 };
 
+// {requests, ok, degraded, failed, failure_fraction}
+Value to_value(const Tally& tally);
 Value to_value(const SimulationReport& report);
 
 }  // namespace kerbsim

@@ -3,10 +3,10 @@
 #include "kerbsim/kerbsim.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "analysis/fixes.h"
 #include "analysis/lint.h"
+#include "api/effective_workload.h"
 #include "api/scenario_impl.h"
 #include "flow/kdc_question.h"
 #include "flow/tracer.h"
@@ -61,56 +61,6 @@ TraceReport Scenario::trace(const TraceRequest& request) const {
   analysis::attach_fixes(impl_->env, report, retrace);
   return report;
 }
-
-namespace {
-
-// 18000000000 -> "18,000,000,000"
-std::string rounded(double v) {
-  if (v >= 9e18) return "more than 9,000,000,000,000,000,000";
-  std::string digits = std::to_string(std::llround(v));
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
-  return digits;
-}
-
-// A size in MiB, or in bytes when it is under one.
-std::string mebibytes(std::uint64_t bytes) {
-  if (bytes < 1048576) return rounded(static_cast<double>(bytes)) + " bytes";
-  return rounded(static_cast<double>(bytes) / 1048576.0) + " MiB";
-}
-
-workload::Workload effective_workload(const spec::Scenario& spec, const farm::Environment& env,
-                                      const SimulateRequest& request, std::size_t probes) {
-  workload::Workload w = scenario::build_workload(spec);
-  const std::string at = spec.workload ? spec.workload->at : std::string("/workload");
-  const int line = spec.workload ? spec.workload->line : 0;
-  const int column = spec.workload ? spec.workload->column : 0;
-  std::vector<Diagnostic> problems;
-  if (request.duration) w.duration = *request.duration;
-  if (request.seed) w.seed = *request.seed;
-  if (request.users) w.users = *request.users;
-  if (w.users < 1) problems.push_back({spec.file, line, column, at, "the number of users must be 1 or more"});
-  if (w.duration <= 0) problems.push_back({spec.file, line, column, at, "the duration must be longer than 0"});
-  if (w.interval > 0 && w.duration / w.interval > 100000)
-    problems.push_back(
-        {spec.file, line, column, at, "\"interval\" cuts the duration into more than 100,000 parts; make it longer"});
-  // Refuse what would not fit before spending anything on it (bounded resources).
-  const workload::Estimate need = workload::estimate(env, w, probes);
-  if (need.requests > request.max_requests)
-    problems.push_back({spec.file, line, column, at,
-                        "this workload would make about " + rounded(static_cast<double>(need.requests)) +
-                            " requests, more than the budget of " + rounded(static_cast<double>(request.max_requests)) +
-                            "; lower \"users\", \"requests_per_user_per_hour\" or \"duration\" (or --users, "
-                            "--duration), or raise the budget with --max-requests"});
-  if (need.bytes > request.max_memory_bytes)
-    problems.push_back({spec.file, line, column, at,
-                        "this workload would need about " + mebibytes(need.bytes) + ", more than the budget of " +
-                            mebibytes(request.max_memory_bytes) +
-                            "; lower \"users\" (or --users), or raise the budget with --max-memory"});
-  if (!problems.empty()) throw ScenarioError(std::move(problems));
-  return w;
-}
-
-}  // namespace
 
 SimulationReport Scenario::simulate(const SimulateRequest& request) const {
   const workload::Workload w = effective_workload(impl_->spec, impl_->env, request, 0);

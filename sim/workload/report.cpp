@@ -12,7 +12,15 @@ Value seconds(Microseconds us) { return Value(static_cast<double>(us) / 1e6); }
 Value ms(double v) { return Value(std::round(v * 1000.0) / 1000.0); }
 Value fraction(double v) { return Value(std::round(v * 1e6) / 1e6); }
 
-Value tally(const Tally& t) {
+Value counts(const std::vector<CountByName>& list) {
+  Value v = Value::object();
+  for (const auto& c : list) v.set(c.name, count(c.count));
+  return v;
+}
+
+}  // namespace
+
+Value to_value(const Tally& t) {
   Value v = Value::object();
   v.set("requests", count(t.requests));
   v.set("ok", count(t.ok));
@@ -22,14 +30,6 @@ Value tally(const Tally& t) {
   return v;
 }
 
-Value counts(const std::vector<CountByName>& list) {
-  Value v = Value::object();
-  for (const auto& c : list) v.set(c.name, count(c.count));
-  return v;
-}
-
-}  // namespace
-
 Value to_value(const SimulationReport& r) {
   Value v = Value::object();
   v.set("scenario", r.scenario);
@@ -38,7 +38,7 @@ Value to_value(const SimulationReport& r) {
   v.set("duration_s", seconds(r.duration));
   v.set("interval_s", seconds(r.interval));
   v.set("users", count(r.users));
-  v.set("requests", tally(r.requests));
+  v.set("requests", to_value(r.requests));
   Value conn = Value::object();
   conn.set("opened", count(r.connections));
   conn.set("failed", count(r.failed_connections));
@@ -55,7 +55,7 @@ Value to_value(const SimulationReport& r) {
   for (const auto& n : r.nodes) {
     Value x = Value::object();
     x.set("node", n.node);
-    x.set("requests", tally(n.requests));
+    x.set("requests", to_value(n.requests));
     x.set("connections", count(n.connections));
     x.set("failed_connections", count(n.failed_connections));
     x.set("netlogon_calls", count(n.netlogon_calls));

@@ -15,3 +15,5 @@ echo
 "$root/build/tools/bench/diff_bench"
 echo
 "$root/build/tools/bench/graph_bench"
+echo
+"$root/build/tools/bench/replications_bench"
