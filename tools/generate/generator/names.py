@@ -38,17 +38,24 @@ thompson torres tran turner wagner walker walsh wang ward watson weber wells whi
 wright wu yamada yang young zhang zhao zimmer
 """.split()
 
-# Three-letter site codes a domain's computers are named after.
-SITES = """
-ams atl bcn ber bos bru cdg chi dal del den dub dus fra gva ham hkg iad jnb lax lhr lis lon lyo mad man mel
-mex mia mil muc nyc osa par phx prg sea sfo sgp sin syd tok tor vie war yvr zrh
-""".split()
+# Three-letter site codes a domain's computers are named after: the regions' cities, the forest root's
+# headquarters, and the cities of other forests.
+REGION_SITES = {
+    "corp": ["sea", "sfo", "bos"], "emea": ["lon", "par", "fra", "ams"], "amer": ["nyc", "dal", "chi", "atl"],
+    "apac": ["sin", "tok", "syd", "hkg"], "latam": ["mex", "gru", "bog", "scl"], "anz": ["syd", "mel", "akl"],
+    "mea": ["dxb", "jnb", "cai"], "nordics": ["sto", "osl", "cph", "hel"], "dach": ["muc", "zrh", "vie", "ber"],
+    "iberia": ["mad", "bcn", "lis"], "india": ["del", "bom", "blr"], "japan": ["tok", "osa"],
+    "china": ["pek", "sha", "can"], "africa": ["jnb", "cpt", "nbo"], "canada": ["yyz", "yul", "yvr"],
+    "benelux": ["ams", "bru", "lux"],
+}
+HEADQUARTERS = ["iad", "sea", "dal", "lhr", "nyc", "chi"]
+OTHER_SITES = ["den", "phx", "mia", "lax", "dub", "man", "ham", "dus", "lyo", "mil", "prg", "war", "gva"]
 
 # Short application names for service accounts, gMSAs and web aliases.
 APPS = """
 crm erp hr payroll intranet wiki portal reports billing sales finance invoice ordering catalog inventory
 helpdesk ticketing timesheet expenses travel learning recruit docs archive scan print backup monitor
-logging metrics search mail calendar chat booking claims policy quotes pricing risk audit compliance legal
+logging metrics search mail calendar chat booking claims policy quotes pricing audit compliance legal
 contracts assets fleet dispatch planning forecast budget treasury tax ledger procure supplier warehouse
 shipping tracking returns loyalty survey feedback partner extranet sso identity vault deploy build release
 """.split()
@@ -89,12 +96,12 @@ class Names:
     def admin(self, rng):
         return self._claim(f"adm-{rng.pick(FIRST)[0]}{rng.pick(LAST)}", 20, self._logons)
 
-    def service(self, rng, tier=None):
-        return self._claim(f"svc-{rng.pick(APPS)}-{tier or rng.pick(TIERS)}", 20, self._logons)
+    def service(self, app, tier):
+        return self._claim(f"svc-{app}-{tier}", 20, self._logons)
 
-    def gmsa(self, rng, tier=None):
+    def gmsa(self, app, tier):
         # sAMAccountName of a gMSA: at most 15 characters before the $.
-        return self._claim(f"gmsa-{rng.pick(APPS)}{(tier or '')[:1]}", 15, self._logons) + "$"
+        return self._claim(f"gmsa-{app}{tier[:1]}", 15, self._logons) + "$"
 
     def logon_taken(self, sam):
         return sam.lower() in self._logons
@@ -108,17 +115,24 @@ class Names:
                 self._computers.add(name)
                 return name
 
-    def reserve_computer(self, name):
-        self._computers.add(name.lower())
+    def numbered(self, site, role, width):
+        """<site>-<role>01, 02, ...: the first number not taken (domain controllers)."""
+        n = 1
+        while f"{site}-{role}{n:0{width}d}" in self._computers:
+            n += 1
+        name = f"{site}-{role}{n:0{width}d}"
+        self._computers.add(name)
+        return name
 
-    def alias(self, rng, domain, base=None):
-        """A web alias in `domain`: crm, crm2, ... (never a computer's name)."""
+    def alias(self, rng, base=None):
+        """A web alias: crm, crm2, ... unique in the whole file, since its SPN's short form (HTTP/crm) is the
+        same in every domain; never a computer's name."""
         base = base or rng.pick(APPS)
         candidate, n = base, 1
-        while f"{candidate}.{domain}" in self._aliases or candidate in self._computers:
+        while candidate in self._aliases or candidate in self._computers:
             n += 1
             candidate = f"{base}{n}"
-        self._aliases.add(f"{candidate}.{domain}")
+        self._aliases.add(candidate)
         return candidate
 
 
