@@ -481,10 +481,7 @@ class Enterprise:
             pool = r.shuffle(list(principals[i]))
             targets = [t for t in d.targets if not t[1].risky]
             for k, a in enumerate(pool[: kcd_d[i] + pt_d[i]]):
-                mine = [t for t in targets if t[1] is not a]
-                if not mine:
-                    fail("/delegation/constrained", f"{d.dns} has no service to delegate to")
-                a.delegate_to = [spn for spn, _ in r.sample(mine, r.between(*m.delegation_targets))]
+                a.delegate_to = self._targets(r, targets, a, r.between(*m.delegation_targets), d)
                 if k >= kcd_d[i]:
                     a.transition = True
                     self.note("protocol-transition", a, spns=a.delegate_to)
@@ -500,6 +497,21 @@ class Enterprise:
             for s in r.sample(pool, n):
                 s.unconstrained = True
                 self.note("unconstrained-delegation", s)
+
+    @staticmethod
+    def _targets(r, targets, a, k, d):
+        """k distinct SPNs of `targets` that `a` does not hold itself (fewer when the domain has fewer)."""
+        chosen, seen = [], set()
+        for _ in range(k * 8):
+            if len(chosen) == k or not targets:
+                break
+            i = r.below(len(targets))
+            if i not in seen and targets[i][1] is not a:
+                seen.add(i)
+                chosen.append(targets[i][0])
+        if not chosen:
+            fail("/delegation/constrained", f"{d.dns} has no service for {a.name} to delegate to")
+        return chosen
 
     def _protection(self):
         m, r = self.m, self.rng("protection")

@@ -79,14 +79,17 @@ class Names:
         self._logons = set()
         self._computers = set(n.lower() for n in reserved_host_names)
         self._aliases = set()
+        self._next = {}  # base -> the suffix to try first, so that the 500th james.smith costs one probe
 
     def _claim(self, base, limit, taken):
         """base, or base2, base3, ... cut to `limit` characters, whichever is free first."""
-        candidate, n = base[:limit], 1
+        candidate, n = base[:limit], self._next.get(base.lower(), 1)
+        if n > 1:
+            candidate = base[: limit - len(str(n))] + str(n)
         while candidate.lower() in taken:
             n += 1
-            suffix = str(n)
-            candidate = base[: limit - len(suffix)] + suffix
+            candidate = base[: limit - len(str(n))] + str(n)
+        self._next[base.lower()] = n + 1
         taken.add(candidate.lower())
         return candidate
 
@@ -128,10 +131,12 @@ class Names:
         """A web alias: crm, crm2, ... unique in the whole file, since its SPN's short form (HTTP/crm) is the
         same in every domain; never a computer's name."""
         base = base or rng.pick(APPS)
-        candidate, n = base, 1
+        n = self._next.get(("alias", base), 1)
+        candidate = base if n == 1 else f"{base}{n}"
         while candidate in self._aliases or candidate in self._computers:
             n += 1
             candidate = f"{base}{n}"
+        self._next[("alias", base)] = n + 1
         self._aliases.add(candidate)
         return candidate
 
