@@ -15,10 +15,11 @@ import shutil
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True
 kerbsim, root, work = sys.argv[1:4]
 generator = os.path.join(root, "tools", "generate", "generate.py")
 manifests = os.path.join(root, "tools", "generate", "manifests")
-env = dict(os.environ, NO_COLOR="1")
+env = dict(os.environ, NO_COLOR="1", PYTHONDONTWRITEBYTECODE="1")
 passed, failed = 0, 0
 
 

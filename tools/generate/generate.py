@@ -14,10 +14,11 @@ import os
 import sys
 import time
 
-from generator import manifest as manifest_format
-from generator.enterprise import Enterprise
-from generator.manifest import ManifestError
-from generator.writer import risks_document, write_scenario
+sys.dont_write_bytecode = True  # run from the source tree: leave no __pycache__ in it
+from generator import manifest as manifest_format  # noqa: E402
+from generator.enterprise import Enterprise  # noqa: E402
+from generator.manifest import ManifestError  # noqa: E402
+from generator.writer import risks_document, write_scenario  # noqa: E402
 
 
 def main(argv):
@@ -77,7 +78,8 @@ def main(argv):
           f"domains), {stats.spns:,} SPNs, {stats.hosts:,} hosts, {len(e.farms)} IIS farms, {len(e.flows)} flows, "
           f"{len(e.planted)} planted risks")
     size = os.path.getsize(scenario)
-    print(f"wrote {scenario} ({size / 2**20:.1f} MiB) and {risks} in {seconds:.1f} s")
+    shown = f"{size / 2**20:.1f} MiB" if size >= 2**20 else f"{size:,} bytes"
+    print(f"wrote {scenario} ({shown}) and {risks} in {seconds:.1f} s")
     return 0
 
 

@@ -89,7 +89,7 @@ class Enterprise:
         m, r = self.m, self.rng("domains")
         root = Domain(m.root, m.root_netbios, 1, m.root)
         self.forest = [root]
-        for i, label in enumerate(r.sample(CHILD_LABELS, m.children)):
+        for i, label in enumerate(CHILD_LABELS[: m.children]):
             self.forest.append(Domain(f"{label}.{m.root}", label.upper()[:15], i + 2, m.root))
         seen = {}
         for d in self.forest:
@@ -300,7 +300,7 @@ class Enterprise:
         if d.spare["gmsa"] == 0:
             fail(path, f"{what} needs a gMSA in {d.dns}, and none is left there (raise /accounts/gmsas)")
         d.spare["gmsa"] -= 1
-        a = Account(self.names.gmsa(app, tier), d, "gmsa", app=app)
+        a = Account(self.names.gmsa(app), d, "gmsa", app=app)
         d.gmsas.append(a)
         return a
 

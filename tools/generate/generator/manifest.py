@@ -383,7 +383,8 @@ def parse(text, source):
     for path, value in top.array("trusts"):
         t = _Obj(p, path, value, "a trust to another forest or domain")
         dns = _dns(t, "domain")
-        trusts.append(Trust(dns, _netbios(t, "netbios", dns), t.string("kind", "forest", choices=["forest", "external"]),
+        kind = t.string("kind", "forest", choices=["forest", "external"])
+        trusts.append(Trust(dns, _netbios(t, "netbios", dns), kind,
                             _dns(t, "from", ""),
                             t.string("direction", "two-way", choices=["two-way", "outbound", "inbound"]),
                             t.boolean("tgt_delegation", False), t.whole("users", 100), t.whole("dcs", 1, lo=1, hi=20)))

@@ -67,8 +67,8 @@ finance hr it sales marketing legal ops engineering support research procurement
 security audit treasury payroll training design product quality compliance strategy executive
 """.split()
 
-GROUP_ROLES = ["users", "readers", "editors", "managers", "approvers", "owners", "contractors", "vpn",
-               "wifi", "printers", "share-ro", "share-rw", "app-users", "app-admins", "remote"]
+GROUP_ROLES = ["Users", "Readers", "Editors", "Managers", "Approvers", "Owners", "Contractors", "VPN", "WiFi",
+               "Printers", "Share-RO", "Share-RW", "App-Users", "App-Admins", "Remote"]
 
 SQL_INSTANCES = ["SALES", "FINANCE", "HR", "REPORTING", "DW", "STAGING", "APPS", "CRM", "ERP", "ARCHIVE",
                  "SHAREPOINT", "BI", "OPS", "AUDIT"]
@@ -102,9 +102,9 @@ class Names:
     def service(self, app, tier):
         return self._claim(f"svc-{app}-{tier}", 20, self._logons)
 
-    def gmsa(self, app, tier):
+    def gmsa(self, app):
         # sAMAccountName of a gMSA: at most 15 characters before the $.
-        return self._claim(f"gmsa-{app}{tier[:1]}", 15, self._logons) + "$"
+        return self._claim(f"gmsa-{app}", 15, self._logons) + "$"
 
     def logon_taken(self, sam):
         return sam.lower() in self._logons
@@ -144,7 +144,7 @@ class Names:
 def group_names(rng, count):
     """`count` distinct group names: GG-<Department>-<Role> global groups and DL-<APP>-<Access> domain local
     groups, numbered when the combinations run out."""
-    combos = [f"GG-{d.capitalize()}-{r.capitalize()}" for d in DEPARTMENTS for r in GROUP_ROLES]
+    combos = [f"GG-{d.upper() if len(d) <= 3 else d.capitalize()}-{r}" for d in DEPARTMENTS for r in GROUP_ROLES]
     combos += [f"DL-{a.upper()}-{x}" for a in APPS for x in ("RO", "RW", "Admins")]
     rng.shuffle(combos)
     out = combos[:count]

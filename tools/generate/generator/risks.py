@@ -156,7 +156,8 @@ def _orphan(p):
     gone = p.e.names.computer(p.r, p.r.pick(p.d.sites), "sql", p.d.width)  # a decommissioned server's name
     spn = f"MSSQLSvc/{gone}.{p.d.dns}:1433"
     a.delegate_to = [spn]
-    return dict(accounts=[a.name], spns=[spn], graph={"from": a.name, "kind": "constrained", "target": spn, "owner": None})
+    return dict(accounts=[a.name], spns=[spn],
+                graph={"from": a.name, "kind": "constrained", "target": spn, "owner": None})
 
 
 def _dynamic_port(p):

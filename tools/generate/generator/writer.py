@@ -76,11 +76,16 @@ def _description(e):
     lines = [f"A generated enterprise (manifest seed {m.seed}): {forest}.", "",
              f"{c['total']} accounts: {c['users']} users, {c['admins']} admins, {c['service_accounts']} service "
              f"accounts, {c['gmsas']} gMSAs, {c['workstations']} workstations, {c['servers']} member servers, "
-             f"{c['dcs']} domain controllers, {c['partner']} in trusted domains. {len(e.farms)} IIS farms behind "
-             "load balancers call SQL Server as the user, by constrained or resource-based delegation."]
+             f"{c['dcs']} domain controllers, {c['partner']} in trusted domains."]
+    if e.farms:
+        lines[-1] += (f" {len(e.farms)} IIS farms behind load balancers call SQL Server as the user, by "
+                      "constrained or resource-based delegation.")
     if e.planted:
         lines += ["", "Planted risks (listed with their objects in the file's .risks.json): " +
                   ", ".join(f"{r['id']} ({r['kind']})" for r in e.planted) + "."]
+    elif e.incidental:
+        lines += ["", "No risk is planted; the risky settings the proportions asked for are listed in the file's "
+                      ".risks.json."]
     else:
         lines += ["", "No risk is planted, and no risky setting is used."]
     return "\n".join(lines)
