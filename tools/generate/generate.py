@@ -37,7 +37,7 @@ def main(argv):
         print(f"generate.py: cannot read the manifest {args.manifest}: {e}", file=sys.stderr)
         return 2
     try:
-        m = manifest_format.parse(text, args.manifest)
+        m = manifest_format.parse(text)
         if args.seed is not None:
             if not 0 <= args.seed < 2**64:
                 raise ManifestError(["--seed: must be from 0 to 18446744073709551615"])
@@ -70,7 +70,14 @@ def main(argv):
         print(f"generate.py: cannot write to {args.output}: {err}", file=sys.stderr)
         return 2
 
-    seconds = time.monotonic() - started
+    try:
+        _summary(m, e, stats, scenario, risks, time.monotonic() - started)
+    except BrokenPipeError:  # `| head`: the files are written, the summary is not needed
+        sys.stdout = None
+    return 0
+
+
+def _summary(m, e, stats, scenario, risks, seconds):
     c = e.counts
     print(f"{m.name}: {c['total']:,} accounts ({c['users']:,} users, {c['admins']:,} admins, "
           f"{c['service_accounts']:,} service accounts, {c['gmsas']:,} gMSAs, {c['workstations']:,} workstations, "
@@ -79,8 +86,7 @@ def main(argv):
           f"{len(e.planted)} planted risks")
     size = os.path.getsize(scenario)
     shown = f"{size / 2**20:.1f} MiB" if size >= 2**20 else f"{size:,} bytes"
-    print(f"wrote {scenario} ({shown}) and {risks} in {seconds:.1f} s")
-    return 0
+    print(f"wrote {scenario} ({shown}) and {risks} in {seconds:.1f} s", flush=True)
 
 
 if __name__ == "__main__":

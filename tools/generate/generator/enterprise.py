@@ -410,13 +410,14 @@ class Enterprise:
         sizes = [d.spare["service"] + d.spare["gmsa"] for d in self.forest]
         http_d = per_domain(m.http, sizes, "service accounts and gMSAs")
         mssql_d = per_domain(m.mssql, sizes, "service accounts and gMSAs")
+        named_d = per_domain(m.mssql_named, mssql_d, "MSSQLSvc accounts")
         for i, d in enumerate(self.forest):
             if http_d[i] + mssql_d[i] > sizes[i]:
                 fail("/services", f"{d.dns} has {sizes[i]} service accounts and gMSAs left, fewer than the "
                                   f"{http_d[i] + mssql_d[i]} with HTTP and MSSQLSvc SPNs")
             kinds = r.shuffle(["http"] * http_d[i] + ["mssql"] * mssql_d[i] +
                               ["none"] * (sizes[i] - http_d[i] - mssql_d[i]))
-            named = set(r.sample_indices(mssql_d[i], per_domain(m.mssql_named, [mssql_d[i]], "MSSQLSvc accounts")[0]))
+            named = set(r.sample_indices(mssql_d[i], named_d[i]))
             free = [s for s in d.servers if s.host is None and not s.risky]
             hosts = [s for s in free if s.role == "sql"] or free
             used = {}

@@ -353,8 +353,8 @@ def _risk(p, path, value, seen_ids):
     return Risk(rid, kind, severity, domain, params, path)
 
 
-def parse(text, source):
-    """The manifest in `text` (from the file `source`), or ManifestError."""
+def parse(text):
+    """The manifest in `text`, or ManifestError."""
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as e:

@@ -40,26 +40,26 @@ class Rng:
         return items
 
     def sample(self, items, k):
-        """k distinct items, in random order (a partial Fisher-Yates over a copy)."""
-        pool = list(items)
-        k = min(k, len(pool))
+        """k distinct items of a sequence, in random order, without copying it when k is small."""
+        n = len(items)
+        k = min(k, n)
+        if k * 4 < n:
+            chosen, seen = [], set()
+            while len(chosen) < k:
+                i = self.below(n)
+                if i not in seen:
+                    seen.add(i)
+                    chosen.append(items[i])
+            return chosen
+        pool = list(items)  # a partial Fisher-Yates over a copy
         for i in range(k):
-            j = i + self.below(len(pool) - i)
+            j = i + self.below(n - i)
             pool[i], pool[j] = pool[j], pool[i]
         return pool[:k]
 
     def sample_indices(self, n, k):
-        """k distinct whole numbers below n, in random order; no list of n is built when k is small."""
-        k = min(k, n)
-        if k * 4 >= n:
-            return self.sample(range(n), k)
-        chosen, seen = [], set()
-        while len(chosen) < k:
-            i = self.below(n)
-            if i not in seen:
-                seen.add(i)
-                chosen.append(i)
-        return chosen
+        """k distinct whole numbers below n, in random order."""
+        return self.sample(range(n), k)
 
     def guid(self):
         h = f"{self._bits(128):032x}"
