@@ -238,7 +238,6 @@ class Enterprise:
             for k in range(m.dcs_per_domain):  # the first DCs of each site, in turn
                 name = self.names.numbered(d.sites[k % len(d.sites)], "dc", 2)
                 d.dcs.append(self.add_host(Account(name.upper() + "$", d, "computer", "dc"), "dc", DC_OS))
-            d.role_hosts = {"sql": [], "farm": [], "iis": [], "reserved": []}
             for purpose, role, count in (("sql", "sql", sql_d[i]), ("farm", "web", nodes_d[i]),
                                          ("iis", "web", iis_d[i]), ("reserved", "app", risk_d[i])):
                 for _ in range(count):
@@ -249,7 +248,6 @@ class Enterprise:
                 self.add_host(self.new_server(r, d, r.pick(SERVER_ROLES), sw), "generic", r=r)
             for _ in range(servers - role_d[i] - generic_d[i]):
                 self.new_server(r, d, r.pick(SERVER_ROLES), sw)
-            d.ws_hosts = []
             for _ in range(ws_hosts_d[i]):
                 a = Account(self.names.computer(r, r.pick(d.sites), "ws", ww).upper() + "$", d, "computer", "ws")
                 d.ws_hosts.append(self.add_host(a, "workstation", r=r))
@@ -282,10 +280,8 @@ class Enterprise:
                 a.groups = ["Domain Admins"] + (["Enterprise Admins"] if i == 0 else [])
                 d.admins.append(a)
             d.users = [self.names.user(r) for _ in range(self.plan["users"][i])]
-            d.flags = {}
         for p, t in zip(self.partners, self.m.trusts):
             p.users = [self.names.user(r) for _ in range(t.users)]
-            p.flags = {}
 
     def take_service(self, d, app, tier, path, what):
         if d.spare["service"] == 0:

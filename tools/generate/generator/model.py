@@ -69,6 +69,10 @@ class Domain:
         self.spare = {"service": 0, "gmsa": 0}  # service accounts and gMSAs not created yet
         self.targets = []  # (SPN, owner Account): what the delegation proportions may name
         self.next_ip = {"server": 0, "workstation": 0, "vip": 0}
+        self.width = 4  # digits in its member servers' names
+        self.role_hosts = {"sql": [], "farm": [], "iis": [], "reserved": []}  # server hosts by what they are for
+        self.ws_hosts = []  # workstation Hosts
+        self.flags = {}  # index in `users` -> SENSITIVE | PROTECTED | NO_AES (enterprise.py)
 
     @property
     def label(self):

@@ -5,7 +5,7 @@ Objects a risk uses are marked `busy` and `risky`, so the proportions never give
 and they are never a delegation target or a flow's user.
 """
 
-from .manifest import ManifestError
+from .manifest import RISK_PARAMS, ManifestError
 from .names import APPS, SQL_INSTANCES
 
 # kind -> (severity, what the audit reports, the rule behind it)
@@ -206,6 +206,9 @@ PLANTERS = {
     "localsystem-app-pool": _localsystem,
     "rc4-only-service-account": _rc4_only,
 }
+
+
+assert set(PLANTERS) == set(RISK_PARAMS) and set(PLANTERS) <= set(FINDINGS), "one planter and finding per kind"
 
 
 def plant(e):

@@ -123,7 +123,7 @@ def write_scenario(e, out):
             accounts.add(dump(o, separators=_COMPACT))
             stats.count(a.kind, a.spns)
         prefix = d.netbios + "\\"
-        flags = getattr(d, "flags", {})
+        flags = d.flags
         for idx, sam in enumerate(d.users):
             o = {"name": prefix + sam}
             if not d.partner and hi:
