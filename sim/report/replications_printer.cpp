@@ -90,8 +90,9 @@ void print_replications_text(const ReplicationReport& r, const PrintOptions& opt
     out << "seed " << r.runs.front().seed;
   else
     out << "seeds " << r.runs.front().seed << " to " << r.runs.back().seed;
-  out << ": " << grouped(static_cast<std::uint64_t>(std::llround(r.requests.mean)))
-      << (n == 1 ? " requests\n\n" : " requests each on average\n\n");
+  const auto requests = static_cast<std::uint64_t>(std::llround(r.requests.mean));
+  out << ": " << grouped(requests) << (requests == 1 ? " request" : " requests")
+      << (n == 1 ? "\n\n" : " each on average\n\n");
 
   header(out, paint, "Failed requests");
   summary_row(out, "all", r.failure_fraction, n, kFraction);
