@@ -1,5 +1,5 @@
 // The kerbsim library as the command line and tests use it: load a scenario file, then trace its
-// flows, check its expectations, or lint its design. Loading throws ScenarioError on a bad file;
+// flows, check its expectations, or audit its design. Loading throws ScenarioError on a bad file;
 // everything after returns data.
 #pragma once
 
@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "kerbsim/audit.h"
 #include "kerbsim/check.h"
 #include "kerbsim/diagnostic.h"
 #include "kerbsim/diff.h"
 #include "kerbsim/graph.h"
 #include "kerbsim/kdc_question.h"
-#include "kerbsim/lint.h"
 #include "kerbsim/outcome.h"
 #include "kerbsim/rehearsal.h"
 #include "kerbsim/replications.h"
@@ -68,7 +68,9 @@ class Scenario {
   // Trace expectations; simulation expectations too when there are any (one simulation run). Throws
   // ScenarioError, before that run, when the workload would exceed the default budget.
   CheckReport check() const;
-  LintReport lint() const;
+  // The design's findings (`kerbsim audit`): every failing or degraded path by the step where it went
+  // wrong, and the design's risks, each fix verified against the trace.
+  AuditReport audit() const;
   // Who can impersonate whom: the chains of delegation the request asks for, each checked at the KDCs.
   GraphReport graph(const GraphRequest& request = {}) const;
   // Rolls out the verified fix of the first traced path that has one, a change per step, on the

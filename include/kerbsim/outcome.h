@@ -76,6 +76,10 @@ enum class StepAction {
   S4U2Self,             // protocol transition: a ticket to the service for the user (R3.3)
   S4U2Proxy,            // constrained or resource-based delegation (R3.2, R3.4)
   ForwardedTgt,         // the client asks for a forwarded TGT to send along (R3.1.2)
+  // Decisions that leave a path degraded though nothing failed (the audit names the path by them):
+  CredentialPrompt,  // the browser will not log on silently: the user is prompted (iis-rules 4.9)
+  KerberosNotTried,  // no SPN, or a local connection: Negotiate goes straight to NTLM (R1.10, iis-rules 3.13)
+  WeakerScheme,      // the scheme chosen is NTLM or Basic, not Negotiate (iis-rules 4.2)
 };
 
 struct Step {
@@ -201,6 +205,7 @@ namespace kerbsim {
 
 // The documents of scenario-format.md's traced outcome (key names are a contract).
 Value to_value(const Step& step);
+Value to_value(const Fix& fix);  // {change, command, steps, none}
 Value to_value(const PathOutcome& path);
 Value to_value(const FlowOutcome& flow);
 Value to_value(const TraceReport& report);

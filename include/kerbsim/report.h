@@ -1,14 +1,14 @@
-// Printers: they format traced outcomes, check results and lint findings; they never decide.
+// Printers: they format traced outcomes, check results and audit findings; they never decide.
 #pragma once
 
 #include <ostream>
 #include <vector>
 
+#include "kerbsim/audit.h"
 #include "kerbsim/check.h"
 #include "kerbsim/diff.h"
 #include "kerbsim/graph.h"
 #include "kerbsim/kdc_question.h"
-#include "kerbsim/lint.h"
 #include "kerbsim/outcome.h"
 #include "kerbsim/rehearsal.h"
 #include "kerbsim/replications.h"
@@ -34,8 +34,10 @@ std::vector<const Fix*> fix_script_fixes(const TraceReport& report);
 void print_fix_script(const TraceReport& report, const std::string& script_name, std::ostream& out);
 
 void print_check_text(const CheckReport& report, const PrintOptions& options, std::ostream& out);
-void print_lint_text(const LintReport& report, const PrintOptions& options, std::ostream& out);
-void print_lint_json(const LintReport& report, std::ostream& out);
+// `kerbsim audit`: the findings worst first, each with its rule, the path that makes it dangerous and
+// its fixes' commands (whole, on their own lines); a count per severity. JSON: scenarios/README.md.
+void print_audit_text(const AuditReport& report, const PrintOptions& options, std::ostream& out);
+void print_audit_json(const AuditReport& report, std::ostream& out);
 
 void print_kdc_text(const KdcAnswer& answer, const PrintOptions& options, std::ostream& out);
 void print_kdc_json(const KdcAnswer& answer, std::ostream& out);

@@ -48,7 +48,6 @@ std::vector<std::string> with(std::vector<std::string> list, const std::string& 
   return list;
 }
 
-int rank(Verdict v) { return v == Verdict::Ok ? 2 : v == Verdict::Degraded ? 1 : 0; }
 
 struct FixFinder {
   const farm::Environment& env;
@@ -440,16 +439,15 @@ std::vector<VerifiedFix> verify(const farm::Environment& env, const FlowOutcome&
     bool better = false, worse = false;
     int score = 0;
     for (const auto& p2 : again.paths) {
-      score += rank(p2.verdict);
+      score += verdict_rank(p2.verdict);
       for (const auto& p1 : before.paths) {
         if (p1.via != p2.via) continue;
-        if (rank(p2.verdict) < rank(p1.verdict)) worse = true;
-        if (p1.via == path.via && rank(p2.verdict) > rank(p1.verdict)) better = true;
+        if (verdict_rank(p2.verdict) < verdict_rank(p1.verdict)) worse = true;
+        if (p1.via == path.via && verdict_rank(p2.verdict) > verdict_rank(p1.verdict)) better = true;
       }
     }
     if (better && !worse) {
-      Fix fix{c.change, "", render_steps(env, ordered), ""};
-      fix.command = command_lines(fix.steps);
+      Fix fix = render_fix(env, c.change, ordered);
       verified.emplace_back(score, VerifiedFix{std::move(fix), ordered});
       best = std::max(best, score);
     }
@@ -475,6 +473,12 @@ std::vector<VerifiedFix> fixes_for(const farm::Environment& env, const FlowOutco
 }
 
 }  // namespace
+
+Fix render_fix(const farm::Environment& env, const std::string& change, const std::vector<farm::Change>& ordered) {
+  Fix fix{change, "", render_steps(env, ordered), ""};
+  fix.command = command_lines(fix.steps);
+  return fix;
+}
 
 std::vector<VerifiedFix> verified_fixes(const farm::Environment& env, const FlowOutcome& flow, const PathOutcome& path,
                                         const Retrace& retrace) {

@@ -32,6 +32,12 @@ struct Candidate {
 // Traces one flow of an environment again: the verification of a candidate.
 using Retrace = std::function<FlowOutcome(const farm::Environment& env, const std::string& flow)>;
 
+// How good a verdict is, for comparing a path before and after a change: ok 2, degraded 1, failed 0.
+constexpr int verdict_rank(Verdict v) { return v == Verdict::Ok ? 2 : v == Verdict::Degraded ? 1 : 0; }
+
+// The Fix an admin reads for changes already in rollout order: each step's command, host and right.
+Fix render_fix(const farm::Environment& env, const std::string& change, const std::vector<farm::Change>& ordered);
+
 // Candidates verified per report (or per path asked for): each costs a copy and a trace.
 constexpr int kFixBudget = 24;
 

@@ -1,11 +1,11 @@
 // The library API of include/kerbsim/kerbsim.h: a loaded scenario, traced, simulated, checked and
-// linted, with the fixes the analysis verifies against the tracer.
+// audited, with the fixes the analysis verifies against the tracer.
 #include "kerbsim/kerbsim.h"
 
 #include <algorithm>
 
 #include "analysis/fixes.h"
-#include "analysis/lint.h"
+#include "analysis/audit.h"
 #include "api/effective_workload.h"
 #include "api/scenario_impl.h"
 #include "flow/kdc_question.h"
@@ -114,7 +114,7 @@ CheckReport Scenario::check() const {
 
 KdcAnswer Scenario::ask_kdc(const KdcQuestion& question) const { return flow::ask_kdc(impl_->env, question); }
 
-LintReport Scenario::lint() const { return analysis::lint(impl_->env); }
+AuditReport Scenario::audit() const { return analysis::audit(impl_->env, trace(), retrace); }
 
 RehearsalReport Scenario::rehearse(const RehearseRequest& request) const {
   RehearsalReport report;

@@ -245,7 +245,11 @@ ChangeResult apply_change(Environment& env, const Change& c, const Writer& write
       }
       return applied();
     case Action::PasswordChange:
-      if (const auto id = dir.find_account(c.account)) ++dir.account(*id).kvno;
+      // A DC of 2008 or later derives the AES keys from the new password too (kerberos-rules R2.2).
+      if (const auto id = dir.find_account(c.account)) {
+        ++dir.account(*id).kvno;
+        dir.account(*id).aes_keys = true;
+      }
       return applied();
     case Action::ChangeAppPoolIdentity:
       if (auto* h = find_host(env, c.host); h && h->iis)

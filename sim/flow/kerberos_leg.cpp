@@ -119,23 +119,26 @@ void PathTracer::negotiate() {
   // Conditions where Negotiate cannot use Kerberos at all and picks NTLM (iis-rules 4.3).
   if (!domain_user) {
     add(StepKind::Decision, client_.name, client_.name, "Negotiate: Kerberos or NTLM?", "NTLM",
-        user() + " is not a domain account on a domain-joined machine; Kerberos requires a domain", "iis-rules 2.5");
+        user() + " is not a domain account on a domain-joined machine; Kerberos requires a domain", "iis-rules 2.5")
+        .action = StepAction::KerberosNotTried;
     ntlm(true);
     return;
   }
   if (same_machine) {
     add(StepKind::Decision, client_.name, client_.name, "Negotiate: Kerberos or NTLM?", "NTLM",
         "client and server are the same computer; Negotiate does not use Kerberos for a local connection",
-        "iis-rules 3.13");
+        "iis-rules 3.13")
+        .action = StepAction::KerberosNotTried;
     ntlm(true);
     return;
   }
 
   const net::SpnDecision spn = net::build_http_spn(policy(), url_, dns_);
   out_.spn = spn.spn ? std::optional<std::string>(spn.spn->to_string()) : std::nullopt;
-  add(StepKind::Decision, client_.name, client_.name, "build the SPN for " + url_.host,
-      out_.spn.value_or("no SPN: Kerberos is not tried"), spn.why, spn.rule);
+  Step& built = add(StepKind::Decision, client_.name, client_.name, "build the SPN for " + url_.host,
+                    out_.spn.value_or("no SPN: Kerberos is not tried"), spn.why, spn.rule);
   if (!spn.spn) {
+    built.action = StepAction::KerberosNotTried;
     ntlm(true);
     return;
   }

@@ -1,7 +1,6 @@
 // The traced-outcome documents of scenario-format.md ("The traced outcome"). The key names and their
 // order are a contract: `kerbsim trace --format json` prints them and `kerbsim check` matches them.
 #include "kerbsim/outcome.h"
-#include "kerbsim/lint.h"
 
 #include "kerberos/errors.h"
 
@@ -217,7 +216,9 @@ Value step_value(const FixStep& step) {
   return out;
 }
 
-Value fix_value(const Fix& fix) {
+}  // namespace
+
+Value to_value(const Fix& fix) {
   Value out = Value::object();
   out.set("change", fix.change);
   out.set("command", fix.command);
@@ -229,7 +230,6 @@ Value fix_value(const Fix& fix) {
   return out;
 }
 
-}  // namespace
 
 Value to_value(const Step& step) {
   Value out = Value::object();
@@ -258,7 +258,7 @@ Value to_value(const PathOutcome& path) {
   for (const auto& step : path.steps) steps.push(to_value(step));
   out.set("steps", std::move(steps));
   Value fixes = Value::array();
-  for (const auto& fix : path.fixes) fixes.push(fix_value(fix));
+  for (const auto& fix : path.fixes) fixes.push(to_value(fix));
   out.set("fixes", std::move(fixes));
   out.set("summary", path.summary);  // extension
   return out;
@@ -286,22 +286,6 @@ Value to_value(const TraceReport& report) {
   for (const auto& flow : report.flows) flows.push(to_value(flow));
   out.set("flows", std::move(flows));
   return out;
-}
-
-}  // namespace kerbsim
-
-namespace kerbsim {
-
-std::string to_string(Severity s) {
-  switch (s) {
-    case Severity::Error:
-      return "error";
-    case Severity::Warning:
-      return "warning";
-    case Severity::Info:
-      return "info";
-  }
-  return "info";
 }
 
 }  // namespace kerbsim

@@ -85,12 +85,17 @@ PathOutcome PathTracer::run() {
   if (anonymous_leg(offered)) {
     const net::LogonDecision logon = net::decide_logon(policy(), url_);
     logon_ = logon;
-    add(StepKind::Decision, client_.name, client_.name, "log on silently?",
-        logon.automatic ? "yes, with " + user() : "no: credential prompt", logon.why, logon.rule);
-    if (!logon.automatic) out_.front.prompt = true;
+    Step& asked = add(StepKind::Decision, client_.name, client_.name, "log on silently?",
+                      logon.automatic ? "yes, with " + user() : "no: credential prompt", logon.why, logon.rule);
+    if (!logon.automatic) {
+      out_.front.prompt = true;
+      asked.action = StepAction::CredentialPrompt;
+    }
     const net::SchemeDecision scheme = net::choose_scheme(policy(), offered, logon);
     Step& s = add(StepKind::Decision, client_.name, client_.name, "choose a scheme",
                   scheme.scheme ? net::scheme_name(*scheme.scheme) : "none", scheme.why, scheme.rule);
+    if (scheme.scheme && *scheme.scheme != AuthScheme::Negotiate && *scheme.scheme != AuthScheme::Kerberos)
+      s.action = StepAction::WeakerScheme;
     if (!scheme.scheme) {
       s.failed = true;
       attempt_.http_status = 401;

@@ -1,30 +1,10 @@
-// JSON printers: the traced outcome of scenario-format.md and lint findings, pretty-printed with two
+// JSON printers: the traced outcome of scenario-format.md and the KDC's answers, pretty-printed with two
 // spaces and keys in a fixed order, so the output is byte-for-byte stable.
 #include "kerbsim/report.h"
 
 namespace kerbsim {
 
 void print_trace_json(const TraceReport& report, std::ostream& out) { out << to_value(report).dump(2) << '\n'; }
-
-// {"scenario", "findings": [{severity, code, subject, message, rule, command}]}; an empty command
-// is null.
-void print_lint_json(const LintReport& report, std::ostream& out) {
-  Value doc = Value::object();
-  doc.set("scenario", report.scenario);
-  Value findings = Value::array();
-  for (const auto& f : report.findings) {
-    Value item = Value::object();
-    item.set("severity", to_string(f.severity));
-    item.set("code", f.code);
-    item.set("subject", f.subject);
-    item.set("message", f.message);
-    item.set("rule", f.rule);
-    item.set("command", f.command.empty() ? Value() : Value(f.command));
-    findings.push(std::move(item));
-  }
-  doc.set("findings", std::move(findings));
-  out << doc.dump(2) << '\n';
-}
 
 }  // namespace kerbsim
 

@@ -59,3 +59,11 @@ class Painter {
 };
 
 }  // namespace kerbsim::layout
+
+namespace kerbsim {
+
+// A fix as the trace and the audit print it: what it changes, then its steps under "on HOST, needs
+// RIGHT:", each command whole on its own line, a wait on a line of its own; or "none — why".
+void print_fix_text(const Fix& fix, std::ostream& out);
+
+}  // namespace kerbsim

@@ -1,5 +1,5 @@
-// Text printers for people: the trace narrative, `kerbsim check` results and lint findings. They only
-// lay out what the tracer, the checker and the linter decided; colour only when asked.
+// Text printers for people: the trace narrative, `kerbsim check` results and the KDC's answers. They
+// only lay out what the tracer and the checker decided; colour only when asked.
 #include <algorithm>
 #include <cstdio>
 #include <optional>
@@ -139,7 +139,9 @@ void print_hops(const std::vector<HopOutcome>& hops, int indent, const Painter& 
 // A fix: what it changes, then its steps grouped under "on HOST (NEEDS):", each command whole on its
 // own line (never wrapped, so that it pastes as printed), a wait on a line of its own. A path no change
 // fixes gets the reason instead.
-void print_fix(const Fix& fix, std::ostream& out) {
+}  // namespace
+
+void print_fix_text(const Fix& fix, std::ostream& out) {
   if (!fix.none.empty()) {
     write_wrapped(out, "  fix: ", 7, "none — " + fix.none);
     return;
@@ -166,6 +168,8 @@ void print_fix(const Fix& fix, std::ostream& out) {
   }
 }
 
+namespace {
+
 void print_path(const PathOutcome& path, const std::string& name, const StepLayout& layout, const PrintOptions& options,
                 const Painter& paint, std::ostream& out) {
   const std::string title = "── " + (path.via ? "via " + *path.via : name) + " ";
@@ -191,7 +195,7 @@ void print_path(const PathOutcome& path, const std::string& name, const StepLayo
                   "request identity: " + path.front.identity.value_or("none") +
                       " · process identity: " + *path.front.process_identity);
   print_hops(path.hops, 2, paint, out);
-  for (const auto& fix : path.fixes) print_fix(fix, out);
+  for (const auto& fix : path.fixes) print_fix_text(fix, out);
 }
 
 void print_flow(const FlowOutcome& flow, const PrintOptions& options, const Painter& paint, std::ostream& out) {
@@ -233,7 +237,7 @@ void print_flow(const FlowOutcome& flow, const PrintOptions& options, const Pain
   }
 }
 
-// ---- check and lint ------------------------------------------------------------------------------
+// ---- check -----------------------------------------------------------------------------------
 
 std::string expectation_name(const ExpectationResult& r) {
   std::string s = "\"" + r.expectation.flow + "\"";
@@ -245,10 +249,6 @@ std::string expectation_name(const ExpectationResult& r) {
     s += " (every path: " + vias + ")";
   }
   return s;
-}
-
-std::string counted(int n, const std::string& one, const std::string& many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 }  // namespace
@@ -322,47 +322,6 @@ void print_check_text(const CheckReport& report, const PrintOptions& options, st
   }
   // CI tooling reads this line: keep its exact form and never colour it.
   out << report.passed() << " passed, " << report.failed() << " failed\n";
-}
-
-void print_lint_text(const LintReport& report, const PrintOptions& options, std::ostream& out) {
-  const Painter paint(options.color);
-  if (report.findings.empty()) {
-    out << "no findings\n";
-    return;
-  }
-  int code_width = 0;
-  for (const auto& f : report.findings) code_width = std::max(code_width, display_width(f.code));
-  const int text_column = 9 + code_width + 2;
-
-  int errors = 0, warnings = 0, notes = 0;
-  for (const Severity severity : {Severity::Error, Severity::Warning, Severity::Info}) {
-    for (const auto& f : report.findings) {
-      if (f.severity != severity) continue;
-      ++(severity == Severity::Error ? errors : severity == Severity::Warning ? warnings : notes);
-      const std::string name = to_string(severity);
-      const std::string label = severity == Severity::Error     ? paint.red(name)
-                                : severity == Severity::Warning ? paint.yellow(name)
-                                                                : paint.cyan(name);
-      std::string text = f.subject.empty() ? f.message : f.subject + ": " + f.message;
-      const std::string rule = f.rule.empty() ? "" : "[" + f.rule + "]";
-      auto lines = wrap(text, kWidth - text_column);
-      const bool rule_fits =
-          !rule.empty() && display_width(lines.back()) + 2 + display_width(rule) <= kWidth - text_column;
-      for (std::size_t i = 0; i < lines.size(); ++i) {
-        if (i == 0)
-          out << label << spaces(9 - display_width(name)) << pad_right(f.code, code_width) << "  ";
-        else
-          out << spaces(text_column);
-        out << lines[i];
-        if (i + 1 == lines.size() && rule_fits) out << "  " << paint.dim(rule);
-        out << '\n';
-      }
-      if (!rule.empty() && !rule_fits) out << spaces(text_column) << paint.dim(rule) << '\n';
-      if (!f.command.empty()) out << spaces(text_column) << "$ " << f.command << '\n';
-    }
-  }
-  out << counted(errors, "error", "errors") << ", " << counted(warnings, "warning", "warnings") << ", "
-      << counted(notes, "note", "notes") << '\n';
 }
 
 }  // namespace kerbsim

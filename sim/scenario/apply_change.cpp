@@ -133,6 +133,7 @@ SpecEdit apply_change(spec::Scenario& s, const farm::Change& c) {
       spec::Account* a = find_account(s, c.account);
       if (!a) return find_computer(s, c.account) ? SpecEdit::NotInFormat : SpecEdit::NoTarget;
       ++a->password_version;
+      a->aes_keys = true;  // kerberos-rules R2.2, as farm::apply_change
       return SpecEdit::Applied;
     }
     case farm::Action::CreateAccount: {

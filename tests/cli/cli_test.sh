@@ -41,7 +41,17 @@ expect "trace json" 0 '"scenario": "ssrs-farm-networkservice"' -- "$kerbsim" tra
 expect "trace mermaid" 0 "sequenceDiagram" -- "$kerbsim" trace "$default" --format mermaid
 expect "explain" 0 "SSRS scale-out" -- "$kerbsim" explain "$default"
 expect "check passes" 0 "passed, 0 failed" -- "$kerbsim" check "$default"
-expect "lint" 1 "spn-key-mismatch" -- "$kerbsim" lint "$default"
+expect "audit" 1 "krb-ap-err-modified" -- "$kerbsim" audit "$default"
+expect "lint is audit" 1 "krb-ap-err-modified" -- "$kerbsim" lint "$default"
+expect "audit json" 1 '"code": "krb-ap-err-modified"' -- "$kerbsim" audit "$default" --format json
+expect "audit of a working design" 0 "kerberoastable" -- "$kerbsim" audit iis-farm-shared-account
+expect "audit --fail-on any" 1 "1 low" -- "$kerbsim" audit iis-farm-shared-account --fail-on any
+expect "audit --fail-on medium" 0 "1 finding" -- "$kerbsim" audit iis-farm-shared-account --fail-on medium
+expect "audit bad --fail-on" 2 "--fail-on must be high, medium or any" -- "$kerbsim" audit "$default" --fail-on error
+expect "audit bad --format" 2 "--format must be text or json" -- "$kerbsim" audit "$default" --format dot
+expect "audit missing file" 2 "nope.json" -- "$kerbsim" audit "$tmp/nope.json"
+expect "audit -o" 1 "" -- "$kerbsim" audit "$default" -o "$tmp/audit.txt"
+if grep -q "krb-ap-err-modified" "$tmp/audit.txt"; then passed=$((passed + 1)); else echo "FAIL audit -o: the file lacks the finding"; failed=$((failed + 1)); fi
 expect "list" 0 "ssrs-farm-networkservice" -- "$kerbsim" list
 expect "missing file" 2 "nope.json" -- "$kerbsim" trace "$tmp/nope.json"
 

@@ -1,5 +1,5 @@
 // libFuzzer target: arbitrary bytes into the scenario loader; when a file loads, every flow is traced,
-// expectations checked, lint and the delegation graph run, a short simulation of the workload run (at
+// expectations checked, the audit and the delegation graph run, a short simulation of the workload run (at
 // most 20 users for at most 10 minutes, refused like `kerbsim simulate` when even that would exceed a
 // small budget) with the simulation expectations as probes, and every printer exercised. Any crash, hang, leak or
 // sanitizer report is a bug. Run with tools/fuzz.sh.
@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analysis/lint.h"
+#include "analysis/audit.h"
 #include "api/graph_report.h"
 #include "flow/tracer.h"
 #include "kerbsim/check.h"
@@ -33,14 +33,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<kerbsim::Expectation> expectations;
   for (const auto& e : spec.expect) expectations.push_back({e.flow, e.via, e.outcome, e.at});
   const kerbsim::CheckReport check = kerbsim::check_expectations(report, expectations);
-  const kerbsim::LintReport lint = kerbsim::analysis::lint(env);
+  // The audit, its risks' fixes verified by tracing the changed environment again.
+  const kerbsim::analysis::Retrace retrace = [](const kerbsim::farm::Environment& changed, const std::string& flow) {
+    kerbsim::TraceReport again = kerbsim::flow::trace(changed, {flow, ""});
+    return again.flows.empty() ? kerbsim::FlowOutcome{} : std::move(again.flows.front());
+  };
+  const kerbsim::AuditReport audit = kerbsim::analysis::audit(env, report, retrace);
   std::ostringstream sink;
   kerbsim::print_trace_text(report, {true, true}, sink);
   kerbsim::print_trace_json(report, sink);
   kerbsim::print_trace_mermaid(report, sink);
   kerbsim::print_check_text(check, {}, sink);
-  kerbsim::print_lint_text(lint, {}, sink);
-  kerbsim::print_lint_json(lint, sink);
+  kerbsim::print_audit_text(audit, {true, false}, sink);
+  kerbsim::print_audit_json(audit, sink);
   // The delegation graph: every chain, and where the scenario's ordinary user's identity travels.
   const kerbsim::GraphReport graph = kerbsim::api::graph_report(env, spec.name, spec.title, {});
   kerbsim::print_graph_text(graph, {true, true}, sink);

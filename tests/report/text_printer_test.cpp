@@ -244,51 +244,6 @@ TEST_CASE("an empty check report still closes with its count", "[report][text]")
   REQUIRE(out.str() == "0 passed, 0 failed\n");
 }
 
-TEST_CASE("lint findings are grouped by severity with their commands and a count", "[report][text]") {
-  LintReport report;
-  report.scenario = "ssrs-farm-networkservice";
-  report.findings = {
-      {Severity::Info, "kernel-mode", "web1/Reports",
-       "Kernel-mode authentication decrypts with the computer account's key.", "iis-rules 3.3", ""},
-      {Severity::Error, "duplicate-spn", "HTTP/reports.corp.contoso.com",
-       "Registered on CORP\\WEB1$ and CORP\\svc-reports; the KDC refuses to issue a ticket for it and "
-       "every client falls back to NTLM.",
-       "kerberos-rules R1.7", "setspn -X -F"},
-      {Severity::Warning, "unconstrained-delegation", "CORP\\WEB2$", "Trusted for unconstrained delegation.",
-       "kerberos-rules R3.1.1", ""},
-      {Severity::Error, "missing-spn", "MSSQLSvc/sql1.corp.contoso.com:1433", "No account holds it.",
-       "kerberos-rules R1.3", "setspn -S MSSQLSvc/sql1.corp.contoso.com:1433 CORP\\svc-sql"},
-  };
-  std::ostringstream out;
-  print_lint_text(report, {}, out);
-  REQUIRE(out.str() ==
-          "error    duplicate-spn             HTTP/reports.corp.contoso.com: Registered on CORP\\WEB1$ and\n"
-          "                                   CORP\\svc-reports; the KDC refuses to issue a ticket for it and\n"
-          "                                   every client falls back to NTLM.  [kerberos-rules R1.7]\n"
-          "                                   $ setspn -X -F\n"
-          "error    missing-spn               MSSQLSvc/sql1.corp.contoso.com:1433: No account holds it.\n"
-          "                                   [kerberos-rules R1.3]\n"
-          "                                   $ setspn -S MSSQLSvc/sql1.corp.contoso.com:1433 CORP\\svc-sql\n"
-          "warning  unconstrained-delegation  CORP\\WEB2$: Trusted for unconstrained delegation.\n"
-          "                                   [kerberos-rules R3.1.1]\n"
-          "info     kernel-mode               web1/Reports: Kernel-mode authentication decrypts with the\n"
-          "                                   computer account's key.  [iis-rules 3.3]\n"
-          "2 errors, 1 warning, 1 note\n");
-
-  PrintOptions color;
-  color.color = true;
-  std::ostringstream colored;
-  print_lint_text(report, color, colored);
-  REQUIRE(strip_ansi(colored.str()) == out.str());
-  REQUIRE(colored.str().rfind("\x1b[31merror\x1b[0m", 0) == 0);
-}
-
-TEST_CASE("a lint report without findings says so", "[report][text]") {
-  std::ostringstream out;
-  print_lint_text(LintReport{"clean", {}}, {}, out);
-  REQUIRE(out.str() == "no findings\n");
-}
-
 TEST_CASE("hops behind the front end are listed, and a back-end error names the path in the summary",
           "[report][text]") {
   TraceReport report = test::ssrs_farm_example();

@@ -24,7 +24,8 @@ int trace_command(const Args& args);
 int check_command(const Args& args);
 int simulate_command(const Args& args);
 int kdc_command(const Args& args);
-int lint_command(const Args& args);
+int audit_command(const Args& args);
+int lint_command(const Args& args);  // audit_command under its old name
 int explain_command(const Args& args);
 int list_command(const Args& args);
 int diff_command(const Args& args);

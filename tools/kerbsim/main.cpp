@@ -17,7 +17,7 @@ constexpr const char* kUsage =
     "  simulate SCENARIO  run a user population over simulated time: intermittent failures, load\n"
     "  check SCENARIO...  verify every expectation of the scenarios (exit 1 on a mismatch)\n"
     "  kdc SCENARIO KIND  ask the simulated KDC one question: as, tgs, s4u2self, s4u2proxy, forward-tgt\n"
-    "  lint SCENARIO      validate and list static findings (duplicate or missing SPNs, risky settings)\n"
+    "  audit SCENARIO     what is wrong or dangerous, worst first, with verified fixes (lint: the same)\n"
     "  explain SCENARIO   the scenario's teaching text, then its trace with every detail\n"
     "  diff A B           what changed between two designs, and whether anything got worse (exit 1)\n"
     "  graph SCENARIO     who can impersonate whom: the chains of delegation, checked at the KDCs\n"
@@ -32,8 +32,9 @@ int main(int argc, char** argv) {
   using namespace kerbsim::cli;
   const std::map<std::string, int (*)(const Args&)> commands = {
       {"trace", trace_command}, {"check", check_command}, {"simulate", simulate_command},
-      {"kdc", kdc_command},     {"lint", lint_command},   {"explain", explain_command},
-      {"list", list_command},   {"diff", diff_command},   {"graph", graph_command}};
+      {"kdc", kdc_command},     {"audit", audit_command}, {"lint", lint_command},
+      {"explain", explain_command}, {"list", list_command}, {"diff", diff_command},
+      {"graph", graph_command}};
   if (argc < 2) {
     std::cerr << kUsage;
     return kExitUsage;
