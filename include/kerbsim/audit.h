@@ -25,8 +25,8 @@ std::optional<Severity> severity_by_name(const std::string& s);  // "high" -> Hi
 // dangerous (the traced path or the delegation chain), the rule, and the fix.
 struct Finding {
   Severity severity = Severity::Medium;
-  std::string code;     // stable identifier: "kdc-err-badoption", "unconstrained-delegation", ...
-  std::string subject;  // what it is about, first: an SPN, an account, a host/pool
+  std::string code;                   // stable identifier: "kdc-err-badoption", "unconstrained-delegation", ...
+  std::string subject;                // what it is about, first: an SPN, an account, a host/pool
   std::vector<std::string> accounts;  // every account it names, canonical ("CORP\\svc-web")
   std::vector<std::string> spns;      // every SPN it names
   std::vector<std::string> hosts;     // every host it names ("web1", "web1/Orders" for an app pool)

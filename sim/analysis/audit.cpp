@@ -42,8 +42,9 @@ std::optional<FailOn> fail_on_by_name(const std::string& s) {
 }
 
 bool fails(const AuditReport& report, FailOn threshold) {
-  const Severity least = threshold == FailOn::High ? Severity::High : threshold == FailOn::Medium ? Severity::Medium
-                                                                                                  : Severity::Low;
+  const Severity least = threshold == FailOn::High     ? Severity::High
+                         : threshold == FailOn::Medium ? Severity::Medium
+                                                       : Severity::Low;
   return std::any_of(report.findings.begin(), report.findings.end(),
                      [&](const Finding& f) { return f.severity <= least; });
 }
@@ -111,16 +112,6 @@ std::vector<Cause> causes(const FlowOutcome& flow, const PathOutcome& path) {
         out.push_back({&s, std::nullopt, nullptr, severity});
   }
   return out;
-}
-
-void hop_accounts(const std::vector<HopOutcome>& hops, std::vector<std::string>& accounts,
-                  std::vector<std::string>& spns, std::vector<std::string>& hosts) {
-  for (const auto& h : hops) {
-    add_unique(accounts, h.identity);
-    add_unique(spns, h.service);
-    add_unique(hosts, h.to);
-    hop_accounts(h.hops, accounts, spns, hosts);
-  }
 }
 
 std::string path_line(const FlowOutcome& flow, const PathOutcome& path, const Step& step) {
@@ -250,8 +241,11 @@ class RiskFixer {
           std::any_of(ordered.begin(), ordered.end(), [&](const farm::Change& x) { return involved_.touches(x); });
       if (!touches) return {render_fix(env_, c.change, ordered)};
       if (--budget_ < 0)
-        return {Fix{"", "", {}, "not verified: the audit verifies at most " + std::to_string(kFixBudget) +
-                                    " fixes that touch a traced path"}};
+        return {Fix{"",
+                    "",
+                    {},
+                    "not verified: the audit verifies at most " + std::to_string(kFixBudget) +
+                        " fixes that touch a traced path"}};
       farm::Environment changed = env_.clone();
       if (apply_in_order(changed, ordered)) continue;  // a refused command: not a fix as printed
       const std::string worse = first_worse(changed);
@@ -259,7 +253,8 @@ class RiskFixer {
       if (rejected.empty()) rejected = "\"" + c.change + "\" would make " + worse;
     }
     if (!rejected.empty())
-      return {Fix{"", "", {}, rejected + "; " + (risk.no_fix.empty() ? "change that flow's design first" : risk.no_fix)}};
+      return {
+          Fix{"", "", {}, rejected + "; " + (risk.no_fix.empty() ? "change that flow's design first" : risk.no_fix)}};
     if (!risk.no_fix.empty()) return {Fix{"", "", {}, risk.no_fix}};
     return {};
   }

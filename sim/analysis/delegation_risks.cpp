@@ -93,8 +93,8 @@ void to_domain_controllers(const RiskContext& ctx, std::vector<Risk>& out) {
                     : "");
     r.finding.path.push_back(from->name + " → S4U2Proxy → " + spns.front() + " (" + join(dcs) + ")" +
                              (transition ? ", after S4U2Self as any user" : ", with any user's Kerberos ticket"));
-    r.candidates.push_back(
-        {"take " + join(spns) + " off " + from->name + "'s msDS-AllowedToDelegateTo", {drop_entries(*from, dc_entries)}});
+    r.candidates.push_back({"take " + join(spns) + " off " + from->name + "'s msDS-AllowedToDelegateTo",
+                            {drop_entries(*from, dc_entries)}});
     out.push_back(std::move(r));
   }
   // Resource-based delegation set on a DC's own account (kerberos-rules R3.4.2).
@@ -130,9 +130,8 @@ void unconstrained(const RiskContext& ctx, std::vector<Risk>& out) {
                         " is trusted for unconstrained delegation: every user who authenticates to it with Kerberos "
                         "leaves a forwardable TGT on it, which it can use for any service as that user. Prefer "
                         "constrained or resource-based delegation to the services it calls.";
-    r.finding.path.push_back(
-        "any user → " + (a.spns.empty() ? a.name : a.spns.front()) +
-        " (the client forwards its TGT: OK-AS-DELEGATE) → any service as that user");
+    r.finding.path.push_back("any user → " + (a.spns.empty() ? a.name : a.spns.front()) +
+                             " (the client forwards its TGT: OK-AS-DELEGATE) → any service as that user");
     // What the traces show it delegating to, as constrained delegation instead.
     const std::vector<std::string> called = ctx.unconstrained_targets(a.name);
     farm::Change off;
@@ -219,9 +218,8 @@ void stale_entries(const RiskContext& ctx, std::vector<Risk>& out) {
       r.finding.accounts = {from->name};
       r.finding.spns = {text};
       r.finding.hosts = {host->name};
-      r.finding.message = from->name + " may delegate to " + text + ", SQL Server instance " + instance->name +
-                          " on " + host->name + ", which listens on a dynamic port (" +
-                          std::to_string(instance->port) +
+      r.finding.message = from->name + " may delegate to " + text + ", SQL Server instance " + instance->name + " on " +
+                          host->name + ", which listens on a dynamic port (" + std::to_string(instance->port) +
                           " today): when it picks another port at its next start, clients ask for another SPN "
                           "and the delegation entry no longer matches. Give the instance a static port.";
       r.finding.path.push_back(from->name + " → S4U2Proxy → " + text + " (the port of " + host->name + "\\" +
@@ -232,9 +230,8 @@ void stale_entries(const RiskContext& ctx, std::vector<Risk>& out) {
         c.host = host->name;
         c.instance = instance->name;
         c.port = instance->port;
-        r.candidates.push_back({"give " + host->name + "\\" + instance->name + " the static port " +
-                                    std::to_string(instance->port),
-                                {c}});
+        r.candidates.push_back(
+            {"give " + host->name + "\\" + instance->name + " the static port " + std::to_string(instance->port), {c}});
       }
       out.push_back(std::move(r));
     }

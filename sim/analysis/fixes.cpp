@@ -48,7 +48,6 @@ std::vector<std::string> with(std::vector<std::string> list, const std::string& 
   return list;
 }
 
-
 struct FixFinder {
   const farm::Environment& env;
   const farm::FlowSpec& flow;

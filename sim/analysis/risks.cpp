@@ -57,10 +57,9 @@ std::vector<std::string> RiskContext::unconstrained_targets(const std::string& a
 // The groups of "Protected Accounts and Groups in Active Directory" (the AdminSDHolder set) whose
 // members administer the domain; Domain Controllers and the read-only DCs are left out, as computers.
 bool privileged(const directory::Account& a) {
-  static const char* const kGroups[] = {"Domain Admins",     "Enterprise Admins", "Schema Admins",
-                                        "Administrators",    "Account Operators", "Backup Operators",
-                                        "Server Operators",  "Print Operators",   "Key Admins",
-                                        "Enterprise Key Admins"};
+  static const char* const kGroups[] = {
+      "Domain Admins",    "Enterprise Admins", "Schema Admins",   "Administrators", "Account Operators",
+      "Backup Operators", "Server Operators",  "Print Operators", "Key Admins",     "Enterprise Key Admins"};
   return std::any_of(std::begin(kGroups), std::end(kGroups), [&](const char* g) { return a.member_of(g); });
 }
 
@@ -101,10 +100,11 @@ void kerberoastable(const RiskContext& ctx, const directory::Account& a, std::ve
                       ".";
   r.finding.path.push_back("any domain user → TGS-REQ " + a.spns.front() + (rc4 ? " (etype rc4 only)" : "") +
                            " → a ticket encrypted for " + a.name + " → offline guessing");
-  r.no_fix = "run the service as a group managed service account (New-ADServiceAccount: its password is random and "
-             "changes every 30 days) and move the SPNs to it; until then give " +
-             a.name + " a long random password" +
-             (rc4 ? " and allow only AES: " + set_etypes_command(a) : std::string()) + ".";
+  r.no_fix =
+      "run the service as a group managed service account (New-ADServiceAccount: its password is random and "
+      "changes every 30 days) and move the SPNs to it; until then give " +
+      a.name + " a long random password" + (rc4 ? " and allow only AES: " + set_etypes_command(a) : std::string()) +
+      ".";
   out.push_back(std::move(r));
 }
 

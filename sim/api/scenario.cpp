@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "analysis/fixes.h"
 #include "analysis/audit.h"
+#include "analysis/fixes.h"
 #include "api/effective_workload.h"
 #include "api/scenario_impl.h"
 #include "flow/kdc_question.h"

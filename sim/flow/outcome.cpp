@@ -230,7 +230,6 @@ Value to_value(const Fix& fix) {
   return out;
 }
 
-
 Value to_value(const Step& step) {
   Value out = Value::object();
   out.set("seq", step.seq);

@@ -21,7 +21,7 @@ using layout::write_wrapped;
 constexpr Severity kScale[] = {Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info};
 
 std::string label(Severity s, const Painter& paint) {
-  const std::string name = to_string(s);
+  std::string name = to_string(s);
   switch (s) {
     case Severity::Critical:
       return paint.bold(paint.red(name));
@@ -74,9 +74,9 @@ void print_audit_json(const AuditReport& report, std::ostream& out) {
   doc.set("scenario", report.scenario);
   Value counts = Value::object();
   for (const Severity s : kScale)
-    counts.set(to_string(s), static_cast<std::int64_t>(std::count_if(
-                                 report.findings.begin(), report.findings.end(),
-                                 [&](const Finding& f) { return f.severity == s; })));
+    counts.set(to_string(s),
+               static_cast<std::int64_t>(std::count_if(report.findings.begin(), report.findings.end(),
+                                                       [&](const Finding& f) { return f.severity == s; })));
   doc.set("counts", std::move(counts));
   Value findings = Value::array();
   for (const auto& f : report.findings) {

@@ -124,8 +124,7 @@ TEST_CASE("a farm on one shared account that holds the SPN has nothing above low
   CHECK(roast[0].severity == Severity::Low);
 }
 
-TEST_CASE("a failing path is a high finding named by its failing step's rule and the accounts involved",
-          "[audit]") {
+TEST_CASE("a failing path is a high finding named by its failing step's rule and the accounts involved", "[audit]") {
   // The SPN on WEB1$ in a NetworkService farm: web2 decrypts with its own key (iis-rules 3.5).
   Design d;
   d.pool_identity = "NetworkService";
@@ -153,8 +152,7 @@ TEST_CASE("a failing path is a high finding named by its failing step's rule and
   CHECK(fails(r, FailOn::High));
 }
 
-TEST_CASE("an SPN held by two accounts is a high duplicate-spn, kept on the account the servers run as",
-          "[audit]") {
+TEST_CASE("an SPN held by two accounts is a high duplicate-spn, kept on the account the servers run as", "[audit]") {
   Design d;
   d.web1_spns = {kFarmSpn};  // also on svc-web, which both nodes' pools run as
   const auto found = with_code(audit(design_farm(d)), "duplicate-spn");
@@ -242,7 +240,8 @@ TEST_CASE("accounts: Kerberoastable with RC4, no AES keys, RC4 only, privileged 
   const AuditReport r = audit(env);
   INFO(codes(r));
   const auto roast = with_code(r, "kerberoastable");
-  const auto bob = std::find_if(roast.begin(), roast.end(), [](const Finding& f) { return f.subject == "CORP\\adm-bob"; });
+  const auto bob =
+      std::find_if(roast.begin(), roast.end(), [](const Finding& f) { return f.subject == "CORP\\adm-bob"; });
   REQUIRE(bob != roast.end());
   CHECK(bob->severity == Severity::High);
   CHECK(bob->message.find("RC4 is allowed") != std::string::npos);

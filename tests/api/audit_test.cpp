@@ -20,7 +20,9 @@ std::vector<std::string> bundled() {
   return out;
 }
 
-std::string bundled(const std::string& name) { return std::string(KERBSIM_SOURCE_DIR) + "/scenarios/" + name + ".json"; }
+std::string bundled(const std::string& name) {
+  return std::string(KERBSIM_SOURCE_DIR) + "/scenarios/" + name + ".json";
+}
 
 // The finding that names this path by one of its failing steps, with that step's rule.
 const Finding* finding_for(const AuditReport& audit, const FlowOutcome& flow, const PathOutcome& path) {
@@ -29,8 +31,8 @@ const Finding* finding_for(const AuditReport& audit, const FlowOutcome& flow, co
     for (const auto& line : f.path) {
       if (line.rfind(where, 0) != 0) continue;
       for (const auto& step : path.steps)
-        if ((step.failed || step.action == StepAction::CredentialPrompt || step.action == StepAction::KerberosNotTried ||
-             step.action == StepAction::WeakerScheme) &&
+        if ((step.failed || step.action == StepAction::CredentialPrompt ||
+             step.action == StepAction::KerberosNotTried || step.action == StepAction::WeakerScheme) &&
             line.rfind(where + "step " + std::to_string(step.seq) + " ", 0) == 0 && f.rule == step.rule)
           return &f;
     }
@@ -58,7 +60,8 @@ TEST_CASE("every failing path of the bundled library has a high finding with its
         CHECK(f->code != "path-failed");  // named by the error that ended it
       }
     if (std::any_of(traced.flows.begin(), traced.flows.end(), [](const FlowOutcome& f) {
-          return std::any_of(f.paths.begin(), f.paths.end(), [](const PathOutcome& p) { return p.verdict == Verdict::Failed; });
+          return std::any_of(f.paths.begin(), f.paths.end(),
+                             [](const PathOutcome& p) { return p.verdict == Verdict::Failed; });
         }))
       CHECK(fails(audit, FailOn::High));
   }
@@ -94,7 +97,8 @@ TEST_CASE("no finding contradicts the trace", "[api][audit]") {
   }
 }
 
-TEST_CASE("a risk's fix in a bundled design is verified: unconstrained delegation becomes constrained", "[api][audit]") {
+TEST_CASE("a risk's fix in a bundled design is verified: unconstrained delegation becomes constrained",
+          "[api][audit]") {
   const AuditReport audit = Scenario::load(bundled("double-hop-unconstrained-edge"))->audit();
   const auto f = std::find_if(audit.findings.begin(), audit.findings.end(),
                               [](const Finding& x) { return x.code == "unconstrained-delegation"; });

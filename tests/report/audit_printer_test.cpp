@@ -77,7 +77,8 @@ TEST_CASE("audit JSON: counts per severity, and each finding's lists and fixes",
   CHECK(s.rfind("{\n  \"scenario\": \"example\",\n  \"counts\": {\n    \"critical\": 1,\n    \"high\": 0,\n"
                 "    \"medium\": 0,\n    \"low\": 0,\n    \"info\": 1\n  },\n  \"findings\": [",
                 0) == 0);
-  CHECK(s.find("\"accounts\": [\n        \"CORP\\\\svc-app\",\n        \"CORP\\\\DC1$\"\n      ]") != std::string::npos);
+  CHECK(s.find("\"accounts\": [\n        \"CORP\\\\svc-app\",\n        \"CORP\\\\DC1$\"\n      ]") !=
+        std::string::npos);
   CHECK(s.find("\"command\": \"Set-ADUser -Identity 'svc-app' -Clear 'msDS-AllowedToDelegateTo'\"") !=
         std::string::npos);
   CHECK(s.find("\"none\": \"turn anonymous off\"") != std::string::npos);

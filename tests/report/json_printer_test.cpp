@@ -99,4 +99,3 @@ TEST_CASE("a small JSON trace prints exactly as pinned", "[report][json]") {
 }
 )");
 }
-

@@ -31,10 +31,9 @@ constexpr const char* kUsage =
 int main(int argc, char** argv) {
   using namespace kerbsim::cli;
   const std::map<std::string, int (*)(const Args&)> commands = {
-      {"trace", trace_command}, {"check", check_command}, {"simulate", simulate_command},
-      {"kdc", kdc_command},     {"audit", audit_command}, {"lint", lint_command},
-      {"explain", explain_command}, {"list", list_command}, {"diff", diff_command},
-      {"graph", graph_command}};
+      {"trace", trace_command}, {"check", check_command}, {"simulate", simulate_command}, {"kdc", kdc_command},
+      {"audit", audit_command}, {"lint", lint_command},   {"explain", explain_command},   {"list", list_command},
+      {"diff", diff_command},   {"graph", graph_command}};
   if (argc < 2) {
     std::cerr << kUsage;
     return kExitUsage;
