@@ -6,7 +6,6 @@
 #include "directory/names.h"
 #include "farm/resolver.h"
 #include "farm/service.h"
-#include "net/url.h"
 
 namespace kerbsim {
 
@@ -241,18 +240,7 @@ struct Builder {
 
   void services() {
     for (const auto& host : env.hosts) {
-      if (host.iis)
-        for (const auto& site : host.iis->sites) {
-          const web::Binding b = site.bindings.empty() ? web::Binding{} : site.bindings.front();
-          const std::string name = b.host == "*" || b.host.empty() ? host.fqdn : b.host;
-          if (const auto url = net::parse_url(b.scheme + "://" + name + ":" + std::to_string(b.port) + "/"))
-            service(host, farm::serve_web(host, *url));
-        }
-      if (host.ssrs)
-        if (const auto url = net::parse_url("http://" + host.fqdn + "/ReportServer"))
-          service(host, farm::serve_web(host, *url));
-      if (host.sql)
-        for (const auto& instance : host.sql->instances) service(host, farm::serve_sql(host, instance.name));
+      for (const auto& s : farm::services_of(host)) service(host, s);
       if (!host.computer_account.empty())
         if (const auto id = env.directory.find_account(host.computer_account))
           by_host[directory::to_lower(host.name)].push_back(by_account[*id]);

@@ -13,7 +13,6 @@
 #include "farm/service.h"
 #include "kerberos/etype.h"
 #include "kerberos/kdc.h"
-#include "net/url.h"
 
 namespace kerbsim::analysis {
 
@@ -209,29 +208,10 @@ void duplicates(const RiskContext& ctx, std::vector<Risk>& out) {
   }
 }
 
-// The web and SQL Server services of a host, as the tracer serves them (farm/service.h).
-std::vector<farm::Service> services_of(const farm::Host& host) {
-  std::vector<farm::Service> out;
-  if (host.iis)
-    for (const auto& site : host.iis->sites) {
-      const web::Binding b = site.bindings.empty() ? web::Binding{} : site.bindings.front();
-      const std::string name = b.host == "*" || b.host.empty() ? host.fqdn : b.host;
-      if (const auto url = net::parse_url(b.scheme + "://" + name + ":" + std::to_string(b.port) + "/"))
-        if (auto s = farm::serve_web(host, *url); s && s->site == &site) out.push_back(*s);
-    }
-  if (host.ssrs)
-    if (const auto url = net::parse_url("http://" + host.fqdn + "/ReportServer"))
-      if (auto s = farm::serve_web(host, *url); s && s->kind == farm::ServerKind::Ssrs) out.push_back(*s);
-  if (host.sql)
-    for (const auto& instance : host.sql->instances)
-      if (auto s = farm::serve_sql(host, instance.name)) out.push_back(*s);
-  return out;
-}
-
 // A call written "as caller" from a server that does not impersonate runs as the pool (iis-rules 3.12):
 // the back end sees the pool's account for every user, which the design did not mean.
 void calls_as_pool(const RiskContext& ctx, const farm::Host& host, std::vector<Risk>& out) {
-  for (const auto& s : services_of(host)) {
+  for (const auto& s : farm::services_of(host)) {
     if (s.impersonates) continue;
     for (const auto& call : s.calls) {
       if (call.as != "caller") continue;

@@ -111,4 +111,24 @@ std::vector<CallEdge> call_graph(const Environment& env, const Service& service,
   return out;
 }
 
+// A site answers at its first binding's address; a site the request would reach another site by, or
+// an SSRS URL that IIS answers, is not this server (iis-rules 3.14, 7.1).
+std::vector<Service> services_of(const Host& host) {
+  std::vector<Service> out;
+  if (host.iis)
+    for (const auto& site : host.iis->sites) {
+      const web::Binding b = site.bindings.empty() ? web::Binding{} : site.bindings.front();
+      const std::string name = b.host == "*" || b.host.empty() ? host.fqdn : b.host;
+      if (const auto url = net::parse_url(b.scheme + "://" + name + ":" + std::to_string(b.port) + "/"))
+        if (auto s = serve_web(host, *url); s && s->site == &site) out.push_back(*s);
+    }
+  if (host.ssrs)
+    if (const auto url = net::parse_url("http://" + host.fqdn + "/ReportServer"))
+      if (auto s = serve_web(host, *url); s && s->kind == ServerKind::Ssrs) out.push_back(*s);
+  if (host.sql)
+    for (const auto& instance : host.sql->instances)
+      if (auto s = serve_sql(host, instance.name)) out.push_back(*s);
+  return out;
+}
+
 }  // namespace kerbsim::farm

@@ -42,6 +42,10 @@ std::optional<Service> serve_web(const Host& host, const net::Url& url);
 // The SQL Server instance `instance` on `host` ("" = the default instance MSSQLSERVER).
 std::optional<Service> serve_sql(const Host& host, const std::string& instance);
 
+// Every server `host` runs, as a request reaching it would be served: each IIS site (at its first
+// binding), SSRS, then each SQL Server instance, in the order the scenario declares them.
+std::vector<Service> services_of(const Host& host);
+
 // A call one host's server makes to another host: an edge of the farm's static call graph.
 struct CallEdge {
   const Host* from = nullptr;

@@ -370,6 +370,32 @@ TEST_CASE("an mssql URL reaches SQL Server on a host that also runs IIS and SSRS
   CHECK(web->kind == ServerKind::IisSite);
 }
 
+TEST_CASE("services_of lists each site, SSRS and each SQL Server instance a host runs, in order", "[farm]") {
+  Host h = iis_node("ApplicationPoolIdentity", true, false);
+  web::Site orders = h.iis->sites[0];
+  orders.name = "Orders";
+  orders.bindings = {{"http", "orders.corp.contoso.com", 80}};
+  h.iis->sites.push_back(orders);
+  h.ssrs = ssrs_as("NetworkService");
+  h.sql = sql_node().sql;
+  std::vector<std::string> labels;
+  for (const auto& s : farm::services_of(h)) labels.push_back(s.label());
+  CHECK(labels == std::vector<std::string>{"IIS site Portal", "IIS site Orders", "SSRS", "SQL Server MSSQLSERVER",
+                                           "SQL Server SALES"});
+}
+
+TEST_CASE("services_of leaves out a site that another site's binding shadows", "[farm]") {
+  // Two sites on the same binding: a request reaches the first (iis-rules 3.14), so the second never answers.
+  Host h = iis_node("ApplicationPoolIdentity", true, false);
+  web::Site shadow = h.iis->sites[0];
+  shadow.name = "Shadow";
+  h.iis->sites.push_back(shadow);
+  const auto services = farm::services_of(h);
+  REQUIRE(services.size() == 1);
+  CHECK(services[0].label() == "IIS site Portal");
+  CHECK(farm::services_of(test::corp_member("app1", "10.0.0.51")).empty());
+}
+
 // ---- outbound_account ----
 
 TEST_CASE("a workgroup host's built-in identities present no domain account", "[farm]") {
