@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds and runs every test: the unit tests, `kerbsim check` over every bundled scenario, the pinned
 # golden traces, the command-line tests and the bad-input corpus — once in a Release build with
-# warnings as errors, once under AddressSanitizer + UndefinedBehaviorSanitizer — plus static analysis
+# warnings as errors, once under AddressSanitizer + UndefinedBehaviorSanitizer (clang) — plus static analysis
 # (clang-format, cppcheck, clang-tidy), the real-KDC differential suite (tests/fidelity, Samba on
-# 127.0.0.1; skipped with a message when its packages cannot be installed) and a short fuzz run.
+# 127.0.0.1; skipped with a message when its packages cannot be installed) and a short fuzz run of the
+# sanitizer build's fuzzer.
 # Installs missing Debian packages first (Graphviz and python3-jsonschema check the graph exports), and
 # the npm packages of the fix scripts' PowerShell grammar test (tests/report/ps1). KERBSIM_FUZZ_SECONDS=0
 # skips the fuzz run.
@@ -35,9 +36,9 @@ fi
 echo "== Static analysis: clang-format, cppcheck, clang-tidy"
 "$root/tools/check-code.sh" "$root/build"
 
-echo "== AddressSanitizer + UndefinedBehaviorSanitizer build"
-cmake -S "$root" -B "$root/build-asan" -DCMAKE_BUILD_TYPE=Debug -DKERBSIM_SANITIZE=ON \
-  -DCMAKE_CXX_FLAGS="-O1" >/dev/null
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer build (clang, with libFuzzer's coverage for the fuzz run)"
+CC=clang CXX=clang++ cmake -S "$root" -B "$root/build-asan" -DCMAKE_BUILD_TYPE=Debug -DKERBSIM_FUZZ=ON \
+  -DKERBSIM_WERROR=ON -DCMAKE_CXX_FLAGS="-O1" >/dev/null
 cmake --build "$root/build-asan" -j "$jobs"
 (cd "$root/build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j "$jobs")
@@ -45,5 +46,5 @@ cmake --build "$root/build-asan" -j "$jobs"
 seconds="${KERBSIM_FUZZ_SECONDS:-60}"
 if [ "$seconds" -gt 0 ]; then
   echo "== Fuzzing the scenario loader for ${seconds}s"
-  "$root/tools/fuzz.sh" "$seconds"
+  "$root/tools/fuzz.sh" "$seconds" "$root/build-asan"
 fi
