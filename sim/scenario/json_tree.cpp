@@ -211,8 +211,8 @@ class TreeBuilder {
  public:
   using json = nlohmann::json;
 
-  TreeBuilder(std::string_view text, const std::string& file, const char** last_read)
-      : text_(text), file_(file), last_read_(last_read), lines_(text) {}
+  TreeBuilder(std::string_view text, const std::string& file, const char** last_read, const ElementSink& accounts)
+      : text_(text), file_(file), last_read_(last_read), lines_(text), accounts_sink_(accounts) {}
 
   bool null() { return scalar(JsonNode{}, token_end() - 4); }
   bool boolean(bool value) {
@@ -284,6 +284,12 @@ class TreeBuilder {
     return false;
   }
 
+  // Bytes of the text outside the top-level "accounts" array.
+  std::size_t bytes_outside_accounts() const {
+    if (stack_.size() >= 2 && stack_[1].accounts) return stack_[1].start;  // still open: the text ended inside
+    return text_.size() - accounts_bytes_;
+  }
+
   ParseResult finish(bool parsed) {
     ParseResult result;
     if (parsed && !failed_ && root_) result.root = std::move(root_);
@@ -296,7 +302,15 @@ class TreeBuilder {
     JsonNode* node;
     std::unordered_map<std::string, int> keys;  // key -> line of its first occurrence
     std::vector<std::size_t> duplicates;        // children to drop when the object closes
+    std::size_t elements = 0;                   // array elements read so far, streamed ones included
+    bool accounts = false;                      // the top-level "accounts" array
+    std::size_t start = 0;                      // offset of its opening bracket
   };
+
+  // Is the value being placed inside the top-level "accounts" array?
+  bool in_accounts() const { return stack_.size() >= 2 && stack_[1].accounts; }
+  // Are the array's elements handed to the sink rather than kept?
+  bool streaming() const { return accounts_sink_ && text_.size() > kMaxFileBytes; }
 
   std::size_t token_end() const { return *last_read_ ? static_cast<std::size_t>(*last_read_ - text_.data()) + 1 : 0; }
 
@@ -347,11 +361,13 @@ class TreeBuilder {
       failed_ = true;
       return false;
     }
+    const bool accounts = kind == JsonKind::array && stack_.size() == 1 && stack_[0].node->kind == JsonKind::object &&
+                          pending_key_ == "accounts";
     JsonNode node;
     node.kind = kind;
     JsonNode* placed = place(std::move(node), start);
     if (!placed) return false;
-    stack_.push_back(Frame{placed, {}, {}});
+    stack_.push_back(Frame{placed, {}, {}, 0, accounts, start});
     return true;
   }
 
@@ -369,18 +385,34 @@ class TreeBuilder {
       }
       children.erase(children.begin() + static_cast<std::ptrdiff_t>(kept), children.end());
     }
+    if (frame.accounts) accounts_bytes_ = token_end() - frame.start;
     stack_.pop_back();
+    if (streaming() && stack_.size() == 2 && stack_[1].accounts) hand_over();
     return true;
+  }
+
+  // Hands the element just completed to the sink and forgets it.
+  void hand_over() {
+    auto& elements = stack_[1].node->children;
+    JsonNode element = std::move(elements.back());
+    elements.pop_back();
+    accounts_sink_(std::move(element));
   }
 
   JsonNode* place(JsonNode node, std::size_t start) {
     last_event_end_ = token_end();
-    if (++values_ > kMaxValues) {
+    if (in_accounts() ? ++account_values_ > kMaxDirectoryValues : ++values_ > kMaxValues) {
       const auto [line, column] = lines_.at(start);
       problem(line, column, current_path(),
-              "the file holds more than " + std::to_string(kMaxValues) +
-                  " JSON values; a scenario is limited to that many");
+              in_accounts() ? "the \"accounts\" array holds more than " + std::to_string(kMaxDirectoryValues) +
+                                  " JSON values; directory data is limited to that many"
+                            : "the file holds more than " + std::to_string(kMaxValues) +
+                                  " JSON values outside its \"accounts\" array; a scenario is limited to that many");
       failed_ = true;
+      return nullptr;
+    }
+    if (!in_accounts() && token_end() - accounts_bytes_ > kMaxFileBytes) {
+      failed_ = true;  // parse_json reports the size
       return nullptr;
     }
     const auto [line, column] = lines_.at(start);
@@ -401,7 +433,11 @@ class TreeBuilder {
       if (pending_duplicate_) frame.duplicates.push_back(parent.children.size());
       pending_duplicate_ = false;
     } else {
-      node.path = pointer_append(parent.path, parent.children.size());
+      node.path = pointer_append(parent.path, frame.elements++);
+      if (frame.accounts && streaming() && node.kind != JsonKind::object && node.kind != JsonKind::array) {
+        accounts_sink_(std::move(node));
+        return &discarded_;
+      }
     }
     parent.children.push_back(std::move(node));
     return &parent.children.back();
@@ -541,6 +577,10 @@ class TreeBuilder {
   int pending_key_column_ = 0;
   bool pending_duplicate_ = false;
   std::size_t values_ = 0;
+  std::size_t account_values_ = 0;
+  std::size_t accounts_bytes_ = 0;  // the span of the "accounts" array, once it has closed
+  const ElementSink& accounts_sink_;
+  JsonNode discarded_;  // where a scalar element handed to the sink was placed
   std::size_t last_event_end_ = 0;
   bool failed_ = false;
   std::vector<Diagnostic> problems_;
@@ -548,15 +588,28 @@ class TreeBuilder {
 
 }  // namespace
 
-ParseResult parse_json(std::string_view text, const std::string& file_name) {
-  if (text.size() > kMaxFileBytes) {
-    ParseResult result;
-    result.problems.push_back(Diagnostic{file_name, 0, 0, "",
-                                         "the text is " + std::to_string(text.size()) +
-                                             " bytes; a scenario file may be at most 32 MiB (" +
-                                             std::to_string(kMaxFileBytes) + " bytes)"});
-    return result;
-  }
+namespace {
+
+std::string size_limit(std::size_t bytes) {
+  return std::to_string(bytes >> 20) + " MiB (" + std::to_string(bytes) + " bytes)";
+}
+
+ParseResult refused(const std::string& file_name, std::string message) {
+  ParseResult result;
+  result.problems.push_back(Diagnostic{file_name, 0, 0, "", std::move(message)});
+  return result;
+}
+
+}  // namespace
+
+ParseResult parse_json(std::string_view text, const std::string& file_name, const ElementSink& accounts) {
+  if (!accounts && text.size() > kMaxFileBytes)
+    return refused(file_name, "the text is " + std::to_string(text.size()) + " bytes; a scenario file may be at most " +
+                                  size_limit(kMaxFileBytes));
+  if (text.size() > kMaxDirectoryFileBytes)
+    return refused(file_name, "the text is " + std::to_string(text.size()) + " bytes; a scenario file may be at most " +
+                                  size_limit(kMaxDirectoryFileBytes) + ", and at most " + size_limit(kMaxFileBytes) +
+                                  " outside its \"accounts\" array");
   if (text.empty()) {
     ParseResult result;
     result.problems.push_back(Diagnostic{file_name, 0, 0, "", "the file is empty; a scenario is a JSON object"});
@@ -568,7 +621,7 @@ ParseResult parse_json(std::string_view text, const std::string& file_name) {
     return result;
   }
   const char* last_read = nullptr;
-  TreeBuilder builder(text, file_name, &last_read);
+  TreeBuilder builder(text, file_name, &last_read, accounts);
   const TrackingIterator first(text.data(), &last_read);
   const TrackingIterator last(text.data() + text.size(), &last_read);
   bool parsed = false;
@@ -580,6 +633,10 @@ ParseResult parse_json(std::string_view text, const std::string& file_name) {
     result.problems.push_back(Diagnostic{file_name, 0, 0, "", std::string("the JSON could not be read: ") + e.what()});
     return result;
   }
+  if (builder.bytes_outside_accounts() > kMaxFileBytes)
+    return refused(file_name, "the text holds " + std::to_string(builder.bytes_outside_accounts()) +
+                                  " bytes outside its \"accounts\" array; a scenario file may be at most " +
+                                  size_limit(kMaxFileBytes) + " apart from its directory data");
   return builder.finish(parsed);
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,11 @@ namespace kerbsim::scenario {
 inline constexpr std::size_t kMaxFileBytes = 32u * 1024 * 1024;
 inline constexpr int kMaxDepth = 64;
 inline constexpr std::size_t kMaxValues = 2000000;
+// Directory data: the elements of the top-level "accounts" array have limits of their own, so that a
+// directory of a million accounts loads while everything else stays within the limits above. The file
+// may then be at most kMaxDirectoryFileBytes, of which at most kMaxFileBytes outside "accounts".
+inline constexpr std::size_t kMaxDirectoryFileBytes = 1024u * 1024 * 1024;
+inline constexpr std::size_t kMaxDirectoryValues = 100000000;
 
 enum class JsonKind { null, boolean, integer, number, string, array, object };
 
@@ -48,8 +54,14 @@ struct ParseResult {
   std::vector<Diagnostic> problems;  // syntax errors, duplicate keys, limits
 };
 
+// Receives each element of the top-level "accounts" array of a file too large to keep whole (over
+// kMaxFileBytes): the element, with its positions and paths, is handed over as soon as it is read
+// and is not kept in the tree, whose "accounts" array then stays empty.
+using ElementSink = std::function<void(JsonNode&&)>;
+
 // Parses JSON with // and /* */ comments. Never throws for bad input; each problem is a diagnostic.
-ParseResult parse_json(std::string_view text, const std::string& file_name);
+// Without a sink, a file over kMaxFileBytes is refused.
+ParseResult parse_json(std::string_view text, const std::string& file_name, const ElementSink& accounts = {});
 
 // Appends one reference token to a JSON pointer, escaping "~" and "/".
 std::string pointer_append(const std::string& path, std::string_view token);

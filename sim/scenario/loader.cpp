@@ -50,6 +50,7 @@ spec::Scenario Reader::scenario(const JsonNode& root) {
     if (auto part = domain(*n)) s.domains.push_back(std::move(*part));
   for (const auto* n : items(root.find("trusts")))
     if (auto part = trust(*n)) s.trusts.push_back(std::move(*part));
+  s.accounts = std::move(streamed_accounts_);
   for (const auto* n : items(root.find("accounts")))
     if (auto part = account(*n)) s.accounts.push_back(std::move(*part));
   for (const auto* n : items(root.find("hosts")))
@@ -63,6 +64,11 @@ spec::Scenario Reader::scenario(const JsonNode& root) {
   for (const auto* n : items(root.find("expect")))
     if (auto part = expectation(*n)) s.expect.push_back(std::move(*part));
   return s;
+}
+
+void Reader::streamed_account(const JsonNode& element) {
+  r_.streamed(element);
+  if (auto a = account(element)) streamed_accounts_.push_back(std::move(*a));
 }
 
 namespace {
@@ -92,11 +98,15 @@ void sort_diagnostics(std::vector<Diagnostic>& d) {
 }  // namespace
 
 spec::Scenario load_text(std::string_view text, const std::string& file_name) {
-  ParseResult parsed = parse_json(text, file_name);
+  // A file over kMaxFileBytes is read as it streams: each account becomes a spec::Account as soon as it
+  // is read, and only the rest of the document is kept as a tree.
+  Reporter reporter(file_name);
+  Reader reader(reporter);
+  ParseResult parsed = parse_json(text, file_name, [&](JsonNode&& element) { reader.streamed_account(element); });
   if (!parsed.root) fail(std::move(parsed.problems));
-  Reporter reporter(file_name, &*parsed.root);
+  reporter.index(*parsed.root);
   for (auto& p : parsed.problems) reporter.diagnostics().push_back(std::move(p));
-  spec::Scenario scenario = Reader(reporter).scenario(*parsed.root);
+  spec::Scenario scenario = reader.scenario(*parsed.root);
   if (parsed.root->is_object()) check_references(scenario, reporter);
   if (!reporter.diagnostics().empty()) fail(std::move(reporter.diagnostics()));
   return scenario;
@@ -110,22 +120,25 @@ spec::Scenario load_file(const std::string& path) {
   if (fs::is_directory(status)) fail_file(path, "this is a directory, not a scenario file");
   std::ifstream in(path, std::ios::binary);
   if (!in) fail_file(path, std::string("cannot open the file: ") + std::strerror(errno));
+  const std::string limit = "a scenario file may be at most 1024 MiB (" + std::to_string(kMaxDirectoryFileBytes) +
+                            " bytes), and at most 32 MiB outside its \"accounts\" array";
   if (fs::is_regular_file(status)) {
     const auto size = fs::file_size(path, ec);
-    if (!ec && size > kMaxFileBytes)
-      fail_file(path, "the file is " + std::to_string(size) + " bytes; a scenario file may be at most 32 MiB (" +
-                          std::to_string(kMaxFileBytes) + " bytes)");
+    if (!ec && size > kMaxDirectoryFileBytes)
+      fail_file(path, "the file is " + std::to_string(size) + " bytes; " + limit);
   }
   std::string text;
+  if (const auto size = fs::is_regular_file(status) ? fs::file_size(path, ec) : 0; !ec && size > 0)
+    text.reserve(static_cast<std::size_t>(size));
   char buffer[65536];
-  while (in && text.size() <= kMaxFileBytes) {
+  while (in && text.size() <= kMaxDirectoryFileBytes) {
     in.read(buffer, sizeof buffer);
     text.append(buffer, static_cast<std::size_t>(in.gcount()));
   }
   if (in.bad()) fail_file(path, "cannot read the file");
-  if (text.size() > kMaxFileBytes)
-    fail_file(path, "the file is larger than 32 MiB (" + std::to_string(kMaxFileBytes) +
-                        " bytes), the limit for a scenario file");
+  if (text.size() > kMaxDirectoryFileBytes)
+    fail_file(path,
+              "the file is larger than 1024 MiB (" + std::to_string(kMaxDirectoryFileBytes) + " bytes); " + limit);
   return load_text(text, path);
 }
 

@@ -41,8 +41,13 @@ class Reader {
   explicit Reader(Reporter& r) : r_(r) {}
 
   spec::Scenario scenario(const JsonNode& root);
+  // One element of "accounts" read while the file streams (json_tree.h's ElementSink); scenario()
+  // puts the accounts read so first.
+  void streamed_account(const JsonNode& element);
 
  private:
+  std::vector<spec::Account> streamed_accounts_;
+
   // ---- generic readers (reader.cpp): each reports a wrong type or value and leaves `out` untouched ----
   bool object(const JsonNode& n, const Kind& k);
   void check_keys(const JsonNode& n, const Strings& allowed, const std::string& where);

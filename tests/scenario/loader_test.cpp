@@ -479,9 +479,18 @@ TEST_CASE("an empty file is refused as a whole") {
   CHECK(d.to_string() == "t.json: /: the file is empty; a scenario is a JSON object");
 }
 
-TEST_CASE("a file larger than 32 MiB is refused with its size and the limit, unread") {
+TEST_CASE("a file with more than 32 MiB outside its accounts is refused with its size and the limit") {
   const std::string big(32u * 1024 * 1024 + 1, ' ');
-  CHECK(problem(big).message == "the text is 33554433 bytes; a scenario file may be at most 32 MiB (33554432 bytes)");
+  const std::string expected =
+      "the text holds 33554433 bytes outside its \"accounts\" array; a scenario file may be "
+      "at most 32 MiB (33554432 bytes) apart from its directory data";
+  CHECK(problem(big).message == expected);
+  // The same with a small "accounts" array: what lies outside it still counts.
+  const std::string padded = R"({ "format": "kerbsim/1", "name": "t", "accounts": [ { "name": "CORP\\a" } ],
+                                  "description": ")" +
+                             std::string(32u * 1024 * 1024, 'x') + "\" }";
+  CHECK(problem(padded).message.find(" bytes outside its \"accounts\" array; a scenario file may be at most 32 MiB") !=
+        std::string::npos);
   const auto path = std::filesystem::temp_directory_path() / "kerbsim-loader-test-big.json";
   {
     std::ofstream out(path, std::ios::binary);
@@ -493,10 +502,60 @@ TEST_CASE("a file larger than 32 MiB is refused with its size and the limit, unr
   } catch (const ScenarioError& e) {
     REQUIRE(e.diagnostics().size() == 1);
     CHECK(e.diagnostics()[0].line == 0);
-    CHECK(e.diagnostics()[0].message ==
-          "the file is 33554433 bytes; a scenario file may be at most 32 MiB (33554432 bytes)");
+    CHECK(e.diagnostics()[0].message == expected);
   }
   std::filesystem::remove(path);
+}
+
+TEST_CASE("a file larger than 1024 MiB is refused with its size and the limits, unread") {
+  const auto path = std::filesystem::temp_directory_path() / "kerbsim-loader-test-huge.json";
+  { std::ofstream out(path, std::ios::binary); }
+  std::filesystem::resize_file(path, 1024ull * 1024 * 1024 + 1);  // sparse: nothing is written
+  try {
+    load_file(path.string());
+    FAIL("a 1 GiB + 1 file loaded");
+  } catch (const ScenarioError& e) {
+    REQUIRE(e.diagnostics().size() == 1);
+    CHECK(e.diagnostics()[0].message ==
+          "the file is 1073741825 bytes; a scenario file may be at most 1024 MiB (1073741824 bytes), and at most "
+          "32 MiB outside its \"accounts\" array");
+  }
+  std::filesystem::remove(path);
+}
+
+// A scenario whose "accounts" array spans more than 32 MiB: the accounts stream as they are read.
+std::string directory_data(const std::string& second_account) {
+  return R"({ "format": "kerbsim/1", "name": "t", "domains": [ { "dns": "corp.contoso.com" } ],
+  "accounts": [
+    { "name": "CORP\\svc-web", "spns": ["HTTP/web.corp.contoso.com"] },)" +
+         std::string(33u * 1024 * 1024, ' ') + "\n    " + second_account + R"(
+  ]
+})";
+}
+
+TEST_CASE("directory data over 32 MiB loads, its accounts read in order as they stream") {
+  const auto s = load_text(
+      directory_data(R"({ "name": "CORP\\svc-sql", "spns": ["MSSQLSvc/sql.corp.contoso.com:1433"] })"), "big.json");
+  REQUIRE(s.accounts.size() == 2);
+  CHECK(s.accounts[0].name == "CORP\\svc-web");
+  CHECK(s.accounts[0].at == "/accounts/0");
+  CHECK(s.accounts[1].name == "CORP\\svc-sql");
+  CHECK(s.accounts[1].delegation.spns == std::vector<std::string>{"MSSQLSvc/sql.corp.contoso.com:1433"});
+}
+
+TEST_CASE("a streamed account's mistakes point at the value, and cross-references at the account") {
+  // Read while it streams: the unknown key's own line and column.
+  const auto d = problem(directory_data(R"({ "name": "CORP\\svc-sql", "spnz": [] })"));
+  CHECK(d.line == 4);
+  CHECK(d.column == 32);
+  CHECK(d.path == "/accounts/1/spnz");
+  // Checked after the file is read, when the account's tree is gone: at the account.
+  const auto dup = problem(directory_data(R"({ "name": "corp\\SVC-WEB" })"));
+  CHECK(dup.line == 4);
+  CHECK(dup.column == 5);
+  CHECK(dup.path == "/accounts/1");
+  CHECK(dup.message.find("a second account named") == 0);
+  CHECK(dup.message.find("(the first is at line 3)") != std::string::npos);
 }
 
 TEST_CASE("a missing file is reported without a position") {
