@@ -4,6 +4,7 @@
 // commands on a node (IIS, the report server, SQL Server, a client's tickets) in host_commands.cpp.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -16,8 +17,8 @@
 namespace kerbsim::analysis {
 
 struct CommandRenderer {
-  const farm::Environment& start;  // the environment before the first change
-  farm::Environment env;           // the environment as the steps so far left it
+  const farm::Environment& start;            // the environment before the first change
+  std::optional<farm::Environment> changed;  // a copy, made when a step changes the environment
   const std::vector<farm::Change>& ordered;
   std::vector<FixStep> out;
   std::string phase;                                        // the rollout phase of the change being rendered
@@ -25,6 +26,12 @@ struct CommandRenderer {
   std::set<std::string> appcmd_ready;                       // nodes whose session has the appcmd alias
 
   CommandRenderer(const farm::Environment& env, const std::vector<farm::Change>& ordered);
+
+  // The environment as the steps so far left it: `start` until one of them changed it.
+  const farm::Environment& env() const { return changed ? *changed : start; }
+  // The environment to change: the copy, made on first use, so that a fix whose single step needs
+  // no state after it copies nothing.
+  farm::Environment& changing();
 
   // Appends a step with what the script queries before it (guard), what proves it worked (check) and
   // the sentence that says why it is needed.

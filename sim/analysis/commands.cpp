@@ -10,7 +10,12 @@ namespace kerbsim::analysis {
 std::string local_admin(const std::string& host) { return "local Administrators on " + host; }
 
 CommandRenderer::CommandRenderer(const farm::Environment& env, const std::vector<farm::Change>& ordered)
-    : start(env), env(env.clone()), ordered(ordered) {}
+    : start(env), ordered(ordered) {}
+
+farm::Environment& CommandRenderer::changing() {
+  if (!changed) changed = start.clone();
+  return *changed;
+}
 
 void CommandRenderer::add(FixStep step, std::string guard, std::string check, std::string why) {
   step.guard = std::move(guard);
@@ -39,7 +44,7 @@ void CommandRenderer::render(const farm::Change& c) {
       password_change(c);
       break;
     case farm::Action::AddKdsRootKey:
-      if (const auto* d = env.directory.domain_by_dns(c.domain); !d || !d->kds_root_key) kds_root_key(c.domain);
+      if (const auto* d = env().directory.domain_by_dns(c.domain); !d || !d->kds_root_key) kds_root_key(c.domain);
       break;
     case farm::Action::ChangeAppPoolIdentity:
       pool_identity(c);
@@ -88,17 +93,21 @@ std::vector<FixStep> render_steps(const farm::Environment& env, const std::vecto
     if (c.action != farm::Action::CreateAccount || !c.new_account ||
         c.new_account->kind != directory::AccountKind::Gmsa)
       continue;
-    const auto* d = r.env.directory.domain_by_dns(c.new_account->domain);
+    const auto* d = r.env().directory.domain_by_dns(c.new_account->domain);
     if (!d || d->kds_root_key) continue;
     r.kds_root_key(d->dns);
-    r.env.directory.add_kds_root_key(std::string(d->forest));
+    r.changing().directory.add_kds_root_key(std::string(d->forest));
   }
-  for (const auto& c : ordered) {
+  for (std::size_t i = 0; i < ordered.size(); ++i) {
+    const farm::Change& c = ordered[i];
     // The phase as the rollout order has it, from the environment the rollout starts from: a server
     // change on a node that decrypts today's tickets is a cut-over.
     r.phase = phase_name(rollout_phase(env, ordered, c));
     r.render(c);
-    farm::apply_change(r.env, c);
+    // The change is applied for the steps after it, and for a new gMSA's installs on its retrievers.
+    const bool creates_gmsa =
+        c.action == farm::Action::CreateAccount && c.new_account && c.new_account->kind == directory::AccountKind::Gmsa;
+    if (i + 1 < ordered.size() || creates_gmsa) farm::apply_change(r.changing(), c);
     r.install_created(c);
   }
   return std::move(r.out);

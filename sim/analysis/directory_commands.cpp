@@ -72,13 +72,13 @@ const farm::Host* host_of_computer(const farm::Environment& env, const std::stri
 }  // namespace
 
 std::string CommandRenderer::dc_of_account(const std::string& account) const {
-  return env.dc_name(ad_account(env, account).domain);
+  return env().dc_name(ad_account(env(), account).domain);
 }
 
 // -- SPNs (kerberos-rules R1.7: setspn -S refuses a duplicate itself, before any write) --
 
 void CommandRenderer::spn(const farm::Change& c, bool add_it) {
-  const AdAccount a = ad_account(env, c.account);
+  const AdAccount a = ad_account(env(), c.account);
   const std::string spn = c.spn.to_string();
   const std::string held = read_attribute(a, "servicePrincipalName");
   FixStep s = native_step(dc_of_account(c.account),
@@ -98,18 +98,18 @@ void CommandRenderer::spn(const farm::Change& c, bool add_it) {
 
 void CommandRenderer::account_control(const farm::Change& c, const std::string& flag, bool value,
                                       const std::string& why) {
-  const AdAccount a = ad_account(env, c.account);
+  const AdAccount a = ad_account(env(), c.account);
   add(cmdlet_step(dc_of_account(c.account), kDelegationRight, phase, "Set-ADAccountControl",
                   {{"Identity", quote(a.sam)}, {flag, boolean(value)}}),
       read_attribute(a, flag) + " -ne " + boolean(value), show_attributes(a, flag), why);
 }
 
 void CommandRenderer::allowed_to_delegate_to(const farm::Change& c, const std::vector<std::string>& wanted) {
-  const AdAccount a = ad_account(env, c.account);
+  const AdAccount a = ad_account(env(), c.account);
   const std::string attribute = "msDS-AllowedToDelegateTo";
   std::vector<std::string> current;
-  if (const auto id = env.directory.find_account(c.account))
-    current = env.directory.account(*id).allowed_to_delegate_to;
+  if (const auto id = env().directory.find_account(c.account))
+    current = env().directory.account(*id).allowed_to_delegate_to;
   std::vector<std::string> added;
   bool removes = false;
   for (const auto& w : wanted) {
@@ -145,11 +145,11 @@ void CommandRenderer::allowed_to_delegate_to(const farm::Change& c, const std::v
 }
 
 void CommandRenderer::allowed_to_act(const farm::Change& c, const std::vector<std::string>& principals) {
-  const AdAccount target = ad_account(env, c.account);
+  const AdAccount target = ad_account(env(), c.account);
   const std::string attribute = "PrincipalsAllowedToDelegateToAccount";
   std::string list, guard;
   for (const auto& p : principals) {
-    const AdAccount who = ad_account(env, p);
+    const AdAccount who = ad_account(env(), p);
     const std::string object = "(" + who.get + " -Identity " + quote(who.identity) + ")";
     list += (list.empty() ? "" : ", ") + object;
     guard += (guard.empty() ? "" : " -or ") +
@@ -181,9 +181,9 @@ void CommandRenderer::delegation(const farm::Change& c) {
 // -- accounts --
 
 void CommandRenderer::kds_root_key(const std::string& domain_dns) {
-  const auto* d = env.directory.domain_by_dns(domain_dns);
+  const auto* d = env().directory.domain_by_dns(domain_dns);
   const std::string root = d ? d->forest : domain_dns;
-  FixStep s = cmdlet_step(env.dc_name(root), "Domain Admins or Enterprise Admins of the forest root domain",
+  FixStep s = cmdlet_step(env().dc_name(root), "Domain Admins or Enterprise Admins of the forest root domain",
                           "prerequisites", "Add-KdsRootKey", {{"EffectiveImmediately", ""}});
   s.wait = "10h";
   s.ready = "Get-KdsRootKey | Where-Object { $_.EffectiveTime -le (Get-Date).AddHours(-10) }";
@@ -197,7 +197,7 @@ void CommandRenderer::kds_root_key(const std::string& domain_dns) {
 std::vector<std::string> CommandRenderer::retrievers(const std::string& account) const {
   std::vector<std::string> out;
   const auto add_host = [&](const std::string& name) {
-    const farm::Host* h = env.host(name);
+    const farm::Host* h = env().host(name);
     if (!h || h->computer_account.empty()) return;
     for (const auto& x : out)
       if (iequals(x, h->computer_account)) return;
@@ -207,7 +207,7 @@ std::vector<std::string> CommandRenderer::retrievers(const std::string& account)
     if ((c.action == farm::Action::ChangeAppPoolIdentity || c.action == farm::Action::SetSsrsServiceAccount) &&
         c.identity.type == web::IdentityType::DomainAccount && iequals(c.identity.account, account))
       add_host(c.host);
-  for (const auto& h : env.hosts) {
+  for (const auto& h : env().hosts) {
     bool runs = h.ssrs && iequals(h.ssrs->service_account.account, account);
     if (h.iis)
       for (const auto& p : h.iis->app_pools) runs |= iequals(p.identity.account, account);
@@ -215,7 +215,7 @@ std::vector<std::string> CommandRenderer::retrievers(const std::string& account)
   }
   // In the scenario's host order, whatever order the rollout moves them in.
   std::vector<std::string> in_host_order;
-  for (const auto& h : env.hosts)
+  for (const auto& h : env().hosts)
     for (const auto& x : out)
       if (iequals(x, h.computer_account)) in_host_order.push_back(x);
   return in_host_order;
@@ -224,12 +224,12 @@ std::vector<std::string> CommandRenderer::retrievers(const std::string& account)
 void CommandRenderer::create_account(const farm::Change& c) {
   if (!c.new_account) return;
   const directory::Account& a = *c.new_account;
-  const auto* d = env.directory.domain_by_dns(a.domain);
+  const auto* d = env().directory.domain_by_dns(a.domain);
   const std::string domain = d ? d->dns : a.domain;
   const std::string bare = !a.sam.empty() && a.sam.back() == '$' ? a.sam.substr(0, a.sam.size() - 1) : a.sam;
   if (a.kind == directory::AccountKind::Gmsa && d && !d->kds_root_key) {
     kds_root_key(domain);
-    env.directory.add_kds_root_key(d->forest);
+    changing().directory.add_kds_root_key(std::string(d->forest));
   }
   std::vector<CommandParameter> parameters = {{"Name", quote(bare)}};
   std::string program, get, why;
@@ -267,7 +267,7 @@ void CommandRenderer::create_account(const farm::Change& c) {
     parameters.push_back(
         {"OtherAttributes", "@{'msDS-AllowedToDelegateTo' = " + array(a.allowed_to_delegate_to) + "}"});
   const bool delegates = !a.allowed_to_delegate_to.empty();
-  add(cmdlet_step(env.dc_name(domain),
+  add(cmdlet_step(env().dc_name(domain),
                   delegates ? kDelegationRight : "Domain Admins (or create rights on the container)", phase, program,
                   std::move(parameters)),
       "-not (" + get + " -Filter " + quote("Name -eq \"" + bare + "\"") + ")",
@@ -292,17 +292,17 @@ void CommandRenderer::install_created(const farm::Change& c) {
   if (c.action != farm::Action::CreateAccount || !c.new_account || c.new_account->kind != directory::AccountKind::Gmsa)
     return;
   const std::vector<std::string> computers = retrievers(c.new_account->name);
-  for (const auto& h : env.hosts)
+  for (const auto& h : env().hosts)
     for (const auto& computer : computers)
       if (iequals(computer, h.computer_account)) install_gmsa(h.name, c.new_account->name);
 }
 
 void CommandRenderer::password_change(const farm::Change& c) {
-  const AdAccount a = ad_account(env, c.account);
-  const auto id = env.directory.find_account(c.account);
-  const auto kind = id ? env.directory.account(*id).kind : directory::AccountKind::User;
+  const AdAccount a = ad_account(env(), c.account);
+  const auto id = env().directory.find_account(c.account);
+  const auto kind = id ? env().directory.account(*id).kind : directory::AccountKind::User;
   if (kind == directory::AccountKind::Computer) {
-    const farm::Host* h = host_of_computer(env, c.account);
+    const farm::Host* h = host_of_computer(env(), c.account);
     add(cmdlet_step(h ? h->name : "", h ? local_admin(h->name) : "local Administrators", phase,
                     "Reset-ComputerMachinePassword", {}),
         "", "Test-ComputerSecureChannel", "a new password (and key version) for " + c.account);
@@ -322,8 +322,8 @@ void CommandRenderer::password_change(const farm::Change& c) {
 
 void CommandRenderer::install_gmsa(const std::string& node, const web::ProcessIdentity& identity) {
   if (identity.type != web::IdentityType::DomainAccount) return;
-  const auto id = env.directory.find_account(identity.account);
-  if (!id || env.directory.account(*id).kind != directory::AccountKind::Gmsa) return;
+  const auto id = env().directory.find_account(identity.account);
+  if (!id || env().directory.account(*id).kind != directory::AccountKind::Gmsa) return;
   install_gmsa(node, identity.account);
 }
 
@@ -331,7 +331,7 @@ void CommandRenderer::install_gmsa(const std::string& node, const web::ProcessId
 void CommandRenderer::install_gmsa(const std::string& node, const std::string& gmsa) {
   const web::ProcessIdentity identity{web::IdentityType::DomainAccount, gmsa};
   if (!installed.insert({directory::to_lower(node), directory::to_lower(identity.account)}).second) return;
-  const AdAccount a = ad_account(env, identity.account);
+  const AdAccount a = ad_account(env(), identity.account);
   const bool first_on_node = [&] {
     for (const auto& [n, g] : installed)
       if (n == directory::to_lower(node) && g != directory::to_lower(identity.account)) return false;

@@ -39,8 +39,8 @@ void CommandRenderer::pool_identity(const farm::Change& c) {
       args.push_back("/processModel.userName:" + c.identity.account);
       // A gMSA has no password to give: Windows fetches it (kerberos-rules R7.2). Any other account's
       // password is asked for when the command runs, never written into it.
-      const auto id = env.directory.find_account(c.identity.account);
-      if (id && env.directory.account(*id).kind == directory::AccountKind::Gmsa)
+      const auto id = env().directory.find_account(c.identity.account);
+      if (id && env().directory.account(*id).kind == directory::AccountKind::Gmsa)
         args.push_back("/processModel.password:");
       else
         password =
@@ -124,8 +124,8 @@ void CommandRenderer::ssrs_account(const farm::Change& c) {
       built_in = false;
       break;
   }
-  const auto id = env.directory.find_account(c.identity.account);
-  const bool gmsa = id && env.directory.account(*id).kind == directory::AccountKind::Gmsa;
+  const auto id = env().directory.find_account(c.identity.account);
+  const bool gmsa = id && env().directory.account(*id).kind == directory::AccountKind::Gmsa;
   const std::string password =
       built_in || gmsa ? "''" : "(Read-Host -Prompt " + quote("Password for " + c.identity.account) + ")";
   const std::string setting = std::string("(Get-CimInstance -Namespace ") + quote(kSsrsNamespace) +
@@ -201,10 +201,10 @@ void CommandRenderer::sql_port(const farm::Change& c) {
 void CommandRenderer::purge(const farm::Change& c) {
   std::vector<std::string> clients = c.clients;
   if (clients.empty())
-    for (const auto& h : env.hosts)
+    for (const auto& h : env().hosts)
       if (h.client) clients.push_back(h.name);
   for (const auto& client : clients) {
-    const farm::Host* h = env.host(client);
+    const farm::Host* h = env().host(client);
     const std::string user = h && h->client ? h->client->user : "the user";
     add(native_step(client, user + "'s own logon session, not elevated", phase, "klist", {"purge"}), "", "klist",
         "tickets cached before the change (up to 10 hours) stay in " + user + "'s session until purged");
