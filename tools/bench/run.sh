@@ -17,3 +17,6 @@ echo
 "$root/build/tools/bench/graph_bench"
 echo
 "$root/build/tools/bench/replications_bench"
+echo
+cmake --build "$root/build" --target kerbsim -j "$(nproc)"
+python3 "$root/tools/bench/enterprise_bench.py" "$root/build/tools/kerbsim/kerbsim"
