@@ -122,26 +122,26 @@ struct Builder {
   // The accounts whose key encrypts the SPN's tickets, as the KDC looks it up: the SPN's own forest
   // first, then the others, which a referral reaches (kerberos-rules R1.3, R1.4, R1.12).
   std::vector<directory::AccountId> owners(const directory::Spn& spn, const std::string& forest) const {
-    directory::SpnLookup found = env.directory.lookup_spn(spn, forest);
-    if (found.status != directory::SpnLookup::Status::NotFound) return found.owners;
+    if (auto found = env.directory.spn_owners(spn, forest); !found.empty()) return found;
     for (const auto& d : env.directory.domains()) {
       if (d.dns != d.forest || directory::iequals(d.forest, forest)) continue;
-      found = env.directory.lookup_spn(spn, d.forest);
-      if (found.status != directory::SpnLookup::Status::NotFound) return found.owners;
+      if (auto found = env.directory.spn_owners(spn, d.forest); !found.empty()) return found;
     }
     return {};
   }
 
   Vertex spn_vertex(const directory::Spn& spn, const std::string& forest) {
-    const std::string text = spn.to_string();
-    if (const auto it = by_name.find(spn.key()); it != by_name.end()) return it->second;
-    const Vertex v = add_node({NodeKind::Spn, text, std::nullopt}, spn.key());
+    std::string key = spn.key();
+    if (const auto it = by_name.find(key); it != by_name.end()) return it->second;
+    const auto v = static_cast<Vertex>(nodes.size());
+    nodes.push_back({NodeKind::Spn, spn.to_string(), std::nullopt});
+    by_name.emplace(std::move(key), v);  // an SPN's key is lower-case already
     for (const auto owner : owners(spn, forest))
       add_edge(v, by_account[owner], EdgeKind::HoldsSpn, 0, "kerberos-rules R1.3");
     return v;
   }
 
-  std::string forest_of(const directory::Account& a) const {
+  const std::string& forest_of(const directory::Account& a) const {
     const auto* d = env.directory.domain_by_dns(a.domain);
     return d ? d->forest : a.domain;
   }

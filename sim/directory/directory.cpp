@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <map>
 #include <set>
 
 #include "directory/names.h"
@@ -58,9 +59,14 @@ void Directory::add_trust(Trust t) { trusts_.push_back(std::move(t)); }
 AccountId Directory::add_account(Account a) {
   const AccountId id = accounts_.size();
   by_name_[to_lower(a.name)] = id;
-  std::set<std::string> seen;  // one account holding an SPN twice is not a duplicate
-  for (const auto& spn : a.spns)
-    if (seen.insert(spn_key(spn)).second) spn_index_[spn_key(spn)].push_back(id);
+  std::vector<std::string> seen;  // one account holding an SPN twice is not a duplicate
+  seen.reserve(a.spns.size());
+  for (const auto& spn : a.spns) {
+    std::string key = spn_key(spn);
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+    spn_index_[key].push_back(id);
+    seen.push_back(std::move(key));
+  }
   accounts_.push_back(std::move(a));
   return id;
 }
@@ -181,67 +187,66 @@ bool Directory::host_alias(const std::string& service_class) {
   return std::find(kHostAliases.begin(), kHostAliases.end(), cls) != kHostAliases.end();
 }
 
-SpnLookup Directory::lookup_spn(const Spn& spn, const std::string& forest) const {
-  const auto holders_in_forest = [&](const std::string& key) {
-    std::vector<AccountId> out;
-    const auto it = spn_index_.find(key);
-    if (it == spn_index_.end()) return out;
-    for (const AccountId id : it->second) {
-      const Domain* d = domain_by_dns(accounts_[id].domain);
-      if (d && iequals(d->forest, forest)) out.push_back(id);
-    }
-    return out;
-  };
+std::vector<AccountId> Directory::holders_in_forest(const std::string& key, const std::string& forest) const {
+  std::vector<AccountId> out;
+  const auto it = spn_index_.find(key);
+  if (it == spn_index_.end()) return out;
+  for (const AccountId id : it->second) {
+    const Domain* d = domain_by_dns(accounts_[id].domain);
+    if (d && iequals(d->forest, forest)) out.push_back(id);
+  }
+  return out;
+}
 
-  SpnLookup result;
-  const auto decide = [&](std::vector<AccountId> holders, Spn matched, bool via_host) {
-    result.owners = std::move(holders);
-    result.matched = std::move(matched);
-    result.via_host_mapping = via_host;
-    if (result.owners.size() == 1) {
-      result.status = SpnLookup::Status::Found;
-      const Account& owner = accounts_[result.owners.front()];
-      if (via_host) {
-        result.why = "no account holds " + spn.to_string() + "; sPNMappings maps its service class to HOST, and " +
-                     result.matched.to_string() + " belongs to " + owner.name;
-        result.rule = "kerberos-rules R1.4";
-      } else {
-        result.why = spn.to_string() + " is registered on " + owner.name + " (exact, case-insensitive match)";
-        result.rule = "kerberos-rules R1.3";
-      }
-    } else {
-      result.status = SpnLookup::Status::Duplicate;
-      std::string names;
-      for (const AccountId id : result.owners) names += (names.empty() ? "" : " and ") + accounts_[id].name;
-      result.why = result.matched.to_string() + " is registered on more than one account (" + names +
-                   "); the KDC cannot know which key to use";
-      result.rule = "kerberos-rules R1.7";
-    }
-  };
-
+std::vector<AccountId> Directory::resolve_spn(const Spn& spn, const std::string& forest, bool& via_host) const {
+  via_host = false;
   // Step 2: exact, case-insensitive match (R1.3, R1.8).
-  if (auto holders = holders_in_forest(spn.key()); !holders.empty()) {
-    decide(std::move(holders), spn, false);
-    return result;
-  }
+  if (auto holders = holders_in_forest(spn.key(), forest); !holders.empty()) return holders;
   // Step 3: sPNMappings HOST alias, only when no account holds the literal SPN (R1.3, R1.4).
-  const bool aliased = host_alias(spn.service_class);
-  if (aliased) {
-    Spn host_spn = spn.with_class("HOST");
-    if (auto holders = holders_in_forest(host_spn.key()); !holders.empty()) {
-      decide(std::move(holders), std::move(host_spn), true);
-      return result;
+  if (!host_alias(spn.service_class)) return {};
+  auto holders = holders_in_forest(spn.with_class("HOST").key(), forest);
+  via_host = !holders.empty();
+  return holders;
+}
+
+std::vector<AccountId> Directory::spn_owners(const Spn& spn, const std::string& forest) const {
+  bool via_host = false;
+  return resolve_spn(spn, forest, via_host);
+}
+
+SpnLookup Directory::lookup_spn(const Spn& spn, const std::string& forest) const {
+  SpnLookup result;
+  result.owners = resolve_spn(spn, forest, result.via_host_mapping);
+  result.matched = result.via_host_mapping ? spn.with_class("HOST") : spn;
+  if (result.owners.size() == 1) {
+    result.status = SpnLookup::Status::Found;
+    const Account& owner = accounts_[result.owners.front()];
+    if (result.via_host_mapping) {
+      result.why = "no account holds " + spn.to_string() + "; sPNMappings maps its service class to HOST, and " +
+                   result.matched.to_string() + " belongs to " + owner.name;
+      result.rule = "kerberos-rules R1.4";
+    } else {
+      result.why = spn.to_string() + " is registered on " + owner.name + " (exact, case-insensitive match)";
+      result.rule = "kerberos-rules R1.3";
     }
+  } else if (result.owners.size() > 1) {
+    result.status = SpnLookup::Status::Duplicate;
+    std::string names;
+    for (const AccountId id : result.owners) names += (names.empty() ? "" : " and ") + accounts_[id].name;
+    result.why = result.matched.to_string() + " is registered on more than one account (" + names +
+                 "); the KDC cannot know which key to use";
+    result.rule = "kerberos-rules R1.7";
+  } else {
+    // Step 4: unknown.
+    result.status = SpnLookup::Status::NotFound;
+    result.why = "no account in forest " + forest + " holds ";
+    spn.append_to(result.why);
+    if (host_alias(spn.service_class))
+      result.why += ", nor " + spn.with_class("HOST").to_string() + " (the HOST alias)";
+    else
+      result.why += " (" + spn.service_class + " is not in sPNMappings, so there is no HOST fallback)";
+    result.rule = "kerberos-rules R1.6";
   }
-  // Step 4: unknown.
-  result.status = SpnLookup::Status::NotFound;
-  result.why = "no account in forest " + forest + " holds ";
-  spn.append_to(result.why);
-  if (aliased)
-    result.why += ", nor " + spn.with_class("HOST").to_string() + " (the HOST alias)";
-  else
-    result.why += " (" + spn.service_class + " is not in sPNMappings, so there is no HOST fallback)";
-  result.rule = "kerberos-rules R1.6";
   return result;
 }
 
@@ -263,18 +268,22 @@ const Trust* Directory::forest_trust_between(const std::string& user_forest, con
 
 std::vector<std::pair<std::string, std::vector<AccountId>>> Directory::duplicate_spns() const {
   std::vector<std::pair<std::string, std::vector<AccountId>>> out;
-  for (const auto& [key, holders] : spn_index_) {
+  std::vector<const std::string*> keys;  // every SPN held twice in any forests, in key order
+  for (const auto& [key, holders] : spn_index_)
+    if (holders.size() >= 2) keys.push_back(&key);
+  std::sort(keys.begin(), keys.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
+  for (const std::string* key : keys) {
     std::map<std::string, std::vector<AccountId>> by_forest;
-    for (const AccountId id : holders) {
+    for (const AccountId id : spn_index_.at(*key)) {
       const Domain* d = domain_by_dns(accounts_[id].domain);
       by_forest[d ? to_lower(d->forest) : ""].push_back(id);
     }
     for (auto& [forest, ids] : by_forest) {
       if (ids.size() < 2) continue;
       // Report the SPN as the first holder wrote it.
-      std::string shown = key;
-      for (const auto& s : accounts_[ids.front()].spns)
-        if (spn_key(s) == key) shown = s;
+      std::string shown = *key;
+      for (const auto& spn : accounts_[ids.front()].spns)
+        if (spn_key(spn) == *key) shown = spn;
       out.emplace_back(shown, ids);
     }
   }

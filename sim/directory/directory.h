@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "directory/spn.h"
@@ -169,6 +170,9 @@ class Directory {
   // Looks an SPN up among the accounts of one forest: exact case-insensitive match, then the
   // sPNMappings HOST alias, duplicates reported (R1.3, R1.4, R1.7, R1.8).
   SpnLookup lookup_spn(const Spn& spn, const std::string& forest) const;
+  // The owners lookup_spn finds, without its explanation: one, several (a duplicate) or none. For a
+  // caller that asks for every SPN of a large directory (the delegation graph).
+  std::vector<AccountId> spn_owners(const Spn& spn, const std::string& forest) const;
 
   // Are the Protected Users protections in force for this account? Its domain's DCs enforce them
   // from functional level 2012 R2 on (kerberos-rules R3.5.1, R3.5.2).
@@ -185,11 +189,16 @@ class Directory {
   std::vector<std::pair<std::string, std::vector<AccountId>>> duplicate_spns() const;
 
  private:
+  // The holders of an SPN key among the accounts of one forest.
+  std::vector<AccountId> holders_in_forest(const std::string& key, const std::string& forest) const;
+  // The lookup's decision (R1.3, R1.4): the SPN's holders, else its HOST alias's; via_host says which.
+  std::vector<AccountId> resolve_spn(const Spn& spn, const std::string& forest, bool& via_host) const;
+
   std::vector<Domain> domains_;
   std::vector<Trust> trusts_;
   std::vector<Account> accounts_;
-  std::map<std::string, AccountId> by_name_;                 // lower-case canonical name
-  std::map<std::string, std::vector<AccountId>> spn_index_;  // spn_key -> holders (all forests)
+  std::unordered_map<std::string, AccountId> by_name_;                 // lower-case canonical name
+  std::unordered_map<std::string, std::vector<AccountId>> spn_index_;  // spn_key -> holders (all forests)
 };
 
 }  // namespace kerbsim::directory
