@@ -56,16 +56,18 @@ void Directory::add_domain(Domain d) {
 
 void Directory::add_trust(Trust t) { trusts_.push_back(std::move(t)); }
 
+void Directory::reserve(std::size_t accounts, std::size_t spns) {
+  accounts_.reserve(accounts);
+  by_name_.reserve(accounts);
+  spn_index_.reserve(spns);
+}
+
 AccountId Directory::add_account(Account a) {
   const AccountId id = accounts_.size();
   by_name_[to_lower(a.name)] = id;
-  std::vector<std::string> seen;  // one account holding an SPN twice is not a duplicate
-  seen.reserve(a.spns.size());
   for (const auto& spn : a.spns) {
-    std::string key = spn_key(spn);
-    if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
-    spn_index_[key].push_back(id);
-    seen.push_back(std::move(key));
+    auto& holders = spn_index_[spn_key(spn)];
+    if (holders.empty() || holders.back() != id) holders.push_back(id);  // one account holding it twice is no duplicate
   }
   accounts_.push_back(std::move(a));
   return id;

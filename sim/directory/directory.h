@@ -3,6 +3,7 @@
 // aliasing and duplicate detection (kerberos-rules R1.3-R1.12).
 #pragma once
 
+#include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -123,6 +124,8 @@ class Directory {
   // An independent copy: a simulation keeps one view of the directory per DC (kerberos-rules R8.4).
   Directory clone() const;
 
+  // Room for this many accounts and SPNs, so that a large directory is indexed without rehashing.
+  void reserve(std::size_t accounts, std::size_t spns);
   void add_domain(Domain d);
   void add_trust(Trust t);
   AccountId add_account(Account a);
@@ -197,8 +200,9 @@ class Directory {
   std::vector<Domain> domains_;
   std::vector<Trust> trusts_;
   std::vector<Account> accounts_;
-  std::unordered_map<std::string, AccountId> by_name_;                 // lower-case canonical name
-  std::unordered_map<std::string, std::vector<AccountId>> spn_index_;  // spn_key -> holders (all forests)
+  std::unordered_map<std::string, AccountId> by_name_;  // lower-case canonical name
+  // spn_key -> holders (all forests); most SPNs have one holder, kept without an allocation of its own.
+  std::unordered_map<std::string, boost::container::small_vector<AccountId, 1>> spn_index_;
 };
 
 }  // namespace kerbsim::directory

@@ -113,6 +113,9 @@ farm::Environment build(const spec::Scenario& spec) {
     env.directory.add_trust(tr);
   }
 
+  std::size_t spns = 2 * spec.hosts.size();  // a joined host's HOST/ pair (kerberos-rules R1.5)
+  for (const auto& a : spec.accounts) spns += a.delegation.spns.size();
+  env.directory.reserve(spec.accounts.size() + spec.hosts.size(), spns);
   for (const auto& a : spec.accounts) {
     directory::Account acc;
     acc.name = a.name;
