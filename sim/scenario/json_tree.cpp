@@ -211,8 +211,14 @@ class TreeBuilder {
  public:
   using json = nlohmann::json;
 
-  TreeBuilder(std::string_view text, const std::string& file, const char** last_read, const ElementSink& accounts)
-      : text_(text), file_(file), last_read_(last_read), lines_(text), accounts_sink_(accounts) {}
+  TreeBuilder(std::string_view text, const std::string& file, const char** last_read, const ElementSink& accounts,
+              std::size_t stream_over)
+      : text_(text),
+        file_(file),
+        last_read_(last_read),
+        lines_(text),
+        accounts_sink_(accounts),
+        stream_over_(stream_over) {}
 
   bool null() { return scalar(JsonNode{}, token_end() - 4); }
   bool boolean(bool value) {
@@ -310,7 +316,7 @@ class TreeBuilder {
   // Is the value being placed inside the top-level "accounts" array?
   bool in_accounts() const { return stack_.size() >= 2 && stack_[1].accounts; }
   // Are the array's elements handed to the sink rather than kept?
-  bool streaming() const { return accounts_sink_ && text_.size() > kMaxFileBytes; }
+  bool streaming() const { return accounts_sink_ && text_.size() > stream_over_; }
 
   std::size_t token_end() const { return *last_read_ ? static_cast<std::size_t>(*last_read_ - text_.data()) + 1 : 0; }
 
@@ -580,6 +586,7 @@ class TreeBuilder {
   std::size_t account_values_ = 0;
   std::size_t accounts_bytes_ = 0;  // the span of the "accounts" array, once it has closed
   const ElementSink& accounts_sink_;
+  std::size_t stream_over_;
   JsonNode discarded_;  // where a scalar element handed to the sink was placed
   std::size_t last_event_end_ = 0;
   bool failed_ = false;
@@ -602,7 +609,8 @@ ParseResult refused(const std::string& file_name, std::string message) {
 
 }  // namespace
 
-ParseResult parse_json(std::string_view text, const std::string& file_name, const ElementSink& accounts) {
+ParseResult parse_json(std::string_view text, const std::string& file_name, const ElementSink& accounts,
+                       std::size_t stream_over) {
   if (!accounts && text.size() > kMaxFileBytes)
     return refused(file_name, "the text is " + std::to_string(text.size()) + " bytes; a scenario file may be at most " +
                                   size_limit(kMaxFileBytes));
@@ -621,7 +629,7 @@ ParseResult parse_json(std::string_view text, const std::string& file_name, cons
     return result;
   }
   const char* last_read = nullptr;
-  TreeBuilder builder(text, file_name, &last_read, accounts);
+  TreeBuilder builder(text, file_name, &last_read, accounts, stream_over);
   const TrackingIterator first(text.data(), &last_read);
   const TrackingIterator last(text.data() + text.size(), &last_read);
   bool parsed = false;

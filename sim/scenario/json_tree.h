@@ -55,13 +55,14 @@ struct ParseResult {
 };
 
 // Receives each element of the top-level "accounts" array of a file too large to keep whole (over
-// kMaxFileBytes): the element, with its positions and paths, is handed over as soon as it is read
-// and is not kept in the tree, whose "accounts" array then stays empty.
+// kMaxFileBytes, or the stream_over given): the element, with its positions and paths, is handed over
+// as soon as it is read and is not kept in the tree, whose "accounts" array then stays empty.
 using ElementSink = std::function<void(JsonNode&&)>;
 
 // Parses JSON with // and /* */ comments. Never throws for bad input; each problem is a diagnostic.
 // Without a sink, a file over kMaxFileBytes is refused.
-ParseResult parse_json(std::string_view text, const std::string& file_name, const ElementSink& accounts = {});
+ParseResult parse_json(std::string_view text, const std::string& file_name, const ElementSink& accounts = {},
+                       std::size_t stream_over = kMaxFileBytes);
 
 // Appends one reference token to a JSON pointer, escaping "~" and "/".
 std::string pointer_append(const std::string& path, std::string_view token);

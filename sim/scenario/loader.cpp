@@ -97,12 +97,13 @@ void sort_diagnostics(std::vector<Diagnostic>& d) {
 
 }  // namespace
 
-spec::Scenario load_text(std::string_view text, const std::string& file_name) {
+spec::Scenario load_text(std::string_view text, const std::string& file_name, std::size_t stream_over) {
   // A file over kMaxFileBytes is read as it streams: each account becomes a spec::Account as soon as it
   // is read, and only the rest of the document is kept as a tree.
   Reporter reporter(file_name);
   Reader reader(reporter);
-  ParseResult parsed = parse_json(text, file_name, [&](JsonNode&& element) { reader.streamed_account(element); });
+  ParseResult parsed = parse_json(
+      text, file_name, [&](JsonNode&& element) { reader.streamed_account(element); }, stream_over);
   if (!parsed.root) fail(std::move(parsed.problems));
   reporter.index(*parsed.root);
   for (auto& p : parsed.problems) reporter.diagnostics().push_back(std::move(p));

@@ -1,4 +1,5 @@
-// libFuzzer target: arbitrary bytes into the scenario loader; when a file loads, every flow is traced,
+// libFuzzer target: arbitrary bytes into the scenario loader, twice: as a small file is read and with its
+// accounts streamed as a file over 32 MiB is read, which must agree; when a file loads, every flow is traced,
 // expectations checked, the audit and the delegation graph run, a short simulation of the workload run (at
 // most 20 users for at most 10 minutes, refused like `kerbsim simulate` when even that would exceed a
 // small budget) with the simulation expectations as probes, and every printer exercised. Any crash, hang, leak or
@@ -22,12 +23,23 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   kerbsim::spec::Scenario spec;
+  bool loads = true;
   try {
     spec = kerbsim::scenario::load_text(text, "fuzz.json");
   } catch (const kerbsim::ScenarioError& e) {
     for (const auto& d : e.diagnostics()) (void)d.to_string();
-    return 0;
+    loads = false;
   }
+  // Read again with its accounts streamed, as a file over 32 MiB is: it loads exactly when the whole
+  // tree does, with the same accounts.
+  try {
+    const kerbsim::spec::Scenario streamed = kerbsim::scenario::load_text(text, "fuzz.json", 0);
+    if (!loads || streamed.accounts.size() != spec.accounts.size()) __builtin_trap();
+  } catch (const kerbsim::ScenarioError& e) {
+    for (const auto& d : e.diagnostics()) (void)d.to_string();
+    if (loads) __builtin_trap();
+  }
+  if (!loads) return 0;
   const kerbsim::farm::Environment env = kerbsim::scenario::build(spec);
   const kerbsim::TraceReport report = kerbsim::flow::trace(env);
   std::vector<kerbsim::Expectation> expectations;

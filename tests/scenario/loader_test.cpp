@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
@@ -541,6 +542,25 @@ TEST_CASE("directory data over 32 MiB loads, its accounts read in order as they 
   CHECK(s.accounts[0].at == "/accounts/0");
   CHECK(s.accounts[1].name == "CORP\\svc-sql");
   CHECK(s.accounts[1].delegation.spns == std::vector<std::string>{"MSSQLSvc/sql.corp.contoso.com:1433"});
+}
+
+TEST_CASE("every bundled scenario reads the same with its accounts streamed") {
+  for (const auto& e : std::filesystem::directory_iterator(std::string(KERBSIM_SOURCE_DIR) + "/scenarios")) {
+    if (e.path().extension() != ".json") continue;
+    INFO(e.path().filename().string());
+    std::ifstream in(e.path(), std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto whole = load_text(text, "s.json");
+    const auto streamed = load_text(text, "s.json", 0);
+    REQUIRE(streamed.accounts.size() == whole.accounts.size());
+    for (std::size_t i = 0; i < whole.accounts.size(); ++i) {
+      CHECK(streamed.accounts[i].name == whole.accounts[i].name);
+      CHECK(streamed.accounts[i].at == whole.accounts[i].at);
+      CHECK(streamed.accounts[i].delegation.spns == whole.accounts[i].delegation.spns);
+      CHECK(streamed.accounts[i].groups == whole.accounts[i].groups);
+    }
+    CHECK(streamed.hosts.size() == whole.hosts.size());
+  }
 }
 
 TEST_CASE("a streamed account's mistakes point at the value, and cross-references at the account") {

@@ -16,6 +16,8 @@ echo
 echo
 "$root/build/tools/bench/graph_bench"
 echo
+"$root/build/tools/bench/directory_bench"
+echo
 "$root/build/tools/bench/replications_bench"
 echo
 cmake --build "$root/build" --target kerbsim -j "$(nproc)"
