@@ -614,6 +614,10 @@ ParseResult parse_json(std::string_view text, const std::string& file_name, cons
   if (!accounts && text.size() > kMaxFileBytes)
     return refused(file_name, "the text is " + std::to_string(text.size()) + " bytes; a scenario file may be at most " +
                                   size_limit(kMaxFileBytes));
+  const std::string outside = " bytes outside its \"accounts\" array; a scenario file may be at most " +
+                              size_limit(kMaxFileBytes) + " apart from its directory data";
+  if (text.size() > kMaxFileBytes && text.find("\"accounts\"") == std::string_view::npos)
+    return refused(file_name, "the text holds " + std::to_string(text.size()) + outside);  // no directory data at all
   if (text.size() > kMaxDirectoryFileBytes)
     return refused(file_name, "the text is " + std::to_string(text.size()) + " bytes; a scenario file may be at most " +
                                   size_limit(kMaxDirectoryFileBytes) + ", and at most " + size_limit(kMaxFileBytes) +
@@ -642,9 +646,7 @@ ParseResult parse_json(std::string_view text, const std::string& file_name, cons
     return result;
   }
   if (builder.bytes_outside_accounts() > kMaxFileBytes)
-    return refused(file_name, "the text holds " + std::to_string(builder.bytes_outside_accounts()) +
-                                  " bytes outside its \"accounts\" array; a scenario file may be at most " +
-                                  size_limit(kMaxFileBytes) + " apart from its directory data");
+    return refused(file_name, "the text holds " + std::to_string(builder.bytes_outside_accounts()) + outside);
   return builder.finish(parsed);
 }
 

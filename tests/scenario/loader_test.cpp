@@ -480,18 +480,26 @@ TEST_CASE("an empty file is refused as a whole") {
   CHECK(d.to_string() == "t.json: /: the file is empty; a scenario is a JSON object");
 }
 
+// The one problem of a text too large to print in a failure message.
+Diagnostic big_problem(const std::string& json) {
+  const auto found = problems(json);
+  REQUIRE(found.size() == 1);
+  return found.front();
+}
+
 TEST_CASE("a file with more than 32 MiB outside its accounts is refused with its size and the limit") {
   const std::string big(32u * 1024 * 1024 + 1, ' ');
   const std::string expected =
       "the text holds 33554433 bytes outside its \"accounts\" array; a scenario file may be "
       "at most 32 MiB (33554432 bytes) apart from its directory data";
-  CHECK(problem(big).message == expected);
+  CHECK(big_problem(big).message == expected);
   // The same with a small "accounts" array: what lies outside it still counts.
-  const std::string padded = R"({ "format": "kerbsim/1", "name": "t", "accounts": [ { "name": "CORP\\a" } ],
-                                  "description": ")" +
-                             std::string(32u * 1024 * 1024, 'x') + "\" }";
-  CHECK(problem(padded).message.find(" bytes outside its \"accounts\" array; a scenario file may be at most 32 MiB") !=
-        std::string::npos);
+  std::string padded = R"({ "format": "kerbsim/1", "name": "t", "accounts": [ { "name": "CORP\\a" } ],
+                                  "description": ")";
+  padded.append(32u * 1024 * 1024, 'x');
+  padded += "\" }";
+  CHECK(big_problem(padded).message.find(
+            " bytes outside its \"accounts\" array; a scenario file may be at most 32 MiB") != std::string::npos);
   const auto path = std::filesystem::temp_directory_path() / "kerbsim-loader-test-big.json";
   {
     std::ofstream out(path, std::ios::binary);
@@ -526,12 +534,12 @@ TEST_CASE("a file larger than 1024 MiB is refused with its size and the limits, 
 
 // A scenario whose "accounts" array spans more than 32 MiB: the accounts stream as they are read.
 std::string directory_data(const std::string& second_account) {
-  return R"({ "format": "kerbsim/1", "name": "t", "domains": [ { "dns": "corp.contoso.com" } ],
+  std::string text = R"({ "format": "kerbsim/1", "name": "t", "domains": [ { "dns": "corp.contoso.com" } ],
   "accounts": [
-    { "name": "CORP\\svc-web", "spns": ["HTTP/web.corp.contoso.com"] },)" +
-         std::string(33u * 1024 * 1024, ' ') + "\n    " + second_account + R"(
-  ]
-})";
+    { "name": "CORP\\svc-web", "spns": ["HTTP/web.corp.contoso.com"] },)";
+  text.append(33u * 1024 * 1024, ' ');
+  text += "\n    " + second_account + "\n  ]\n}";
+  return text;
 }
 
 TEST_CASE("directory data over 32 MiB loads, its accounts read in order as they stream") {
@@ -563,14 +571,30 @@ TEST_CASE("every bundled scenario reads the same with its accounts streamed") {
   }
 }
 
+// The same directory small, streamed as load_text is told to (as a file over 32 MiB is).
+Diagnostic streamed_problem(const std::string& second_account) {
+  const std::string text = R"({ "format": "kerbsim/1", "name": "t", "domains": [ { "dns": "corp.contoso.com" } ],
+  "accounts": [
+    { "name": "CORP\\svc-web", "spns": ["HTTP/web.corp.contoso.com"] },
+    )" + second_account + "\n  ]\n}";
+  try {
+    load_text(text, "t.json", 0);
+  } catch (const ScenarioError& e) {
+    REQUIRE(e.diagnostics().size() == 1);
+    return e.diagnostics().front();
+  }
+  FAIL("it loaded");
+  return {};
+}
+
 TEST_CASE("a streamed account's mistakes point at the value, and cross-references at the account") {
   // Read while it streams: the unknown key's own line and column.
-  const auto d = problem(directory_data(R"({ "name": "CORP\\svc-sql", "spnz": [] })"));
+  const auto d = streamed_problem(R"({ "name": "CORP\\svc-sql", "spnz": [] })");
   CHECK(d.line == 4);
   CHECK(d.column == 32);
   CHECK(d.path == "/accounts/1/spnz");
   // Checked after the file is read, when the account's tree is gone: at the account.
-  const auto dup = problem(directory_data(R"({ "name": "corp\\SVC-WEB" })"));
+  const auto dup = streamed_problem(R"({ "name": "corp\\SVC-WEB" })");
   CHECK(dup.line == 4);
   CHECK(dup.column == 5);
   CHECK(dup.path == "/accounts/1");
