@@ -18,6 +18,8 @@ import sys
 sys.dont_write_bytecode = True
 kerbsim, root, work = sys.argv[1:4]
 generator = os.path.join(root, "tools", "generate", "generate.py")
+sys.path.insert(0, os.path.join(root, "tools", "generate"))
+from generator.audit_match import audit_code, found, hits, key_of, names_in  # noqa: E402
 manifests = os.path.join(root, "tools", "generate", "manifests")
 env = dict(os.environ, NO_COLOR="1", PYTHONDONTWRITEBYTECODE="1")
 passed, failed = 0, 0
@@ -212,15 +214,6 @@ def mutated(change):
 
 
 # ---- kerbsim audit against risks.json (tools/generate/README.md, "How a test checks the audit") -------------------
-# The audit's code for each kind of planted or incidental risk, where the two differ.
-AUDIT_CODE = {"kerberoastable-privileged": "kerberoastable", "rc4-only-service-account": "rc4-only"}
-SEVERITY = ["critical", "high", "medium", "low", "info"]
-
-
-def names_in(finding):
-    return {x.lower() for x in [finding["subject"]] + finding["accounts"] + finding["spns"] + finding["hosts"]}
-
-
 for name in ("enterprise-10k", "clean-10k"):
     scenario = os.path.join(work, "a", f"{name}.json")
     with open(os.path.join(work, "a", f"{name}.risks.json"), encoding="utf-8") as f:
@@ -229,19 +222,15 @@ for name in ("enterprise-10k", "clean-10k"):
     expect(f"{name}: kerbsim audit runs", r.returncode in (0, 1) and not r.stderr, r.stderr[-400:])
     findings = json.loads(r.stdout)["findings"] if r.returncode in (0, 1) else []
     for rec in risks["planted"]:
-        code = AUDIT_CODE.get(rec["kind"], rec["kind"])
-        key = (rec["spns"][0] if rec["kind"] == "duplicate-spn" else
-               rec["app_pools"][0] if rec["kind"] == "localsystem-app-pool" else rec["accounts"][0]).lower()
-        hits = [f for f in findings if f["code"] == code and key in names_in(f)]
-        expect(f"{name}: the audit finds planted {rec['id']} ({code} {key})",
-               any(SEVERITY.index(f["severity"]) <= SEVERITY.index(rec["severity"]) for f in hits),
-               json.dumps([(f["code"], f["severity"], f["subject"]) for f in hits]))
+        expect(f"{name}: the audit finds planted {rec['id']} ({audit_code(rec['kind'])} {key_of(rec)})",
+               found(findings, rec),
+               json.dumps([(f["code"], f["severity"], f["subject"]) for f in hits(findings, rec)]))
     known = {}
     for rec in risks["planted"]:
-        known.setdefault(AUDIT_CODE.get(rec["kind"], rec["kind"]), set()).update(
+        known.setdefault(audit_code(rec["kind"]), set()).update(
             x.lower() for x in rec["accounts"] + rec["spns"] + rec.get("app_pools", []))
     for inc in risks["incidental"]:
-        known.setdefault(AUDIT_CODE.get(inc["kind"], inc["kind"]), set()).update(
+        known.setdefault(audit_code(inc["kind"]), set()).update(
             o["account"].lower() for o in inc["objects"])
     for f in findings:
         if f["severity"] not in ("critical", "high"):

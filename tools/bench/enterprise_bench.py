@@ -21,6 +21,9 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(ROOT, "tools", "generate"))
+from generator.audit_match import found  # noqa: E402
 
 # The baseline, as a person would write it: the file read with json, the SPNs in a dict.
 PYTHON_CHECK = r"""
@@ -34,8 +37,6 @@ for a in doc.get("accounts", []):
 print(sum(1 for v in owners.values() if len(v) > 1))
 """
 
-SEVERITY = ["critical", "high", "medium", "low", "info"]
-AUDIT_CODE = {"kerberoastable-privileged": "kerberoastable", "rc4-only-service-account": "rc4-only"}
 
 
 def timed(argv):
@@ -49,20 +50,6 @@ def timed(argv):
     if p.returncode not in (0, 1):
         sys.exit(f"enterprise_bench: {' '.join(argv[:2])} exited {p.returncode}")
     return wall, usage.ru_maxrss * 1024, out
-
-
-def planted_found(findings, risks):
-    missing = []
-    for rec in risks["planted"]:
-        code = AUDIT_CODE.get(rec["kind"], rec["kind"])
-        key = (rec["spns"][0] if rec["kind"] == "duplicate-spn" else
-               rec["app_pools"][0] if rec["kind"] == "localsystem-app-pool" else rec["accounts"][0]).lower()
-        hit = any(f["code"] == code and SEVERITY.index(f["severity"]) <= SEVERITY.index(rec["severity"]) and
-                  key in {x.lower() for x in [f["subject"]] + f["accounts"] + f["spns"] + f["hosts"]}
-                  for f in findings)
-        if not hit:
-            missing.append(rec["id"])
-    return missing
 
 
 def main():
@@ -95,7 +82,7 @@ def main():
         kerbsim_peaks.append(peak)
         findings = json.loads(out)["findings"]
 
-    missing = planted_found(findings, risks)
+    missing = [rec["id"] for rec in risks["planted"] if not found(findings, rec)]
     py, ks = min(python_times), min(kerbsim_times)
     print(f"enterprise_bench: {name}, {size / 2**20:.1f} MiB, {accounts or '?'} accounts, best of {args.rounds}")
     print(f"  Python json+dict duplicate check: {py:.2f} s")
