@@ -612,6 +612,11 @@ ParseResult refused(const std::string& file_name, std::string message) {
 
 }  // namespace
 
+std::string directory_size_limit() {
+  return "a scenario file may be at most " + size_limit(kMaxDirectoryFileBytes) + ", and at most " +
+         std::to_string(kMaxFileBytes >> 20) + " MiB outside its \"accounts\" array";
+}
+
 ParseResult parse_json(std::string_view text, const std::string& file_name, const ElementSink& accounts,
                        std::size_t stream_over) {
   if (!accounts && text.size() > kMaxFileBytes)
@@ -622,9 +627,7 @@ ParseResult parse_json(std::string_view text, const std::string& file_name, cons
   if (text.size() > kMaxFileBytes && text.find("\"accounts\"") == std::string_view::npos)
     return refused(file_name, "the text holds " + std::to_string(text.size()) + outside);  // no directory data at all
   if (text.size() > kMaxDirectoryFileBytes)
-    return refused(file_name, "the text is " + std::to_string(text.size()) + " bytes; a scenario file may be at most " +
-                                  size_limit(kMaxDirectoryFileBytes) + ", and at most " + size_limit(kMaxFileBytes) +
-                                  " outside its \"accounts\" array");
+    return refused(file_name, "the text is " + std::to_string(text.size()) + " bytes; " + directory_size_limit());
   if (text.empty()) {
     ParseResult result;
     result.problems.push_back(Diagnostic{file_name, 0, 0, "", "the file is empty; a scenario is a JSON object"});

@@ -54,6 +54,9 @@ struct ParseResult {
   std::vector<Diagnostic> problems;  // syntax errors, duplicate keys, limits
 };
 
+// "a scenario file may be at most 1024 MiB (...), and at most 32 MiB outside its "accounts" array".
+std::string directory_size_limit();
+
 // Receives each element of the top-level "accounts" array of a file too large to keep whole (over
 // kMaxFileBytes, or the stream_over given): the element, with its positions and paths, is handed over
 // as soon as it is read and is not kept in the tree, whose "accounts" array then stays empty.

@@ -121,8 +121,7 @@ spec::Scenario load_file(const std::string& path) {
   if (fs::is_directory(status)) fail_file(path, "this is a directory, not a scenario file");
   std::ifstream in(path, std::ios::binary);
   if (!in) fail_file(path, std::string("cannot open the file: ") + std::strerror(errno));
-  const std::string limit = "a scenario file may be at most 1024 MiB (" + std::to_string(kMaxDirectoryFileBytes) +
-                            " bytes), and at most 32 MiB outside its \"accounts\" array";
+  const std::string limit = directory_size_limit();
   if (fs::is_regular_file(status)) {
     const auto size = fs::file_size(path, ec);
     if (!ec && size > kMaxDirectoryFileBytes)
